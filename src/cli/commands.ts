@@ -1,0 +1,17 @@
+// Every command rolecall has, loaded only when it runs. One line each.
+import type { Command } from './command';
+
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ command: Command }>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  export: { summary: 'Print credentials for a profile (credential_process JSON, shell exports, env, dotenv, json)', load: () => import('./export') },
+  exec: { summary: 'Run a command with credentials in its environment', load: () => import('./exec') },
+  'from-sts': { summary: 'Turn `aws sts ...` JSON on stdin into shell exports', load: () => import('./from-sts') },
+  unset: { summary: 'Print lines that unset every AWS credential variable', load: () => import('./unset') },
+  assume: { summary: 'coinbase assume-role: assume a role in an account through the bastion profile', load: () => import('./assume') },
+  whoami: { summary: 'Show who the credentials are (GetCallerIdentity), their expiry and source chain', load: () => import('./whoami') },
+  doctor: { summary: 'Explain a profile: settings with their sources, and the steps rolecall would run', load: () => import('./doctor') },
+};

@@ -1,0 +1,45 @@
+// A profile resolved from the shared config/credentials files, the environment and flags,
+// every value remembering its source. Built by config/resolve.ts; read by plan/ and doctor.
+import type { Setting } from './source';
+
+export interface Profile {
+  /** the profile name as the user wrote it (`default` for [default]) */
+  name: string;
+  /** where the name came from: an argument, --profile, AWS_PROFILE, AWS_PROFILE_ASSUME_ROLE, or the default */
+  nameSource: Setting<string>['source'];
+  /**
+   * Every setting that applies to this profile after precedence:
+   * flag > env > this profile (config file, then credentials file) > source_profile chain
+   * (only for INHERITED_KEYS) > [default] (only for INHERITED_KEYS) > built-in default.
+   * Keys are lower-case as the AWS CLI treats them.
+   */
+  settings: ReadonlyMap<string, Setting<string>>;
+  /** the profile named by source_profile, resolved the same way (cycles are refused while resolving) */
+  sourceProfile?: Profile;
+}
+
+/** Keys that flow down from source_profile and [default] when the profile does not set them. */
+export const INHERITED_KEYS: ReadonlySet<string> = new Set([
+  'region',
+  'endpoint_url',
+  'web_identity_auth_url',
+  'web_identity_client_id',
+  'web_identity_client_secret',
+  'web_identity_redirect_uri',
+  'web_identity_username',
+  'web_identity_provider',
+  'web_identity_flow',
+  'web_identity_scopes',
+  'web_identity_token_type',
+  'web_identity_allow_insecure',
+  'web_identity_agent',
+  'credentials_duration',
+  'mfa_type',
+  'mfa_process',
+  'saml_assertion_url',
+  'saml_provider_name',
+  'saml_request_body_template',
+  'saml_username',
+  'saml_allow_insecure',
+  'refresh_window',
+]);

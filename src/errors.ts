@@ -1,0 +1,110 @@
+// The one closed union of rolecall's error codes. Every failure a user can meet is a RolecallError
+// with one of these codes; the catalogue gives each a default hint and the exit status.
+// docs/errors.md is generated from CATALOGUE (scripts/errors-doc.ts).
+
+export const CATALOGUE = {
+  // usage and input
+  USAGE: { exit: 2, hint: 'Run `rolecall <command> --help` for the flags and arguments it takes.' },
+  INPUT_INVALID: { exit: 1, hint: 'Check what was piped in: it must be the JSON that `aws sts` prints.' },
+  NO_TTY: {
+    exit: 1,
+    hint: 'rolecall needs to ask for this but has no terminal: pass it as a flag or environment variable, or run once in a terminal so it is cached.',
+  },
+  // configuration
+  CONFIG_SYNTAX: { exit: 2, hint: 'Fix the line named above; the AWS CLI would refuse it too.' },
+  CONFIG_INVALID: { exit: 2, hint: 'Fix the value at the place named above.' },
+  CONFIG_UNREADABLE: { exit: 2, hint: 'Check that the file exists and that you can read it.' },
+  PROFILE_NOT_FOUND: { exit: 2, hint: 'List your profiles with `aws configure list-profiles`, or create one with `rolecall setup`.' },
+  PROFILE_CYCLE: { exit: 2, hint: 'Break the loop: one profile in the chain must hold credentials instead of a source_profile.' },
+  PROFILE_NO_CREDENTIALS: {
+    exit: 2,
+    hint: 'Give the profile keys, a source_profile, credential_source, web_identity_* settings or a SAML source; `rolecall doctor PROFILE` shows what it has.',
+  },
+  DURATION_INVALID: { exit: 2, hint: 'Use seconds (3600) or a Go duration (1h, 90m, 1h30m) between 15m and 12h.' },
+  // MFA
+  MFA_CODE_INVALID: { exit: 1, hint: 'Enter the current 6-digit code from the MFA device named by mfa_serial; codes change every 30 seconds.' },
+  // AWS STS / IAM
+  STS_ACCESS_DENIED: {
+    exit: 1,
+    hint: "Check the role's trust policy: it must allow the principal that called (see `rolecall whoami` on the source profile) and its conditions (MFA, external id, audience).",
+  },
+  STS_EXPIRED_TOKEN: { exit: 1, hint: 'The credentials that signed the call have expired: run `rolecall clear PROFILE` and try again.' },
+  STS_INVALID_CLIENT_TOKEN: {
+    exit: 1,
+    hint: 'The access key id is not known to AWS: check aws_access_key_id in the credentials file, or whether the key was deactivated.',
+  },
+  STS_SIGNATURE_MISMATCH: { exit: 1, hint: 'The secret access key does not belong to the access key id: check aws_secret_access_key.' },
+  STS_REGION_DISABLED: { exit: 1, hint: 'STS is not enabled in this region for the account: use another region or enable it in IAM account settings.' },
+  STS_DURATION: { exit: 1, hint: "Ask for a shorter duration, or raise the role's MaxSessionDuration." },
+  STS_INVALID_IDENTITY_TOKEN: {
+    exit: 1,
+    hint: 'AWS refused the identity token: check that the IAM OIDC provider matches the issuer and its audience lists the client id.',
+  },
+  STS_IDP_REJECTED: { exit: 1, hint: 'AWS refused the identity provider: check the IAM identity provider registered for this issuer or SAML metadata.' },
+  STS_THROTTLED: { exit: 1, hint: 'AWS is throttling the calls: wait a moment and try again; rolecall caches credentials so repeated calls do not call AWS.' },
+  STS_UNAVAILABLE: { exit: 1, hint: 'The endpoint did not answer: check the network, endpoint_url and AWS_ENDPOINT_URL_STS.' },
+  STS_ERROR: { exit: 1, hint: 'AWS refused the call; the message above is AWS\'s own.' },
+  // OIDC
+  OIDC_DISCOVERY: { exit: 1, hint: 'Check the issuer URL: its /.well-known/openid-configuration must answer with the provider metadata.' },
+  OIDC_INSECURE: {
+    exit: 1,
+    hint: 'Use an https URL. Plain http is only accepted for loopback addresses, or with web_identity_allow_insecure = true (not recommended).',
+  },
+  OIDC_CALLBACK: { exit: 1, hint: 'The browser came back with an answer that does not belong to this login; start the login again.' },
+  OIDC_TIMEOUT: { exit: 1, hint: 'Nobody finished the login in the browser in time: run the command again, or use --device on a machine without a browser.' },
+  OIDC_DENIED: { exit: 1, hint: 'The identity provider refused the login or consent: check your account and the client permissions.' },
+  OIDC_TOKEN_INVALID: { exit: 1, hint: 'The identity provider sent a token that failed validation: check the issuer, client id and the clock.' },
+  OIDC_GRANT_UNSUPPORTED: {
+    exit: 1,
+    hint: 'The identity provider does not allow this grant for the client: use the browser flow (default) or --device.',
+  },
+  OIDC_DEVICE_EXPIRED: { exit: 1, hint: 'The device code expired before the login was finished: run the command again and finish it sooner.' },
+  OIDC_ERROR: { exit: 1, hint: 'The identity provider returned an error; the message above is its own.' },
+  BROWSER_LAUNCH: { exit: 1, hint: 'Set the browser with the agent setting or $BROWSER, or pass --no-browser and open the printed URL yourself.' },
+  // SAML
+  SAML_INSECURE: { exit: 1, hint: 'Use an https assertion URL, or opt in explicitly with --allow-insecure-saml (the password would travel in clear text).' },
+  SAML_ASSERTION_INVALID: { exit: 1, hint: 'The identity provider returned something that is not a SAML Response: check the assertion URL and the IdP logs.' },
+  SAML_NO_ROLES: { exit: 1, hint: 'The assertion lists no AWS roles: the IdP administrator must map the https://aws.amazon.com/SAML/Attributes/Role attribute.' },
+  SAML_ROLE_NOT_FOUND: { exit: 1, hint: 'Pick one of the roles the assertion lists, or ask the IdP administrator to grant the role.' },
+  SAML_ERROR: { exit: 1, hint: 'The SAML identity provider returned an error; the message above is its own.' },
+  TOKEN_EXCHANGE_UNSUPPORTED: {
+    exit: 1,
+    hint: 'Enable OAuth 2.0 Token Exchange for this client at the identity provider (Keycloak: the token-exchange feature and permission).',
+  },
+  // local state
+  KEYRING_UNAVAILABLE: {
+    exit: 1,
+    hint: 'No OS keyring answered. On a headless machine set ROLECALL_KEYRING=file to keep secrets in a 0600 file under the cache directory.',
+  },
+  KEYRING_ERROR: { exit: 1, hint: 'The OS keyring refused the operation; check that it is unlocked.' },
+  CACHE_ERROR: { exit: 1, hint: 'Check the cache directory (ROLECALL_CACHE_DIR): it must be yours, mode 0700.' },
+  LOCK_TIMEOUT: { exit: 1, hint: 'Another rolecall process holds the login lock for this profile; finish or stop it, then try again.' },
+  // exec, servers, console
+  EXEC_FAILED: { exit: 127, hint: 'Check the command name and your PATH.' },
+  SERVER_ERROR: { exit: 1, hint: 'The loopback credential server could not start; try again or use exec without --server.' },
+  CONSOLE_ERROR: { exit: 1, hint: 'The AWS federation endpoint refused the session; the message above is its own.' },
+  NETWORK: { exit: 1, hint: 'The host did not answer: check the URL, the network and any proxy settings.' },
+  INTERNAL: { exit: 70, hint: 'This is a bug in rolecall: please report it with the output of --debug (secrets are redacted).' },
+} as const satisfies Record<string, { exit: number; hint: string }>;
+
+export type ErrorCode = keyof typeof CATALOGUE;
+
+export class RolecallError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  override readonly name = 'RolecallError';
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint ?? CATALOGUE[code].hint;
+  }
+
+  get exitCode(): number {
+    return CATALOGUE[this.code].exit;
+  }
+}
+
+export function isRolecallError(e: unknown): e is RolecallError {
+  return e instanceof RolecallError;
+}

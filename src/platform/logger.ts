@@ -1,0 +1,50 @@
+// Everything for humans goes to stderr through this logger. Secrets registered with
+// `redact` are masked in every line it writes, including --debug output.
+
+export interface Logger {
+  /** progress and results for the human: "Login successful!" */
+  info(message: string): void;
+  warn(message: string): void;
+  /** only with --debug or ROLECALL_DEBUG=1 */
+  debug(message: string): void;
+  /** register a secret so that it never appears in anything this logger writes */
+  redact(secret: string | undefined): void;
+  /** mask the registered secrets in a string (for error messages rendered elsewhere) */
+  mask(text: string): string;
+  readonly debugEnabled: boolean;
+}
+
+export interface LoggerOptions {
+  write?: (text: string) => void;
+  debug?: boolean;
+  color?: boolean;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const write = options.write ?? ((text: string) => void process.stderr.write(text));
+  const secrets = new Set<string>();
+  const color = options.color ?? false;
+  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const mask = (text: string) => {
+    let out = text;
+    for (const secret of secrets) out = out.split(secret).join('****');
+    return out;
+  };
+  return {
+    debugEnabled: options.debug ?? false,
+    info: (message) => write(`${mask(message)}\n`),
+    warn: (message) => write(`${paint('33', 'warning:')} ${mask(message)}\n`),
+    debug: (message) => {
+      if (options.debug) write(`${paint('2', 'debug:')} ${mask(message)}\n`);
+    },
+    redact: (secret) => {
+      // very short values would mask ordinary words; secrets are never that short
+      if (secret && secret.length >= 6) secrets.add(secret);
+    },
+    mask,
+  };
+}
+
+export function shouldColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+}

@@ -1,0 +1,118 @@
+// Prompts read and write /dev/tty, never stdin/stdout, so they work while the AWS CLI has
+// captured the streams of a credential_process. With no terminal they fail with NO_TTY.
+import { openSync, closeSync } from 'node:fs';
+import { ReadStream, WriteStream } from 'node:tty';
+import { RolecallError } from '../errors';
+
+export interface Prompter {
+  /** ask for a line of text; `secret` hides what is typed */
+  ask(question: string, options?: { secret?: boolean; why?: string }): Promise<string>;
+  /** choose one of several labelled values */
+  choose<T>(question: string, choices: { label: string; value: T }[], why?: string): Promise<T>;
+}
+
+export interface TtyStreams {
+  input: ReadStream;
+  output: WriteStream;
+  close(): void;
+}
+
+/** Opens the controlling terminal, or returns undefined when there is none. */
+export function openTty(path = '/dev/tty'): TtyStreams | undefined {
+  let readFd: number;
+  let writeFd: number;
+  try {
+    readFd = openSync(path, 'r');
+    writeFd = openSync(path, 'w');
+  } catch {
+    return undefined;
+  }
+  const input = new ReadStream(readFd);
+  const output = new WriteStream(writeFd);
+  return {
+    input,
+    output,
+    close() {
+      input.destroy();
+      output.destroy();
+      try {
+        closeSync(readFd);
+      } catch {
+        // already closed by destroy()
+      }
+    },
+  };
+}
+
+function noTty(question: string, why?: string): RolecallError {
+  return new RolecallError('NO_TTY', `rolecall needs to ask "${question.replace(/[:?]\s*$/, '')}" but there is no terminal${why ? ` (${why})` : ''}`);
+}
+
+function readLine(tty: TtyStreams, secret: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const { input, output } = tty;
+    let value = '';
+    input.setRawMode(true);
+    input.setEncoding('utf8');
+    const done = (error?: Error) => {
+      input.setRawMode(false);
+      input.off('data', onData);
+      input.pause();
+      output.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new RolecallError('USAGE', 'interrupted', { hint: 'The prompt was cancelled with Ctrl-C.' }));
+        if (ch === '\u0004' && value === '') return done(new RolecallError('USAGE', 'no input', { hint: 'The prompt was closed with Ctrl-D.' }));
+        if (ch === '\u007f' || ch === '\b') {
+          if (value.length > 0) {
+            value = value.slice(0, -1);
+            if (!secret) output.write('\b \b');
+          }
+          continue;
+        }
+        if (ch < ' ') continue;
+        value += ch;
+        if (!secret) output.write(ch);
+      }
+    };
+    input.on('data', onData);
+    input.resume();
+  });
+}
+
+export function ttyPrompter(open: () => TtyStreams | undefined = openTty): Prompter {
+  return {
+    async ask(question, options = {}) {
+      const tty = open();
+      if (!tty) throw noTty(question, options.why);
+      try {
+        tty.output.write(question.endsWith(' ') ? question : `${question} `);
+        return (await readLine(tty, options.secret ?? false)).trim();
+      } finally {
+        tty.close();
+      }
+    },
+    async choose(question, choices, why) {
+      const tty = open();
+      if (!tty) throw noTty(question, why);
+      try {
+        tty.output.write(`${question}\n`);
+        choices.forEach((choice, i) => tty.output.write(`  [${i + 1}] ${choice.label}\n`));
+        for (;;) {
+          tty.output.write(`Choose 1-${choices.length}: `);
+          const answer = (await readLine(tty, false)).trim();
+          const index = Number(answer);
+          const choice = Number.isInteger(index) ? choices[index - 1] : undefined;
+          if (choice) return choice.value;
+          tty.output.write(`"${answer}" is not a number between 1 and ${choices.length}.\n`);
+        }
+      } finally {
+        tty.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The testbed's world: accounts, IAM users, roles with trust policies, identity providers and
+// IdP users. Loaded from a JSON file (testbed/world.json by default). The placeholders
+// {{IDP_ISSUER}} (e.g. http://127.0.0.1:41234) and {{IDP_HOST}} (e.g. 127.0.0.1:41234) are
+// replaced with the running IdP's address before the AWS emulator reads the world.
+import { readFileSync } from 'node:fs';
+
+export interface World {
+  accounts: Record<string, { alias: string }>;
+  /** IAM users that hold long-lived keys (the bastion users of seed 003) */
+  users: WorldUser[];
+  roles: WorldRole[];
+  /** IAM OIDC identity providers: AssumeRoleWithWebIdentity accepts tokens from these issuers */
+  oidcProviders: { arn: string; url: string; clientIds: string[] }[];
+  /** IAM SAML providers: AssumeRoleWithSAML verifies assertions with this certificate (PEM file, relative to the world file) */
+  samlProviders: { arn: string; certificateFile: string }[];
+  /** the people who log in at the IdP */
+  idpUsers: IdpUser[];
+  /** OAuth clients registered at the IdP */
+  idpClients: IdpClient[];
+  settings: WorldSettings;
+}
+
+export interface WorldUser {
+  account: string;
+  name: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** TOTP device (RFC 6238, SHA-1, 6 digits, 30 s) */
+  mfa?: { serial: string; totpSecretBase32: string };
+}
+
+export interface WorldRole {
+  arn: string;
+  /** seconds, 3600..43200 as in IAM */
+  maxSessionDuration: number;
+  /** an IAM trust policy document */
+  trustPolicy: TrustPolicy;
+  description?: string;
+}
+
+export interface TrustPolicy {
+  Version?: string;
+  Statement: TrustStatement[];
+}
+
+export interface TrustStatement {
+  Effect: 'Allow' | 'Deny';
+  Principal: { AWS?: string | string[]; Federated?: string | string[]; Service?: string | string[] } | '*';
+  Action: string | string[];
+  /** operator -> condition key -> value(s), e.g. { "StringEquals": { "{{IDP_HOST}}:aud": "rolecall-cli" } } */
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface IdpUser {
+  username: string;
+  password: string;
+  sub: string;
+  email: string;
+  /** SAML role attribute values this user gets: "ROLE_ARN,PRINCIPAL_ARN" */
+  samlRoles: string[];
+}
+
+export interface IdpClient {
+  client_id: string;
+  client_secret?: string;
+  /** 'native' clients are public, PKCE-only and may redirect to any loopback port */
+  kind: 'native' | 'confidential';
+  grant_types: string[];
+}
+
+export interface WorldSettings {
+  /**
+   * The shortest session STS grants, normally AWS's 900 s. Tests lower it (e.g. 20) to make
+   * credentials expire while a child process runs; never below 1.
+   */
+  minSessionSeconds: number;
+  /** shift, in seconds, of the Date header the emulator and IdP send (clock-skew tests) */
+  dateSkewSeconds: number;
+  /** lifetime in seconds of ID and access tokens the IdP issues */
+  idTokenTtlSeconds: number;
+}
+
+export function loadWorld(path: string, replacements: Record<string, string> = {}): World {
+  let text = readFileSync(path, 'utf8');
+  for (const [name, value] of Object.entries(replacements)) text = text.split(`{{${name}}}`).join(value);
+  return JSON.parse(text) as World;
+}
+
+export const DEFAULT_WORLD = new URL('./world.json', import.meta.url).pathname;
