@@ -1,0 +1,42 @@
+// Runs a child process with credentials in its environment: exit status and signals passed through.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { RolecallError } from '../errors';
+import type { Logger } from '../platform/logger';
+
+export interface ExecInput {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/** Resolves with the exit status to use: the child's, or 128 + signal number when it was killed. */
+export function runChild(input: ExecInput): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(input.command, input.args, { env: input.env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    for (const signal of FORWARDED) process.on(signal, forward);
+    const cleanup = () => {
+      for (const signal of FORWARDED) process.off(signal, forward);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(
+        new RolecallError('EXEC_FAILED', `cannot run "${input.command}": ${error.code === 'ENOENT' ? 'command not found' : error.message}`, {
+          hint: error.code === 'ENOENT' ? 'Check the command name and your PATH.' : 'Check that the file is executable.',
+        }),
+      );
+    });
+    child.on('exit', (code, signal) => {
+      cleanup();
+      if (signal) {
+        input.log.debug(`child ended by ${signal}`);
+        const number = constants.signals[signal] ?? 1;
+        resolve(128 + number);
+      } else resolve(code ?? 1);
+    });
+  });
+}

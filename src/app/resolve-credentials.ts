@@ -1,0 +1,124 @@
+// The use-case behind export, exec, assume, whoami and the compat commands: flags/env/files ->
+// Profile -> Plan -> (cache, lock) -> steps -> Credentials.
+import { readFile } from 'node:fs/promises';
+import { RolecallError } from '../errors';
+import type { Context } from '../platform/context';
+import type { Profile } from '../config/profile';
+import type { Setting } from '../config/source';
+import { describeSource } from '../config/source';
+import { readConfigFiles } from '../config/files';
+import { resolveProfile } from '../config/resolve';
+import { validateProfile } from '../config/validate';
+import { parseDuration } from '../config/duration';
+import { buildPlan } from '../plan/build';
+import type { Plan, Step } from '../plan/step';
+import { createSts } from '../sts/client';
+import type { Credentials } from '../sts/credentials';
+import { runPlan, stepKey, type PlanDeps, type SamlResult } from './run-plan';
+import { mfaCodeSource } from './mfa';
+import { openCredentialCache } from '../store/credential-cache';
+import { withLock } from '../store/lock';
+import { openSecretStore, type SecretStore } from '../store/secrets';
+
+export interface CredentialRequest {
+  /** the profile name from an argument or --profile; absent: AWS_PROFILE, then default */
+  profileName?: Setting;
+  /** settings given as flags (region, duration_seconds, role_arn, ...): the highest precedence */
+  overrides?: Map<string, Setting>;
+  /** a profile built by a compat command (auth, get-cred, assume) instead of one from ~/.aws/config */
+  profile?: Profile;
+  mfaCode?: Setting;
+  refresh: boolean;
+  noCache: boolean;
+  /** OIDC: device flow instead of the browser; never open a browser; password from -P */
+  device?: boolean;
+  noBrowser?: boolean;
+  password?: string;
+}
+
+export interface Resolved {
+  credentials: Credentials;
+  plan: Plan;
+  /** the cache key of the final step: what the fast path and `clear` need */
+  cacheKey: string;
+}
+
+export function loadProfile(request: Pick<CredentialRequest, 'profileName' | 'overrides' | 'profile'>, ctx: Context): Profile {
+  if (request.profile) return request.profile;
+  const files = readConfigFiles(ctx.env, ctx.home);
+  return resolveProfile(files, { name: request.profileName, env: ctx.env, overrides: request.overrides });
+}
+
+export function planFor(profile: Profile, ctx: Context): Plan {
+  validateProfile(profile);
+  const { plan, notices } = buildPlan(profile);
+  for (const notice of notices) ctx.log.warn(notice);
+  return plan;
+}
+
+async function tokenFromFile(path: Setting): Promise<string> {
+  try {
+    return (await readFile(path.value, 'utf8')).trim();
+  } catch (error) {
+    throw new RolecallError('CONFIG_UNREADABLE', `cannot read web_identity_token_file ${path.value} (${describeSource(path.source)}): ${(error as Error).message}`);
+  }
+}
+
+function refreshWindowSeconds(profile: Profile): number | undefined {
+  const raw = profile.settings.get('refresh_window');
+  return raw ? parseDuration(raw, { min: 0, max: 43200 }) : undefined;
+}
+
+export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<Resolved> {
+  const profile = loadProfile(request, ctx);
+  const plan = planFor(profile, ctx);
+  const cacheKey = stepKey(plan, plan.steps.length - 1);
+  let secrets: SecretStore | undefined;
+  const secretStore = () => (secrets ??= openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log }));
+
+  const deps: PlanDeps = {
+    sts: createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log }),
+    log: ctx.log,
+    clock: ctx.clock,
+    env: ctx.env,
+    refresh: request.refresh,
+    cache: request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) }),
+    mfaCode: mfaCodeSource({ given: request.mfaCode, process: profile.settings.get('mfa_process'), prompt: ctx.prompt, log: ctx.log }),
+    keyringKeys: async (name) => {
+      const stored = await secretStore().get(`keys:${name}`);
+      if (!stored) return undefined;
+      const parsed = JSON.parse(stored) as { accessKeyId: string; secretAccessKey: string };
+      return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey };
+    },
+    webIdentityToken: async (step: Extract<Step, { kind: 'WebIdentity' }>) => {
+      if (step.token.from === 'file') return { token: await tokenFromFile(step.token.path), sessionName: `rolecall-${Math.floor(ctx.clock.now().getTime() / 1000)}` };
+      const { oidcSettings } = await import('../idp/oidc/settings');
+      const { signIn, sessionNameFromClaims } = await import('../idp/oidc/sign-in');
+      const settings = oidcSettings(profile, { device: request.device, noBrowser: request.noBrowser });
+      const tokens = await signIn(settings, {
+        env: ctx.env,
+        clock: ctx.clock,
+        log: ctx.log,
+        prompt: ctx.prompt,
+        secrets: secretStore(),
+        profileName: profile.name,
+        passwordFlag: request.password,
+      });
+      return { token: settings.tokenType === 'access_token' ? tokens.accessToken : tokens.idToken, sessionName: sessionNameFromClaims(tokens.claims) };
+    },
+    samlAssertion: async (step: Extract<Step, { kind: 'Saml' }>): Promise<SamlResult> => {
+      const { samlAssertion } = await import('./saml-assertion');
+      return samlAssertion(step, profile, request, ctx, secretStore);
+    },
+  };
+
+  const cache = deps.cache;
+  if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey };
+  const hit = request.refresh ? undefined : await cache.read(cacheKey);
+  if (hit) return { credentials: hit, plan, cacheKey };
+  // one process logs in; the others wait, then find its result in the cache (runPlan reads it first)
+  const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, deps), {
+    onWait: (pid: number) => ctx.log.info(`waiting for rolecall pid ${pid} (getting credentials for profile ${profile.name})`),
+  });
+  return { credentials, plan, cacheKey };
+}

@@ -1,0 +1,186 @@
+// Runs a Plan's steps in order. Every step that yields expiring credentials is cached under a key
+// for the steps up to it, so a later run starts from the furthest step still fresh: one MFA
+// session serves every role above it, and a cache hit makes no call at all.
+import { createHash } from 'node:crypto';
+import { RolecallError } from '../errors';
+import type { Logger } from '../platform/logger';
+import type { Clock } from '../platform/clock';
+import type { Plan, Step } from '../plan/step';
+import { describeStep } from '../plan/step';
+import type { Credentials } from '../sts/credentials';
+import type { Sts } from '../sts/client';
+import { isDurationAboveMax } from '../sts/errors';
+import { describeSource } from '../config/source';
+
+export interface StepCache {
+  read(key: string): Promise<Credentials | undefined>;
+  write(key: string, credentials: Credentials, meta: { profile: string }): Promise<void>;
+}
+
+export interface SamlResult {
+  assertion: string;
+  roleArn: string;
+  principalArn: string;
+  /** the assertion's SessionDuration attribute, which caps the request */
+  sessionDuration?: number;
+}
+
+export interface PlanDeps {
+  sts: Sts;
+  log: Logger;
+  clock: Clock;
+  env: NodeJS.ProcessEnv;
+  /** the current MFA code for a device (flag, mfa_process or prompt) */
+  mfaCode(serial: string, profile: string): Promise<string>;
+  /** an OIDC login for a WebIdentity step; the session name derived from the token when none is configured */
+  webIdentityToken(step: Extract<Step, { kind: 'WebIdentity' }>): Promise<{ token: string; sessionName: string }>;
+  samlAssertion(step: Extract<Step, { kind: 'Saml' }>): Promise<SamlResult>;
+  /** keys kept in the OS keyring by `rolecall keys add` */
+  keyringKeys(profile: string): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined>;
+  cache?: StepCache;
+  /** ignore cached credentials (still write new ones) */
+  refresh: boolean;
+}
+
+/** The cache key of the steps up to and including `index`: everything that changes their result. */
+export function stepKey(plan: Plan, index: number): string {
+  const parts = plan.steps.slice(0, index + 1).map((step) => {
+    const { profile: _profile, ...rest } = step;
+    const values = JSON.parse(JSON.stringify(rest, (k, v) => (k === 'source' ? undefined : v))) as Record<string, unknown>;
+    if (step.kind === 'StaticKeys' && step.secretAccessKey) {
+      // the secret is part of the identity but never written to disk, even hashed with the rest in the clear
+      values.secretAccessKey = createHash('sha256').update(step.secretAccessKey.value).digest('hex');
+    }
+    return values;
+  });
+  const scope = { sts: plan.stsEndpoint?.value ?? null, region: plan.region?.value ?? null, profile: plan.profile.name };
+  return createHash('sha256').update(JSON.stringify({ v: 1, scope, parts })).digest('hex').slice(0, 40);
+}
+
+function defaultSessionName(clock: Clock): string {
+  return `rolecall-${Math.floor(clock.now().getTime() / 1000)}`;
+}
+
+async function staticKeys(step: Extract<Step, { kind: 'StaticKeys' }>, deps: PlanDeps): Promise<Credentials> {
+  const chain = [describeStep(step)];
+  if (step.origin === 'file') {
+    const c: Credentials = {
+      accessKeyId: step.accessKeyId!.value,
+      secretAccessKey: step.secretAccessKey!.value,
+      sessionToken: step.sessionToken?.value,
+      chain,
+    };
+    deps.log.redact(c.secretAccessKey);
+    deps.log.redact(c.sessionToken);
+    return c;
+  }
+  if (step.origin === 'env') {
+    const id = deps.env.AWS_ACCESS_KEY_ID;
+    const secret = deps.env.AWS_SECRET_ACCESS_KEY;
+    if (!id || !secret) {
+      throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${step.profile}" has credential_source = Environment but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`, {
+        hint: 'Export the source keys into the environment first, or use source_profile instead.',
+      });
+    }
+    deps.log.redact(secret);
+    deps.log.redact(deps.env.AWS_SESSION_TOKEN);
+    return { accessKeyId: id, secretAccessKey: secret, sessionToken: deps.env.AWS_SESSION_TOKEN || undefined, chain };
+  }
+  const stored = await deps.keyringKeys(step.profile);
+  if (!stored) {
+    throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${step.profile}" has no credentials: no keys in the credentials file and none in the OS keyring`, {
+      hint: `Add aws_access_key_id/aws_secret_access_key for [${step.profile}] to the credentials file, store them with \`rolecall keys add ${step.profile}\`, or give the profile a role_arn with a source.`,
+    });
+  }
+  deps.log.redact(stored.secretAccessKey);
+  return { ...stored, chain };
+}
+
+async function runStep(step: Step, previous: Credentials | undefined, deps: PlanDeps): Promise<Credentials> {
+  const { sts, log, clock } = deps;
+  switch (step.kind) {
+    case 'StaticKeys':
+      return staticKeys(step, deps);
+    case 'SessionToken': {
+      const tokenCode = await deps.mfaCode(step.mfaSerial.value, step.profile);
+      return sts.getSessionToken(previous!, { serialNumber: step.mfaSerial.value, tokenCode, durationSeconds: step.durationSeconds.value });
+    }
+    case 'AssumeRole': {
+      const tokenCode = step.mfaSerial ? await deps.mfaCode(step.mfaSerial.value, step.profile) : undefined;
+      const input = {
+        roleArn: step.roleArn.value,
+        sessionName: step.sessionName?.value ?? defaultSessionName(clock),
+        durationSeconds: step.durationSeconds.value,
+        externalId: step.externalId?.value,
+        serialNumber: step.mfaSerial?.value,
+        tokenCode,
+      };
+      try {
+        return await sts.assumeRole(previous!, input);
+      } catch (error) {
+        if (!(error instanceof RolecallError) || !isDurationAboveMax(error) || input.durationSeconds <= 3600) throw error;
+        log.warn(
+          `${input.roleArn} allows less than the ${input.durationSeconds}s asked for (${describeSource(step.durationSeconds.source)}); retrying with 1h.`,
+        );
+        // an MFA code is accepted once: a retry that needs one asks for the next
+        const retryCode = step.mfaSerial ? await deps.mfaCode(step.mfaSerial.value, step.profile) : undefined;
+        return sts.assumeRole(previous!, { ...input, durationSeconds: 3600, tokenCode: retryCode });
+      }
+    }
+    case 'WebIdentity': {
+      const { token, sessionName } = await deps.webIdentityToken(step);
+      const input = { roleArn: step.roleArn.value, sessionName: step.sessionName?.value ?? sessionName, durationSeconds: step.durationSeconds.value, token };
+      try {
+        return await sts.assumeRoleWithWebIdentity(input);
+      } catch (error) {
+        if (!(error instanceof RolecallError) || !isDurationAboveMax(error) || input.durationSeconds <= 3600) throw error;
+        log.warn(`${input.roleArn} allows less than the ${input.durationSeconds}s asked for; retrying with 1h.`);
+        return sts.assumeRoleWithWebIdentity({ ...input, durationSeconds: 3600 });
+      }
+    }
+    case 'Saml': {
+      const saml = await deps.samlAssertion(step);
+      const durationSeconds = Math.min(step.durationSeconds.value, saml.sessionDuration ?? Number.MAX_SAFE_INTEGER);
+      const input = { roleArn: saml.roleArn, principalArn: saml.principalArn, assertion: saml.assertion, durationSeconds };
+      try {
+        return await sts.assumeRoleWithSaml(input);
+      } catch (error) {
+        if (!(error instanceof RolecallError) || !isDurationAboveMax(error) || durationSeconds <= 3600) throw error;
+        log.warn(`${saml.roleArn} allows less than the ${durationSeconds}s asked for; retrying with 1h.`);
+        return sts.assumeRoleWithSaml({ ...input, durationSeconds: 3600 });
+      }
+    }
+  }
+}
+
+function expires(c: Credentials): boolean {
+  return c.expiration !== undefined;
+}
+
+export async function runPlan(plan: Plan, deps: PlanDeps): Promise<Credentials> {
+  const { steps } = plan;
+  let start = 0;
+  let current: Credentials | undefined;
+  if (deps.cache && !deps.refresh) {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const cached = await deps.cache.read(stepKey(plan, i));
+      if (cached) {
+        deps.log.debug(`cache hit for step ${i + 1}/${steps.length}: ${describeStep(steps[i]!)}`);
+        deps.log.redact(cached.secretAccessKey);
+        deps.log.redact(cached.sessionToken);
+        current = cached;
+        start = i + 1;
+        break;
+      }
+    }
+  }
+  for (let i = start; i < steps.length; i++) {
+    const step = steps[i]!;
+    deps.log.debug(`step ${i + 1}/${steps.length}: ${describeStep(step)}`);
+    const next = await runStep(step, current, deps);
+    next.chain = [...(current?.chain ?? []), ...(next.chain.length ? next.chain : [describeStep(step)])];
+    if (deps.cache && expires(next)) await deps.cache.write(stepKey(plan, i), next, { profile: plan.profile.name });
+    current = next;
+  }
+  return current!;
+}

@@ -1,0 +1,53 @@
+// The flags every command that gets credentials shares, and the CredentialRequest they make.
+import type { CredentialRequest } from '../app/resolve-credentials';
+import type { Setting } from '../config/source';
+import { stringFlag, booleanFlag } from './args';
+import type { Options, Parsed } from './command';
+
+export const CREDENTIAL_OPTIONS: Options = {
+  duration: { type: 'string', short: 'd' },
+  'mfa-code': { type: 'string' },
+  'role-arn': { type: 'string' },
+  device: { type: 'boolean' },
+  'no-browser': { type: 'boolean' },
+  password: { type: 'string', short: 'P' },
+};
+
+export const CREDENTIAL_HELP = `Credential flags:
+  -d, --duration D   session length: seconds or a Go duration (1h, 90m); 15m..12h (default: the profile's, else 1h)
+  --mfa-code CODE    the current MFA code (otherwise mfa_process, then a prompt on the terminal)
+  --role-arn ARN     assume this role instead of the profile's role_arn
+  --device           OIDC: sign in with the device code flow (for SSH and headless machines)
+  --no-browser       OIDC: print the login URL instead of opening a browser
+  -P, --password PW  OIDC/SAML password (visible to other users in the process list: prefer \`rolecall password\`)`;
+
+function flagSetting(parsed: Parsed, name: string): Setting | undefined {
+  const value = stringFlag(parsed, name);
+  return value === undefined ? undefined : { value, source: { kind: 'flag', name: `--${name}` } };
+}
+
+/** The request for `PROFILE` as given (argument, then --profile, then the environment). */
+export function credentialRequest(parsed: Parsed, positionalProfile: string | undefined): CredentialRequest {
+  const overrides = new Map<string, Setting>();
+  const duration = flagSetting(parsed, 'duration');
+  if (duration) overrides.set('duration_seconds', duration);
+  const roleArn = flagSetting(parsed, 'role-arn');
+  if (roleArn) overrides.set('role_arn', roleArn);
+  const region = parsed.globals.region;
+  if (region) overrides.set('region', { value: region, source: { kind: 'flag', name: '--region' } });
+  const profileName: Setting | undefined = positionalProfile
+    ? { value: positionalProfile, source: { kind: 'argument', name: 'PROFILE' } }
+    : parsed.globals.profile
+      ? { value: parsed.globals.profile, source: { kind: 'flag', name: '--profile' } }
+      : undefined;
+  return {
+    profileName,
+    overrides,
+    mfaCode: flagSetting(parsed, 'mfa-code'),
+    refresh: parsed.globals.refresh,
+    noCache: parsed.globals.noCache,
+    device: booleanFlag(parsed, 'device'),
+    noBrowser: booleanFlag(parsed, 'no-browser'),
+    password: stringFlag(parsed, 'password'),
+  };
+}

@@ -1,0 +1,42 @@
+// rolecall export [PROFILE] [--format F]
+import { resolveCredentials } from '../app/resolve-credentials';
+import { RolecallError } from '../errors';
+import { FORMATS, defaultFormat, parseFormat } from '../output/formats';
+import { renderCredentials } from '../output/render';
+import { stringFlag } from './args';
+import type { Command } from './command';
+import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
+
+export const command: Command = {
+  name: 'export',
+  usage: 'rolecall export [PROFILE] [--format F]',
+  options: { ...CREDENTIAL_OPTIONS, format: { type: 'string', short: 'f' } },
+  help: `Resolves credentials for PROFILE (default: AWS_PROFILE, then "default") and prints them on stdout.
+
+Formats (--format): ${FORMATS.join(', ')}.
+  process     credential_process JSON (Version 1); the default when stdout is not a terminal
+  bash|zsh|sh export lines; the default on a terminal is your $SHELL's
+  fish, powershell, env (KEY=value), dotenv, json (STS-style)
+
+${CREDENTIAL_HELP}
+
+Examples:
+  # in ~/.aws/config
+  [profile prod]
+  credential_process = rolecall export prod-source --format process
+
+  eval "$(rolecall export prod --format bash)"
+  rolecall export prod --format fish | source`,
+  async run(parsed, ctx) {
+    if (parsed.positionals.length > 1) {
+      throw new RolecallError('USAGE', `rolecall export takes one PROFILE, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`, {
+        hint: `Usage: ${command.usage}`,
+      });
+    }
+    const formatFlag = stringFlag(parsed, 'format');
+    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : defaultFormat(ctx.stdoutIsTTY, ctx.env);
+    const { credentials, plan } = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);
+    ctx.stdout(renderCredentials(format, { credentials, region: plan.region?.value }));
+    return 0;
+  },
+};

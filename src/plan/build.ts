@@ -1,0 +1,159 @@
+// Profile -> Plan, as a pure function. Walks source_profile from the profile down to the one that
+// holds credentials, then returns the steps from there back up.
+import { RolecallError } from '../errors';
+import { parseDuration } from '../config/duration';
+import type { Profile } from '../config/profile';
+import { describeSource, type Setting, type Source } from '../config/source';
+import type { Plan, Step } from './step';
+
+/** AWS caps sessions of roles assumed with role credentials at one hour. */
+export const CHAINED_ROLE_MAX_SECONDS = 3600;
+const DEFAULT_ROLE_SECONDS = 3600;
+const SESSION_TOKEN_SECONDS = 43200;
+
+export interface PlanResult {
+  plan: Plan;
+  /** things the user should know before the steps run (e.g. a duration capped for a chained role) */
+  notices: string[];
+}
+
+const RANK: Record<Source['kind'], number> = { flag: 4, argument: 4, env: 3, file: 2, default: 0 };
+
+function pick(profile: Profile, ...keys: string[]): Setting | undefined {
+  let best: Setting | undefined;
+  for (const key of keys) {
+    const found = profile.settings.get(key);
+    if (found && (!best || RANK[found.source.kind] > RANK[best.source.kind])) best = found;
+  }
+  return best;
+}
+
+function roleDuration(profile: Profile): Setting<number> {
+  const raw = pick(profile, 'duration_seconds', 'credentials_duration');
+  if (!raw) return { value: DEFAULT_ROLE_SECONDS, source: { kind: 'default' } };
+  return { value: parseDuration(raw), source: raw.source };
+}
+
+function isEnvironmentSource(profile: Profile): boolean {
+  const source = profile.settings.get('credential_source');
+  return source !== undefined && source.value.toLowerCase() === 'environment';
+}
+
+interface Walk {
+  steps: Step[];
+  notices: string[];
+}
+
+function samlAssertion(profile: Profile): 'post-api' | 'token-exchange' | undefined {
+  if (profile.settings.get('saml_assertion_url')) return 'post-api';
+  if (profile.settings.get('federation_type')?.value.toLowerCase() === 'saml2') return 'token-exchange';
+  return undefined;
+}
+
+/** the steps that produce credentials for `profile`; `nextCarriesMfa`: the AssumeRole above sends its own MFA code */
+function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
+  const roleArn = profile.settings.get('role_arn');
+  const jumpRoleArn = profile.settings.get('jump_role_arn');
+  const sessionName = profile.settings.get('role_session_name');
+
+  const saml = samlAssertion(profile);
+  if (saml) {
+    const samlStep: Step = { kind: 'Saml', profile: profile.name, assertion: saml, roleArn: jumpRoleArn ?? roleArn, durationSeconds: roleDuration(profile) };
+    return withJump(profile, samlStep, jumpRoleArn ? roleArn : undefined);
+  }
+
+  const tokenFile = profile.settings.get('web_identity_token_file');
+  const oidc = profile.settings.get('web_identity_auth_url') ?? profile.settings.get('web_identity_client_id');
+  if ((roleArn || jumpRoleArn) && (tokenFile || oidc)) {
+    const first = (jumpRoleArn ?? roleArn)!;
+    const webStep: Step = {
+      kind: 'WebIdentity',
+      profile: profile.name,
+      roleArn: first,
+      token: tokenFile ? { from: 'file', path: tokenFile } : { from: 'oidc' },
+      sessionName,
+      durationSeconds: roleDuration(profile),
+    };
+    return withJump(profile, webStep, jumpRoleArn ? roleArn : undefined);
+  }
+
+  if (roleArn) {
+    const mfaSerial = profile.settings.get('mfa_serial');
+    let below: Walk;
+    if (profile.sourceProfile) {
+      below = walk(profile.sourceProfile, mfaSerial !== undefined);
+    } else if (isEnvironmentSource(profile)) {
+      below = { steps: [{ kind: 'StaticKeys', profile: profile.name, origin: 'env' }], notices: [] };
+    } else {
+      throw new RolecallError(
+        'PROFILE_NO_CREDENTIALS',
+        `profile "${profile.name}" sets role_arn (${describeSource(roleArn.source)}) but nothing to assume it with`,
+        { hint: 'Add source_profile = <a profile with keys>, credential_source = Environment, or web_identity_* settings to the profile.' },
+      );
+    }
+    const last = below.steps[below.steps.length - 1]!;
+    const chained = last.kind === 'AssumeRole' || last.kind === 'WebIdentity' || last.kind === 'Saml';
+    const assume = assumeRoleStep(profile, roleArn, chained, below.notices);
+    return { steps: [...below.steps, { ...assume, mfaSerial, externalId: profile.settings.get('external_id') }], notices: below.notices };
+  }
+
+  const accessKeyId = profile.settings.get('aws_access_key_id');
+  const secretAccessKey = profile.settings.get('aws_secret_access_key');
+  let keys: Step;
+  if (accessKeyId || secretAccessKey) {
+    if (!accessKeyId || !secretAccessKey) {
+      const present = (accessKeyId ?? secretAccessKey)!;
+      throw new RolecallError(
+        'PROFILE_NO_CREDENTIALS',
+        `profile "${profile.name}" has ${accessKeyId ? 'aws_access_key_id' : 'aws_secret_access_key'} (${describeSource(present.source)}) but not ${accessKeyId ? 'aws_secret_access_key' : 'aws_access_key_id'}`,
+        { hint: 'Both keys of the IAM user must be in the credentials file; `aws configure --profile NAME` writes them.' },
+      );
+    }
+    keys = { kind: 'StaticKeys', profile: profile.name, origin: 'file', accessKeyId, secretAccessKey, sessionToken: profile.settings.get('aws_session_token') };
+  } else if (isEnvironmentSource(profile)) {
+    keys = { kind: 'StaticKeys', profile: profile.name, origin: 'env' };
+  } else {
+    // `rolecall keys add PROFILE` keeps the keys in the OS keyring; the runner says so if they are not there either
+    keys = { kind: 'StaticKeys', profile: profile.name, origin: 'keyring' };
+  }
+  const mfaSerial = profile.settings.get('mfa_serial');
+  if (mfaSerial && !nextCarriesMfa) {
+    return {
+      steps: [keys, { kind: 'SessionToken', profile: profile.name, mfaSerial, durationSeconds: { value: SESSION_TOKEN_SECONDS, source: { kind: 'default' } } }],
+      notices: [],
+    };
+  }
+  return { steps: [keys], notices: [] };
+}
+
+function assumeRoleStep(profile: Profile, roleArn: Setting, chained: boolean, notices: string[]): Extract<Step, { kind: 'AssumeRole' }> {
+  let durationSeconds = roleDuration(profile);
+  if (chained && durationSeconds.value > CHAINED_ROLE_MAX_SECONDS) {
+    notices.push(
+      `${roleArn.value} is assumed with role credentials (role chaining), which AWS caps at 1 hour: asking for 1h instead of ${durationSeconds.value}s (${describeSource(durationSeconds.source)}).`,
+    );
+    durationSeconds = { value: CHAINED_ROLE_MAX_SECONDS, source: durationSeconds.source };
+  }
+  return { kind: 'AssumeRole', profile: profile.name, roleArn, sessionName: profile.settings.get('role_session_name'), durationSeconds, chained };
+}
+
+function withJump(profile: Profile, first: Step, target: Setting | undefined): Walk {
+  const notices: string[] = [];
+  if (!target) return { steps: [first], notices };
+  return { steps: [first, assumeRoleStep(profile, target, true, notices)], notices };
+}
+
+export function buildPlan(profile: Profile): PlanResult {
+  const { steps, notices } = walk(profile, false);
+  const endpoint = profile.settings.get('endpoint_url');
+  return {
+    plan: {
+      profile,
+      steps,
+      region: profile.settings.get('region'),
+      stsEndpoint: profile.settings.get('endpoint_url.sts') ?? endpoint,
+      iamEndpoint: profile.settings.get('endpoint_url.iam') ?? endpoint,
+    },
+    notices,
+  };
+}

@@ -1,0 +1,73 @@
+// A Plan is the chain of steps that turns a profile into credentials, first step first. Each step
+// names the profile it came from and keeps the settings (with their sources) it will use.
+import type { Profile } from '../config/profile';
+import type { Setting } from '../config/source';
+
+export type Step =
+  | {
+      kind: 'StaticKeys';
+      profile: string;
+      /** 'file': the credentials/config file; 'env': credential_source = Environment; 'keyring': stored by `rolecall keys add` */
+      origin: 'file' | 'env' | 'keyring';
+      accessKeyId?: Setting;
+      secretAccessKey?: Setting;
+      sessionToken?: Setting;
+    }
+  | { kind: 'SessionToken'; profile: string; mfaSerial: Setting; durationSeconds: Setting<number> }
+  | {
+      kind: 'AssumeRole';
+      profile: string;
+      roleArn: Setting;
+      mfaSerial?: Setting;
+      externalId?: Setting;
+      sessionName?: Setting;
+      durationSeconds: Setting<number>;
+      /** the credentials that call AssumeRole are themselves a role session: AWS caps the duration at 1 h */
+      chained: boolean;
+    }
+  | {
+      kind: 'WebIdentity';
+      profile: string;
+      roleArn: Setting;
+      /** 'oidc': sign in with the web_identity_* settings; 'file': read web_identity_token_file */
+      token: { from: 'oidc' } | { from: 'file'; path: Setting };
+      sessionName?: Setting;
+      durationSeconds: Setting<number>;
+    }
+  | {
+      kind: 'Saml';
+      profile: string;
+      /** 'post-api': coinbase's SAML POST API; 'token-exchange': aws-cli-oidc saml2 after an OIDC login */
+      assertion: 'post-api' | 'token-exchange';
+      /** the role to pick from the assertion; absent: the only role, or ask */
+      roleArn?: Setting;
+      durationSeconds: Setting<number>;
+    };
+
+export type StepKind = Step['kind'];
+
+export interface Plan {
+  profile: Profile;
+  steps: Step[];
+  region?: Setting;
+  /** STS endpoint override (endpoint_url.sts, then endpoint_url) */
+  stsEndpoint?: Setting;
+  /** IAM endpoint override (endpoint_url.iam, then endpoint_url) */
+  iamEndpoint?: Setting;
+}
+
+/** One line per step for doctor, --debug and the credentials' source chain. */
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case 'StaticKeys':
+      return `static keys of profile ${step.profile} (${step.origin === 'env' ? 'environment' : step.origin === 'keyring' ? 'OS keyring' : 'credentials file'})`;
+    case 'SessionToken':
+      return `GetSessionToken with MFA ${step.mfaSerial.value} (profile ${step.profile})`;
+    case 'AssumeRole':
+      return `AssumeRole ${step.roleArn.value}${step.mfaSerial ? ` with MFA ${step.mfaSerial.value}` : ''} (profile ${step.profile})`;
+    case 'WebIdentity':
+      return `AssumeRoleWithWebIdentity ${step.roleArn.value} with ${step.token.from === 'file' ? `the token in ${step.token.path.value}` : 'an OIDC login'} (profile ${step.profile})`;
+    case 'Saml':
+      return `AssumeRoleWithSAML${step.roleArn ? ` ${step.roleArn.value}` : ''} with an assertion from ${step.assertion === 'post-api' ? 'the SAML POST API' : 'OIDC token exchange'} (profile ${step.profile})`;
+  }
+}

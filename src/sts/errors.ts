@@ -1,0 +1,94 @@
+// AWS errors -> rolecall errors: one code each, AWS's own message kept, a hint about what to check.
+import { RolecallError, type ErrorCode } from '../errors';
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  Code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: 'client' | 'server';
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    if (e instanceof AggregateError) {
+      const inner = e.errors.map(networkCode).find(Boolean);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** What the call was, for the message: "AssumeRole arn:aws:iam::1:role/x as arn:aws:iam::2:user/bob". */
+export interface CallContext {
+  action: string;
+  target?: string;
+  endpoint?: string;
+}
+
+export function mapAwsError(error: unknown, call: CallContext): RolecallError {
+  if (error instanceof RolecallError) return error;
+  const e = (error ?? {}) as AwsLikeError;
+  const name = e.name ?? e.Code ?? e.code ?? 'Error';
+  const awsMessage = (e.message ?? String(error)).trim();
+  const what = `${call.action}${call.target ? ` ${call.target}` : ''}`;
+  const net = networkCode(error);
+  if (net) {
+    return new RolecallError('STS_UNAVAILABLE', `${what} failed: cannot reach ${call.endpoint ?? 'the AWS endpoint'} (${net})`, { cause: error });
+  }
+  let code: ErrorCode = 'STS_ERROR';
+  let hint: string | undefined;
+  switch (name) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      if (/MultiFactorAuthentication failed|MFA/i.test(awsMessage)) code = 'MFA_CODE_INVALID';
+      else code = 'STS_ACCESS_DENIED';
+      break;
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+      code = 'STS_EXPIRED_TOKEN';
+      if (call.action === 'AssumeRoleWithWebIdentity') hint = 'The identity token expired before AWS saw it: run the command again (check the clock if it keeps happening).';
+      if (call.action === 'AssumeRoleWithSAML') hint = 'The SAML assertion expired before AWS saw it: run the command again (check the clock if it keeps happening).';
+      break;
+    case 'InvalidClientTokenId':
+      code = 'STS_INVALID_CLIENT_TOKEN';
+      break;
+    case 'SignatureDoesNotMatch':
+      code = 'STS_SIGNATURE_MISMATCH';
+      if (/expired|not yet current/i.test(awsMessage)) hint = "The request's time is too far from AWS's: fix this machine's clock (AWS allows 5 minutes).";
+      break;
+    case 'RegionDisabledException':
+      code = 'STS_REGION_DISABLED';
+      break;
+    case 'InvalidIdentityToken':
+    case 'InvalidIdentityTokenException':
+      code = 'STS_INVALID_IDENTITY_TOKEN';
+      break;
+    case 'IDPRejectedClaim':
+    case 'IDPRejectedClaimException':
+    case 'IDPCommunicationError':
+    case 'IDPCommunicationErrorException':
+      code = 'STS_IDP_REJECTED';
+      break;
+    case 'Throttling':
+    case 'ThrottlingException':
+    case 'TooManyRequestsException':
+      code = 'STS_THROTTLED';
+      break;
+    case 'ValidationError':
+      if (/DurationSeconds/i.test(awsMessage)) code = 'STS_DURATION';
+      break;
+    default:
+      if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) code = 'STS_UNAVAILABLE';
+  }
+  return new RolecallError(code, `${what} failed: ${awsMessage} (${name})`, { hint, cause: error });
+}
+
+export function isDurationAboveMax(error: RolecallError): boolean {
+  return error.code === 'STS_DURATION' && /MaxSessionDuration/i.test(error.message);
+}
