@@ -1,0 +1,74 @@
+// Runs the built rolecall binary (dist/bin.cjs) the way a user's shell or the AWS CLI would.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+
+export const BIN = new URL('../../dist/bin.cjs', import.meta.url).pathname;
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throwaway HOME with its own ~/.aws and cache dir; `env` is a clean environment pointing at it. */
+export interface Home {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  write(relative: string, text: string, mode?: number): string;
+  remove(): void;
+}
+
+export function tempHome(): Home {
+  const dir = mkdtempSync(join(tmpdir(), 'rolecall-home-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    LANG: 'C.UTF-8',
+    AWS_CONFIG_FILE: join(dir, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, '.aws', 'credentials'),
+    ROLECALL_CACHE_DIR: join(dir, '.cache', 'rolecall'),
+    ROLECALL_KEYRING: 'file',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  return {
+    dir,
+    env,
+    write(relative, text, mode = 0o600) {
+      const path = join(dir, relative);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeFileSync(path, text, { mode });
+      return path;
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function runRolecall(args: string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult> {
+  return runProcess(process.execPath, [BIN, ...args], options);
+}
+
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: false });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
