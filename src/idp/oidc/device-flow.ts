@@ -1,0 +1,35 @@
+// The device authorization grant (RFC 8628) for SSH sessions and machines without a browser: show
+// the code and the URL, then poll at the server's interval (openid-client handles slow_down).
+import * as oidc from 'openid-client';
+import { RolecallError } from '../../errors';
+import type { Logger } from '../../platform/logger';
+import type { OidcClient } from './client';
+import { oidcError } from './errors';
+import { showProgress } from './progress';
+import type { OidcSettings } from './settings';
+
+export async function deviceLogin(client: OidcClient, settings: OidcSettings, scopes: string[], log: Logger): Promise<oidc.TokenEndpointResponse> {
+  if (!client.config.serverMetadata().device_authorization_endpoint) {
+    throw new RolecallError('OIDC_GRANT_UNSUPPORTED', `${client.issuer} has no device_authorization_endpoint: it does not offer the device login`);
+  }
+  const authorization = await oidc.initiateDeviceAuthorization(client.config, { scope: scopes.join(' ') }).catch((error: unknown) => {
+    throw oidcError(error, 'the device login', client.issuer);
+  });
+  const where = authorization.verification_uri_complete ?? authorization.verification_uri;
+  log.info(`To sign in at ${client.issuer}, open ${where}\nand check that it shows the code: ${authorization.user_code}`);
+  const expiresFirst = authorization.expires_in <= settings.timeoutSeconds;
+  const signal = AbortSignal.timeout(Math.min(authorization.expires_in, settings.timeoutSeconds) * 1000);
+  const progress = showProgress('Waiting for the device login...');
+  try {
+    return await oidc.pollDeviceAuthorizationGrant(client.config, authorization, undefined, { signal });
+  } catch (error) {
+    if (signal.aborted) {
+      throw expiresFirst
+        ? new RolecallError('OIDC_DEVICE_EXPIRED', `the device code ${authorization.user_code} expired after ${authorization.expires_in}s before the login was finished`)
+        : new RolecallError('OIDC_TIMEOUT', `the device login did not finish within ${settings.timeoutSeconds}s`);
+    }
+    throw oidcError(error, 'the device login', client.issuer);
+  } finally {
+    progress.stop();
+  }
+}

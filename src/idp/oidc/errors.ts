@@ -1,0 +1,47 @@
+// Turns what openid-client throws into rolecall errors that say which IdP refused what, and why.
+import { AuthorizationResponseError, ClientError, ResponseBodyError } from 'openid-client';
+import { RolecallError, isRolecallError, type ErrorCode } from '../../errors';
+
+const BY_OAUTH_ERROR: Record<string, ErrorCode> = {
+  access_denied: 'OIDC_DENIED',
+  invalid_grant: 'OIDC_DENIED',
+  expired_token: 'OIDC_DEVICE_EXPIRED',
+  unauthorized_client: 'OIDC_GRANT_UNSUPPORTED',
+  unsupported_grant_type: 'OIDC_GRANT_UNSUPPORTED',
+};
+
+/** the network failure under a fetch TypeError, e.g. "ECONNREFUSED 127.0.0.1:9" */
+function networkCause(error: unknown): string | undefined {
+  if (!(error instanceof TypeError)) return undefined;
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  if (cause?.code || cause?.message) return cause.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}` : cause.message;
+  return /fetch failed/.test(error.message) ? error.message : undefined;
+}
+
+/**
+ * @param what what rolecall was doing, e.g. "the token request"
+ * @param issuer the IdP, named in every message
+ */
+export function oidcError(error: unknown, what: string, issuer: string): RolecallError {
+  if (isRolecallError(error)) return error;
+  if (error instanceof ResponseBodyError || error instanceof AuthorizationResponseError) {
+    const code = BY_OAUTH_ERROR[error.error] ?? 'OIDC_ERROR';
+    const description = error.error_description ? `: ${error.error_description}` : '';
+    return new RolecallError(code, `${issuer} refused ${what} (${error.error}${description})`, { cause: error });
+  }
+  const network = networkCause(error);
+  if (network) return new RolecallError('NETWORK', `could not reach the identity provider ${issuer} for ${what}: ${network}`, { cause: error });
+  if (error instanceof ClientError) {
+    // openid-client replaces the detailed message with a generic one and keeps the detail as the cause
+    const detail = error.cause instanceof Error ? error.cause.message : error.message;
+    if (/JWT|ID Token|id_token/i.test(detail) || /JWT/.test(error.code ?? '')) {
+      return new RolecallError('OIDC_TOKEN_INVALID', `the ID token from ${issuer} failed validation: ${detail}`, { cause: error });
+    }
+    if (error.code === 'OAUTH_TIMEOUT') {
+      return new RolecallError('NETWORK', `the identity provider ${issuer} did not answer ${what} in time`, { cause: error });
+    }
+    return new RolecallError('OIDC_ERROR', `${what} at ${issuer} failed: ${detail}`, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new RolecallError('OIDC_ERROR', `${what} at ${issuer} failed: ${message}`, { cause: error });
+}

@@ -1,0 +1,63 @@
+// The resource-owner password grant of aws-runas profiles. The password comes from -P, then
+// WEB_IDENTITY_PASSWORD, then the secret store (`rolecall password PROFILE`), then a prompt on the
+// terminal (seed 002's precedence); it is redacted from every log line as soon as it is known.
+import * as oidc from 'openid-client';
+import { RolecallError } from '../../errors';
+import type { Logger } from '../../platform/logger';
+import type { Prompter } from '../../platform/tty';
+import type { OidcClient } from './client';
+import { oidcError } from './errors';
+import type { OidcSettings } from './settings';
+import type { SecretStoreLike } from './sign-in';
+
+export const passwordSecretName = (profile: string) => `password:${profile}`;
+
+type PasswordOrigin = 'flag' | 'env' | 'store' | 'prompt';
+
+async function storedPassword(secrets: SecretStoreLike, profile: string, log: Logger): Promise<string | undefined> {
+  try {
+    return await secrets.get(passwordSecretName(profile));
+  } catch (error) {
+    log.debug(`no stored password: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+export async function passwordLogin(
+  client: OidcClient,
+  settings: OidcSettings,
+  scopes: string[],
+  deps: { env: NodeJS.ProcessEnv; log: Logger; prompt: Prompter; secrets: SecretStoreLike; profileName: string; passwordFlag?: string },
+): Promise<oidc.TokenEndpointResponse> {
+  const username = settings.username?.value ?? (await deps.prompt.ask(`Username for ${client.issuer}:`, { why: 'set web_identity_username or WEB_IDENTITY_USERNAME' }));
+  let origin: PasswordOrigin = 'flag';
+  let password = deps.passwordFlag;
+  if (!password && deps.env.WEB_IDENTITY_PASSWORD) [password, origin] = [deps.env.WEB_IDENTITY_PASSWORD, 'env'];
+  if (!password) {
+    const stored = await storedPassword(deps.secrets, deps.profileName, deps.log);
+    if (stored) [password, origin] = [stored, 'store'];
+  }
+  if (!password) {
+    password = await deps.prompt.ask(`Password for ${username} at ${client.issuer}:`, { secret: true, why: `store it with \`rolecall password ${deps.profileName}\`` });
+    origin = 'prompt';
+  }
+  deps.log.redact(password);
+  try {
+    return await oidc.genericGrantRequest(client.config, 'password', { username, password, scope: scopes.join(' ') });
+  } catch (error) {
+    const mapped = oidcError(error, `the password login for ${username}`, client.issuer);
+    if (mapped.code === 'OIDC_GRANT_UNSUPPORTED') {
+      throw new RolecallError('OIDC_GRANT_UNSUPPORTED', `${mapped.message}: this identity provider does not accept passwords from rolecall`, {
+        hint: 'Log in through the browser instead: set web_identity_flow = browser (or pass --device on a machine without a browser).',
+        cause: error,
+      });
+    }
+    if (mapped.code === 'OIDC_DENIED' && origin === 'store') {
+      throw new RolecallError('OIDC_DENIED', `${mapped.message}; the password came from the secret store`, {
+        hint: `If the password changed, store the new one with \`rolecall password ${deps.profileName}\` (repeated failures may lock the account).`,
+        cause: error,
+      });
+    }
+    throw mapped;
+  }
+}
