@@ -1,0 +1,192 @@
+// Reads a SAML Response the way AWS will: the role/provider pairs, the session name and duration,
+// and when it stops being valid. rolecall cannot check the signature (it has no IdP certificate;
+// STS does that), so this parser only has to be strict about shape and must never be tricked into
+// reading a second, unsigned assertion or expanding entities.
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { RolecallError } from '../../errors';
+
+export interface SamlRole {
+  roleArn: string;
+  principalArn: string;
+}
+
+export interface SamlAssertion {
+  /** the Response in standard base64, as AssumeRoleWithSAML wants it */
+  base64: string;
+  roles: SamlRole[];
+  sessionName?: string;
+  /** seconds; AWS caps the requested DurationSeconds with it */
+  sessionDuration?: number;
+  notOnOrAfter?: Date;
+  issuer?: string;
+}
+
+const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/';
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w.-]+$/;
+
+function invalid(message: string): RolecallError {
+  return new RolecallError('SAML_ASSERTION_INVALID', message);
+}
+
+/** Decodes base64 or base64url (Keycloak), with or without padding and line breaks. */
+function decode(encoded: string): Buffer {
+  const compact = encoded.replace(/\s+/g, '');
+  if (compact === '' || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) {
+    throw invalid('the SAML response is not base64: the identity provider sent something else');
+  }
+  return Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+}
+
+function parseXml(xml: string): Element {
+  // A SAML Response never needs a DTD; refusing it closes entity expansion and external entities.
+  if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
+    throw invalid('the SAML response contains a DOCTYPE declaration, which SAML forbids; refusing to read it');
+  }
+  let root: Element | null;
+  try {
+    const doc = new DOMParser({
+      locator: false,
+      onError: (level, message) => {
+        if (level !== 'warning') throw new Error(message);
+      },
+    }).parseFromString(xml, 'text/xml');
+    root = doc.documentElement;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 200) : String(error);
+    throw invalid(`the SAML response is not well-formed XML: ${reason}`);
+  }
+  if (!root || root.namespaceURI !== PROTOCOL_NS || root.localName !== 'Response') {
+    const name = root ? `{${root.namespaceURI ?? ''}}${root.localName ?? root.nodeName}` : 'nothing';
+    throw invalid(`expected a samlp:Response element, found ${name}`);
+  }
+  return root;
+}
+
+function children(parent: Element, ns: string, name: string): Element[] {
+  const found: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling) {
+    const el = node as Element;
+    if (node.nodeType === node.ELEMENT_NODE && el.namespaceURI === ns && el.localName === name) found.push(el);
+  }
+  return found;
+}
+
+function only(parent: Element, ns: string, name: string): Element | undefined {
+  const found = children(parent, ns, name);
+  if (found.length > 1) throw invalid(`the SAML response has ${found.length} ${name} elements where one is allowed`);
+  return found[0];
+}
+
+function text(el: Element): string {
+  return (el.textContent ?? '').trim();
+}
+
+function checkStatus(response: Element): void {
+  const status = only(response, PROTOCOL_NS, 'Status');
+  const code = status && only(status, PROTOCOL_NS, 'StatusCode');
+  const value = code?.getAttribute('Value') ?? '';
+  if (value === SUCCESS) return;
+  const message = status && only(status, PROTOCOL_NS, 'StatusMessage');
+  throw new RolecallError(
+    'SAML_ERROR',
+    `the identity provider answered with SAML status ${value || '(none)'}${message ? `: ${text(message)}` : ''}`,
+  );
+}
+
+/** One Role attribute value: "role,provider" or "provider,role", as AWS accepts both. */
+function parseRole(value: string): SamlRole {
+  const parts = value.split(',').map((p) => p.trim());
+  const roleArn = parts.find((p) => ROLE_ARN.test(p));
+  const principalArn = parts.find((p) => PROVIDER_ARN.test(p));
+  if (parts.length !== 2 || !roleArn || !principalArn) {
+    throw invalid(
+      `the Role attribute value "${value}" is not "ROLE_ARN,SAML_PROVIDER_ARN" (e.g. arn:aws:iam::123456789012:role/name,arn:aws:iam::123456789012:saml-provider/idp)`,
+    );
+  }
+  return { roleArn, principalArn };
+}
+
+function parseDate(value: string | null, what: string): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw invalid(`${what} "${value}" is not a date`);
+  return date;
+}
+
+function earliest(...dates: (Date | undefined)[]): Date | undefined {
+  const present = dates.filter((d): d is Date => d !== undefined);
+  return present.length ? new Date(Math.min(...present.map((d) => d.getTime()))) : undefined;
+}
+
+export function parseSamlResponse(encoded: string): SamlAssertion {
+  const bytes = decode(encoded);
+  const response = parseXml(bytes.toString('utf8'));
+  checkStatus(response);
+
+  // Exactly one Assertion anywhere in the document: a second one (hidden in Extensions, an Object
+  // or a wrapper) is the shape of a signature-wrapping attack, and the one we read must be the one
+  // STS verifies.
+  const everywhere = response.getElementsByTagNameNS(ASSERTION_NS, 'Assertion').length;
+  const assertion = only(response, ASSERTION_NS, 'Assertion');
+  if (!assertion) {
+    const encrypted = children(response, ASSERTION_NS, 'EncryptedAssertion').length > 0;
+    throw invalid(
+      encrypted
+        ? 'the SAML assertion is encrypted; rolecall must read its role attribute, so ask the IdP administrator not to encrypt assertions for this client'
+        : 'the SAML response holds no Assertion',
+    );
+  }
+  if (everywhere !== 1) throw invalid(`the SAML response holds ${everywhere} Assertion elements; exactly one is allowed`);
+
+  const roles: SamlRole[] = [];
+  let sessionName: string | undefined;
+  let sessionDuration: number | undefined;
+  for (const statement of children(assertion, ASSERTION_NS, 'AttributeStatement')) {
+    for (const attribute of children(statement, ASSERTION_NS, 'Attribute')) {
+      const name = attribute.getAttribute('Name') ?? '';
+      const values = children(attribute, ASSERTION_NS, 'AttributeValue').map(text);
+      if (name === `${ATTRIBUTE}Role`) {
+        for (const value of values) {
+          const role = parseRole(value);
+          if (!roles.some((r) => r.roleArn === role.roleArn && r.principalArn === role.principalArn)) roles.push(role);
+        }
+      } else if (name === `${ATTRIBUTE}RoleSessionName`) {
+        sessionName = values[0];
+      } else if (name === `${ATTRIBUTE}SessionDuration`) {
+        const raw = values[0] ?? '';
+        const seconds = Number(raw);
+        if (!/^\d+$/.test(raw) || seconds < 900 || seconds > 43200) {
+          throw invalid(`the SessionDuration attribute "${raw}" is not a number of seconds between 900 and 43200`);
+        }
+        sessionDuration = seconds;
+      }
+    }
+  }
+  if (roles.length === 0) {
+    throw new RolecallError('SAML_NO_ROLES', `the SAML assertion has no ${ATTRIBUTE}Role attribute values`);
+  }
+
+  const conditions = only(assertion, ASSERTION_NS, 'Conditions');
+  const subject = only(assertion, ASSERTION_NS, 'Subject');
+  const confirmations = subject
+    ? children(subject, ASSERTION_NS, 'SubjectConfirmation').flatMap((c) => children(c, ASSERTION_NS, 'SubjectConfirmationData'))
+    : [];
+  const notOnOrAfter = earliest(
+    parseDate(conditions?.getAttribute('NotOnOrAfter') ?? null, 'Conditions NotOnOrAfter'),
+    ...confirmations.map((c) => parseDate(c.getAttribute('NotOnOrAfter'), 'SubjectConfirmationData NotOnOrAfter')),
+  );
+  const issuerElement = only(assertion, ASSERTION_NS, 'Issuer') ?? only(response, ASSERTION_NS, 'Issuer');
+
+  return {
+    base64: bytes.toString('base64'),
+    roles,
+    ...(sessionName ? { sessionName } : {}),
+    ...(sessionDuration !== undefined ? { sessionDuration } : {}),
+    ...(notOnOrAfter ? { notOnOrAfter } : {}),
+    ...(issuerElement ? { issuer: text(issuerElement) } : {}),
+  };
+}

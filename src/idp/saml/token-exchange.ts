@@ -1,0 +1,112 @@
+// aws-cli-oidc's `saml2` federation: trade the OIDC login's access or ID token for a SAML Response
+// with OAuth 2.0 Token Exchange (RFC 8693). Keycloak answers with the Response, base64url-encoded,
+// in `access_token` and issued_token_type urn:ietf:params:oauth:token-type:saml2.
+import { RolecallError } from '../../errors';
+import type { Logger } from '../../platform/logger';
+import { postOnce } from './http';
+import { requireSecureUrl } from './secure-url';
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const SAML2 = 'urn:ietf:params:oauth:token-type:saml2';
+
+export type SubjectTokenType = 'urn:ietf:params:oauth:token-type:access_token' | 'urn:ietf:params:oauth:token-type:id_token';
+
+export interface TokenExchangeOptions {
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret?: string;
+  subjectToken: string;
+  /** oidc_provider_token_exchange_subject_token_type */
+  subjectTokenType: SubjectTokenType;
+  /** oidc_provider_token_exchange_audience: the IdP's SAML client for AWS, when the IdP needs it named */
+  audience?: string;
+  allowInsecure: boolean;
+}
+
+/** RFC 6749 2.3.1: id and secret are form-encoded before they are joined and base64-encoded. */
+function basicAuth(clientId: string, secret: string): string {
+  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
+}
+
+interface TokenAnswer {
+  access_token?: unknown;
+  issued_token_type?: unknown;
+  error?: unknown;
+  error_description?: unknown;
+}
+
+function refusal(answer: TokenAnswer, status: number, opts: TokenExchangeOptions, endpoint: URL): RolecallError {
+  const code = typeof answer.error === 'string' ? answer.error : `HTTP ${status}`;
+  const detail = typeof answer.error_description === 'string' ? `: ${answer.error_description}` : '';
+  const at = `the identity provider's token endpoint ${endpoint.origin}${endpoint.pathname}`;
+  switch (code) {
+    case 'unsupported_grant_type':
+    case 'unauthorized_client':
+      return new RolecallError(
+        'TOKEN_EXCHANGE_UNSUPPORTED',
+        `${at} does not allow token exchange to SAML for client "${opts.clientId}" (${code}${detail})`,
+        {
+          hint: `The IdP administrator must enable OAuth 2.0 Token Exchange for client "${opts.clientId}" (Keycloak: start with the token-exchange feature and grant the client the token-exchange permission on the SAML client for AWS; see docs/idp-admin-guide.md).`,
+        },
+      );
+    case 'invalid_target':
+      return new RolecallError('OIDC_ERROR', `${at} refused the audience "${opts.audience ?? ''}" (${code}${detail})`, {
+        hint: 'Set oidc_provider_token_exchange_audience to the client id of the SAML client for AWS at the IdP (Keycloak: usually urn:amazon:webservices).',
+      });
+    case 'invalid_client':
+      return new RolecallError('OIDC_ERROR', `${at} did not accept client "${opts.clientId}" (${code}${detail})`, {
+        hint: 'Check client_id and client_secret in the profile.',
+      });
+    case 'invalid_grant':
+      return new RolecallError('OIDC_ERROR', `${at} refused the login's token for exchange (${code}${detail})`, {
+        hint: `The token may have expired or be of the wrong kind: run \`rolecall clear PROFILE\`, or check oidc_provider_token_exchange_subject_token_type (now ${opts.subjectTokenType}).`,
+      });
+    default:
+      return new RolecallError('OIDC_ERROR', `${at} refused the token exchange (${code}${detail})`);
+  }
+}
+
+/** Returns the SAML Response as the IdP encoded it (base64 or base64url); parse it with parseSamlResponse. */
+export async function exchangeForSaml(opts: TokenExchangeOptions, deps: { log: Logger }): Promise<string> {
+  deps.log.redact(opts.subjectToken);
+  deps.log.redact(opts.clientSecret);
+  const endpoint = requireSecureUrl(opts.tokenEndpoint, {
+    what: "the identity provider's token endpoint",
+    allowInsecure: opts.allowInsecure,
+    code: 'OIDC_INSECURE',
+    log: deps.log,
+  });
+  const form = new URLSearchParams({
+    grant_type: TOKEN_EXCHANGE,
+    subject_token: opts.subjectToken,
+    subject_token_type: opts.subjectTokenType,
+    requested_token_type: SAML2,
+  });
+  if (opts.audience) form.set('audience', opts.audience);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (opts.clientSecret) headers.authorization = basicAuth(opts.clientId, opts.clientSecret);
+  else form.set('client_id', opts.clientId);
+
+  deps.log.debug(`token exchange at ${endpoint.origin}${endpoint.pathname}: ${opts.subjectTokenType} -> saml2 (client ${opts.clientId})`);
+  const response = await postOnce(endpoint, { headers, body: form }, "the identity provider's token endpoint", 'OIDC_ERROR');
+  let answer: TokenAnswer;
+  try {
+    answer = (await response.json()) as TokenAnswer;
+  } catch {
+    throw new RolecallError('OIDC_ERROR', `the identity provider's token endpoint answered HTTP ${response.status} without JSON to the token exchange`);
+  }
+  if (!response.ok || answer.error !== undefined) throw refusal(answer ?? {}, response.status, opts, endpoint);
+  if (answer.issued_token_type !== undefined && answer.issued_token_type !== SAML2) {
+    throw new RolecallError(
+      'SAML_ASSERTION_INVALID',
+      `the token exchange issued a ${String(answer.issued_token_type)} instead of a SAML 2.0 assertion (${SAML2})`,
+      { hint: 'The IdP administrator must let this client exchange tokens for the SAML client for AWS; see docs/idp-admin-guide.md.' },
+    );
+  }
+  if (typeof answer.access_token !== 'string' || answer.access_token === '') {
+    throw new RolecallError('SAML_ASSERTION_INVALID', 'the token exchange answer has no SAML assertion in access_token');
+  }
+  deps.log.redact(answer.access_token);
+  return answer.access_token;
+}
