@@ -1,0 +1,53 @@
+// The container credentials endpoint (what ECS tasks and Greengrass serve): one GET on a
+// secret path with the token from AWS_CONTAINER_AUTHORIZATION_TOKEN in Authorization.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sameSecret } from './guard';
+import type { Refresher, ServedCredentials } from './refresher';
+import { reply, replyError, replyFailure } from './reply';
+
+export function ecsHandler(refresher: Refresher, secrets: { token: string; path: string }, mask: (text: string) => string) {
+  // the body is built once per set of credentials: the endpoint is hit on every SDK refresh
+  let body: { creds: ServedCredentials; text: string } | undefined;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!sameSecret(req.headers.authorization, secrets.token)) {
+      replyError(res, 401, 'Unauthorized', 'the Authorization header must hold the value of AWS_CONTAINER_AUTHORIZATION_TOKEN');
+      return;
+    }
+    if (req.url !== secrets.path) {
+      replyError(res, 404, 'NotFound', 'no such path: use the URL in AWS_CONTAINER_CREDENTIALS_FULL_URI');
+      return;
+    }
+    if (req.method !== 'GET') {
+      replyError(res, 405, 'MethodNotAllowed', 'only GET is served');
+      return;
+    }
+    let creds: ServedCredentials;
+    try {
+      creds = await refresher.current();
+    } catch (error) {
+      replyFailure(res, error, mask);
+      return;
+    }
+    if (body?.creds !== creds) body = { creds, text: JSON.stringify(containerCredentials(creds)) };
+    reply(res, 200, body.text);
+  };
+}
+
+function containerCredentials(creds: ServedCredentials) {
+  const roleArn = iamRoleArn(creds.arn);
+  return {
+    AccessKeyId: creds.accessKeyId,
+    SecretAccessKey: creds.secretAccessKey,
+    Token: creds.sessionToken,
+    Expiration: creds.expiration.toISOString(),
+    ...(roleArn === undefined ? {} : { RoleArn: roleArn }),
+    ...(creds.accountId === undefined ? {} : { AccountId: creds.accountId }),
+  };
+}
+
+/** arn:aws:sts::123456789012:assumed-role/Name/session -> arn:aws:iam::123456789012:role/Name (the role's path is not in the session ARN) */
+export function iamRoleArn(arn: string | undefined): string | undefined {
+  const match = arn?.match(/^arn:([\w-]+):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/);
+  if (match) return `arn:${match[1]}:iam::${match[2]}:role/${match[3]}`;
+  return arn?.includes(':role/') ? arn : undefined;
+}

@@ -1,0 +1,26 @@
+// The checks every request to a credential server passes before anything else is looked at.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Why a request must be refused before authentication (403), or undefined when it may go on.
+ * A browser page on a rebinding DNS name reaches 127.0.0.1 with its own Host header; a proxy on
+ * this machine announces itself with Forwarded or X-Forwarded-For: neither may read credentials.
+ */
+export function refusal(req: IncomingMessage, port: number): string | undefined {
+  if (req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) {
+    return 'requests through a proxy are refused';
+  }
+  const host = req.headers.host?.toLowerCase();
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+    return `the Host header must be 127.0.0.1:${port} or localhost:${port}`;
+  }
+  return undefined;
+}
+
+/** constant-time equality that does not leak the expected length either */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

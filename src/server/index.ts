@@ -1,0 +1,136 @@
+// Loopback credential servers for `rolecall exec --server ecs|imds`: the child's SDKs fetch
+// credentials from us instead of reading static keys, so jobs that outlive a role session keep
+// working. Bound to 127.0.0.1 on a random port; see docs/credential-server.md.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RolecallError } from '../errors';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import { ecsHandler } from './ecs';
+import { refusal } from './guard';
+import { imdsHandler } from './imds';
+import { createRefresher, type CredentialProvider } from './refresher';
+import { replyError } from './reply';
+
+export type { CredentialProvider } from './refresher';
+
+export type ServerKind = 'ecs' | 'imds';
+
+export interface CredentialServer {
+  /** variables to set in the child's environment */
+  env: Record<string, string>;
+  /** variables to remove from the child's environment, so that its SDKs do not prefer them over the server */
+  unsetEnv: string[];
+  close(): Promise<void>;
+}
+
+export interface CredentialServerOptions {
+  /** the role name IMDS lists; default: the role of the credentials' ARN, else "rolecall" */
+  roleName?: string;
+  /**
+   * renew this long before expiry; default 5 minutes for ECS and 15 for IMDS, or a third of the
+   * lifetime when that is shorter
+   */
+  refreshBeforeSeconds?: number;
+}
+
+/**
+ * Variables that would win over the server in the SDKs' credential chains (environment keys,
+ * profiles, web identity, the other server kind).
+ */
+const SHADOWING = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+];
+
+/** Fetches the first credentials (rejecting with the provider's error), then listens. */
+export async function startCredentialServer(
+  kind: ServerKind,
+  provider: CredentialProvider,
+  deps: { clock: Clock; log: Logger },
+  options: CredentialServerOptions = {},
+): Promise<CredentialServer> {
+  const { clock, log } = deps;
+  const refresher = await createRefresher(provider, deps, {
+    refreshBeforeSeconds: options.refreshBeforeSeconds,
+    // botocore "extends" IMDS credentials that expire within 10 + 2..10 minutes and then keeps
+    // them up to 5 minutes before asking again: renewing 15 minutes ahead keeps that safe
+    longestWindowSeconds: kind === 'imds' ? 900 : 300,
+  });
+
+  let handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  let configure: (port: number) => Pick<CredentialServer, 'env' | 'unsetEnv'>;
+  if (kind === 'ecs') {
+    const token = randomBytes(32).toString('base64url');
+    const path = `/role-credentials/${randomBytes(12).toString('hex')}`;
+    log.redact(token);
+    handle = ecsHandler(refresher, { token, path }, log.mask);
+    configure = (port) => ({
+      env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}${path}`, AWS_CONTAINER_AUTHORIZATION_TOKEN: token },
+      unsetEnv: SHADOWING,
+    });
+  } else {
+    const roleName = options.roleName ?? roleOf((await refresher.current()).arn) ?? 'rolecall';
+    if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+      throw new RolecallError('USAGE', `"${roleName}" cannot be an IAM role name for the metadata server`, {
+        hint: 'Role names use letters, digits and +=,.@_- only, at most 64 characters.',
+      });
+    }
+    handle = imdsHandler(refresher, roleName, clock, log.mask);
+    configure = (port) => ({
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}/`, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IPv4' },
+      // the container provider comes before IMDS in every SDK's chain
+      unsetEnv: [...SHADOWING, 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_EC2_METADATA_DISABLED'],
+    });
+  }
+
+  let port = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    const path = (req.url ?? '').split('?')[0];
+    res.on('finish', () => log.debug(`${kind} credential server: ${req.method} ${path} -> ${res.statusCode}`));
+    const refused = refusal(req, port);
+    if (refused !== undefined) {
+      replyError(res, 403, 'Forbidden', refused);
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      log.debug(`${kind} credential server: ${log.mask(error instanceof Error ? error.message : String(error))}`);
+      if (!res.headersSent) replyError(res, 500, 'INTERNAL', 'the credential server failed; run with --debug for details');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) =>
+      reject(new RolecallError('SERVER_ERROR', `could not listen on 127.0.0.1: ${error.message}`, { cause: error })),
+    );
+    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, resolve);
+  });
+  port = (server.address() as AddressInfo).port;
+  log.debug(`${kind} credential server listening on 127.0.0.1:${port}`);
+
+  return {
+    ...configure(port),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** arn:aws:sts::123456789012:assumed-role/Deploy/session -> Deploy */
+function roleOf(arn: string | undefined): string | undefined {
+  return arn?.match(/:assumed-role\/([^/]+)\//)?.[1] ?? arn?.match(/:role\/(?:.*\/)?([^/]+)$/)?.[1];
+}
