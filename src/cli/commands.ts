@@ -13,5 +13,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   unset: { summary: 'Print lines that unset every AWS credential variable', load: () => import('./unset') },
   assume: { summary: 'coinbase assume-role: assume a role in an account through the bastion profile', load: () => import('./assume') },
   whoami: { summary: 'Show who the credentials are (GetCallerIdentity), their expiry and source chain', load: () => import('./whoami') },
+  'shell-init': { summary: 'Print the `assume` shell function for your rc file (bash, zsh, fish, powershell)', load: () => import('./shell-init') },
+  completion: { summary: 'Print a completion script (bash, zsh, fish, powershell) with profile names from your config', load: () => import('./completion') },
   doctor: { summary: 'Explain a profile: settings with their sources, and the steps rolecall would run', load: () => import('./doctor') },
 };

@@ -3,20 +3,26 @@ import { resolveCredentials } from '../app/resolve-credentials';
 import { RolecallError } from '../errors';
 import { FORMATS, defaultFormat, parseFormat } from '../output/formats';
 import { renderCredentials } from '../output/render';
-import { stringFlag } from './args';
+import { booleanFlag, stringFlag } from './args';
+import { promptVariables } from '../app/prompt-vars';
+import { readAccounts } from '../config/accounts';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 
 export const command: Command = {
   name: 'export',
   usage: 'rolecall export [PROFILE] [--format F]',
-  options: { ...CREDENTIAL_OPTIONS, format: { type: 'string', short: 'f' } },
+  options: { ...CREDENTIAL_OPTIONS, format: { type: 'string', short: 'f' }, 'prompt-vars': { type: 'boolean' } },
   help: `Resolves credentials for PROFILE (default: AWS_PROFILE, then "default") and prints them on stdout.
 
 Formats (--format): ${FORMATS.join(', ')}.
   process     credential_process JSON (Version 1); the default when stdout is not a terminal
   bash|zsh|sh export lines; the default on a terminal is your $SHELL's
   fish, powershell, env (KEY=value), dotenv, json (STS-style)
+
+Flags:
+  -f, --format F     the output format (above)
+  --prompt-vars      also set AWS_ACCOUNT_NAME, AWS_ACCOUNT_ROLE, AWS_ACCOUNT_ID for your prompt
 
 ${CREDENTIAL_HELP}
 
@@ -36,7 +42,8 @@ Examples:
     const formatFlag = stringFlag(parsed, 'format');
     const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : defaultFormat(ctx.stdoutIsTTY, ctx.env);
     const { credentials, plan } = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);
-    ctx.stdout(renderCredentials(format, { credentials, region: plan.region?.value }));
+    const extra = booleanFlag(parsed, 'prompt-vars') ? promptVariables(credentials, plan.profile.name, readAccounts(ctx.home, ctx.env)) : undefined;
+    ctx.stdout(renderCredentials(format, { credentials, region: plan.region?.value, extra }));
     return 0;
   },
 };

@@ -1,0 +1,62 @@
+// The `assume` shell function that `rolecall shell-init SHELL` prints for the user's rc file.
+import { RolecallError } from '../errors';
+
+export const INIT_SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+export type InitShell = (typeof INIT_SHELLS)[number];
+
+export function parseInitShell(value: string | undefined): InitShell {
+  if (value && (INIT_SHELLS as readonly string[]).includes(value)) return value as InitShell;
+  throw new RolecallError('USAGE', value ? `rolecall shell-init does not know the shell "${value}"` : 'rolecall shell-init needs a shell name', {
+    hint: `Use one of: ${INIT_SHELLS.join(', ')}, e.g. eval "$(rolecall shell-init bash)" in ~/.bashrc.`,
+  });
+}
+
+function posixQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `invocation`: the argv that runs this rolecall (node and the script), so the function works without PATH changes */
+export function shellInit(shell: InitShell, invocation: string[]): string {
+  switch (shell) {
+    case 'bash':
+    case 'zsh': {
+      const rc = invocation.map(posixQuote).join(' ');
+      return `# rolecall: assume PROFILE sets credentials in this shell; assume --unset clears them.
+assume() {
+  if [ "$1" = "--unset" ]; then
+    eval "$(${rc} unset --format ${shell})"
+    return
+  fi
+  local __rolecall_out
+  __rolecall_out="$(${rc} export "$@" --format ${shell} --prompt-vars)" || return $?
+  eval "$__rolecall_out"
+}
+`;
+    }
+    case 'fish': {
+      const rc = invocation.map((a) => `'${a.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(' ');
+      return `# rolecall: assume PROFILE sets credentials in this shell; assume --unset clears them.
+function assume
+  if test "$argv[1]" = "--unset"
+    ${rc} unset --format fish | source
+    return
+  end
+  set -l __rolecall_out (${rc} export $argv --format fish --prompt-vars | string collect)
+  or return $status
+  echo $__rolecall_out | source
+end
+`;
+    }
+    case 'powershell': {
+      const [exe, ...rest] = invocation.map((a) => `'${a.replace(/'/g, "''")}'`);
+      return `# rolecall: assume PROFILE sets credentials in this session; assume --unset clears them.
+function assume {
+  if ($args[0] -eq '--unset') { & ${exe} ${rest.join(' ')} unset --format powershell | Out-String | Invoke-Expression; return }
+  $out = & ${exe} ${rest.join(' ')} export @args --format powershell --prompt-vars | Out-String
+  if ($LASTEXITCODE -ne 0) { return }
+  Invoke-Expression $out
+}
+`;
+    }
+  }
+}

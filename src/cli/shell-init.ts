@@ -1,0 +1,26 @@
+// rolecall shell-init bash|zsh|fish|powershell
+import { parseInitShell, shellInit } from '../app/shell-init';
+import type { Command } from './command';
+
+export const command: Command = {
+  name: 'shell-init',
+  usage: 'rolecall shell-init bash|zsh|fish|powershell',
+  options: {},
+  help: `Prints a shell function \`assume\` for your rc file:
+  assume PROFILE [flags]   get credentials for PROFILE and set them in this shell (AWS_PROFILE is unset),
+                           with AWS_ACCOUNT_NAME and AWS_ACCOUNT_ROLE for your prompt
+  assume --unset           clear every AWS credential variable again
+
+Setup:
+  bash   echo 'eval "$(rolecall shell-init bash)"' >> ~/.bashrc
+  zsh    echo 'eval "$(rolecall shell-init zsh)"' >> ~/.zshrc
+  fish   echo 'rolecall shell-init fish | source' >> ~/.config/fish/config.fish
+  pwsh   Add-Content $PROFILE 'rolecall shell-init powershell | Out-String | Invoke-Expression'
+
+Prompt snippets: see docs/shell-integration.md.`,
+  async run(parsed, ctx) {
+    const shell = parseInitShell(parsed.positionals[0]);
+    ctx.stdout(shellInit(shell, [process.execPath, process.argv[1] ?? 'rolecall']));
+    return 0;
+  },
+};
