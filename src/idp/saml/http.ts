@@ -1,19 +1,24 @@
 // One POST carrying credentials: bounded in time, and never following a redirect, which would
 // re-send the password or token to wherever it points.
+import type { CustomFetch } from 'openid-client';
 import { RolecallError } from '../../errors';
 
 const TIMEOUT_MS = 30_000;
 
-/** `what` names the endpoint in errors ("the SAML assertion URL"); `code` is the error for a redirect. */
+/**
+ * `what` names the endpoint in errors ("the SAML assertion URL"); `code` is the error for a redirect;
+ * `fetchImpl` is the IdP's mTLS / private-CA fetch (src/idp/oidc/fetch.ts) when it needs one.
+ */
 export async function postOnce(
   url: URL,
   init: { headers: Record<string, string>; body: string | URLSearchParams },
   what: string,
   code: 'SAML_ERROR' | 'OIDC_ERROR',
+  fetchImpl: CustomFetch = (href, options) => fetch(href, options as RequestInit),
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetchImpl(url.href, { method: 'POST', ...init, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason =

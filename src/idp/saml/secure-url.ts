@@ -3,10 +3,7 @@
 import { describeSource, type Setting } from '../../config/source';
 import { RolecallError, type ErrorCode } from '../../errors';
 import type { Logger } from '../../platform/logger';
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
+import { isLoopbackHost } from '../oidc/client';
 
 /**
  * Parses `url` and refuses it unless it is https, loopback http, or http with `allowInsecure`.
@@ -28,7 +25,7 @@ export function requireSecureUrl(
   if (parsed.protocol !== 'http:') {
     throw new RolecallError('CONFIG_INVALID', `${options.what} "${value}"${where} must be an https URL`);
   }
-  if (isLoopback(parsed.hostname)) return parsed;
+  if (isLoopbackHost(parsed.hostname)) return parsed;
   if (!options.allowInsecure) {
     throw new RolecallError(
       options.code,

@@ -1,6 +1,7 @@
 // aws-cli-oidc's `saml2` federation: trade the OIDC login's access or ID token for a SAML Response
 // with OAuth 2.0 Token Exchange (RFC 8693). Keycloak answers with the Response, base64url-encoded,
 // in `access_token` and issued_token_type urn:ietf:params:oauth:token-type:saml2.
+import type { CustomFetch } from 'openid-client';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import { postOnce } from './http';
@@ -68,7 +69,10 @@ function refusal(answer: TokenAnswer, status: number, opts: TokenExchangeOptions
 }
 
 /** Returns the SAML Response as the IdP encoded it (base64 or base64url); parse it with parseSamlResponse. */
-export async function exchangeForSaml(opts: TokenExchangeOptions, deps: { log: Logger }): Promise<string> {
+export async function exchangeForSaml(
+  opts: TokenExchangeOptions,
+  deps: { log: Logger; /** the OIDC client's fetch (mTLS, private CA), when it has one */ fetch?: CustomFetch },
+): Promise<string> {
   deps.log.redact(opts.subjectToken);
   deps.log.redact(opts.clientSecret);
   const endpoint = requireSecureUrl(opts.tokenEndpoint, {
@@ -89,7 +93,7 @@ export async function exchangeForSaml(opts: TokenExchangeOptions, deps: { log: L
   else form.set('client_id', opts.clientId);
 
   deps.log.debug(`token exchange at ${endpoint.origin}${endpoint.pathname}: ${opts.subjectTokenType} -> saml2 (client ${opts.clientId})`);
-  const response = await postOnce(endpoint, { headers, body: form }, "the identity provider's token endpoint", 'OIDC_ERROR');
+  const response = await postOnce(endpoint, { headers, body: form }, "the identity provider's token endpoint", 'OIDC_ERROR', deps.fetch);
   let answer: TokenAnswer;
   try {
     answer = (await response.json()) as TokenAnswer;
