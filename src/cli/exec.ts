@@ -3,6 +3,7 @@ import { resolveCredentials } from '../app/resolve-credentials';
 import { runChild } from '../app/exec';
 import { RolecallError } from '../errors';
 import { CLEARED_VARIABLES, credentialEnv } from '../output/render';
+import { stringFlag } from './args';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 
@@ -15,10 +16,15 @@ export const command: Command = {
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION). AWS_PROFILE is removed for the child (it would
 point the SDKs back at the profile) and passed on as AWSRUNAS_PROFILE. CMD's exit status is rolecall's.
 
+Flags:
+  --server ecs|imds  serve the credentials from a loopback server instead (ECS container credentials or
+                     IMDSv2), renewed before they expire: for jobs that outlive the role session
+
 ${CREDENTIAL_HELP}
 
 Examples:
   rolecall exec prod -- aws s3 ls
+  rolecall exec prod --server ecs -- terraform apply
   AWS_PROFILE=prod rolecall exec -- terraform plan`,
   async run(parsed, ctx) {
     const [program, ...args] = parsed.rest;
@@ -30,10 +36,35 @@ Examples:
         hint: 'Put -- between the profile and the command: rolecall exec PROFILE -- CMD [ARGS...]',
       });
     }
-    const { credentials, plan } = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);
+    const server = stringFlag(parsed, 'server');
+    if (server !== undefined && server !== 'ecs' && server !== 'imds') {
+      throw new RolecallError('USAGE', `rolecall exec --server takes ecs or imds, not "${server}"`, { hint: 'Use --server ecs (most SDKs) or --server imds (tools that only speak EC2 metadata).' });
+    }
+    const request = credentialRequest(parsed, parsed.positionals[0]);
+    const { credentials, plan } = await resolveCredentials(request, ctx);
     const env: NodeJS.ProcessEnv = { ...ctx.env };
     for (const name of CLEARED_VARIABLES) delete env[name];
-    Object.assign(env, credentialEnv({ credentials, region: plan.region?.value, extra: { AWSRUNAS_PROFILE: plan.profile.name } }));
-    return runChild({ command: program, args, env, log: ctx.log });
+    const extra = { AWSRUNAS_PROFILE: plan.profile.name };
+    if (!server) {
+      Object.assign(env, credentialEnv({ credentials, region: plan.region?.value, extra }));
+      return runChild({ command: program, args, env, log: ctx.log });
+    }
+    // long jobs: a loopback server hands out credentials and renews them through the cache and its lock
+    const { startCredentialServer } = await import('../server/index');
+    let first: typeof credentials | undefined = credentials;
+    const provider = async ({ forceRefresh }: { forceRefresh: boolean }) => {
+      const ready = first;
+      first = undefined;
+      if (ready && !forceRefresh) return ready;
+      return (await resolveCredentials({ ...request, refresh: forceRefresh }, ctx)).credentials;
+    };
+    const running = await startCredentialServer(server, provider, { clock: ctx.clock, log: ctx.log });
+    for (const name of running.unsetEnv) delete env[name];
+    Object.assign(env, running.env, extra, plan.region ? { AWS_REGION: plan.region.value, AWS_DEFAULT_REGION: plan.region.value } : {});
+    try {
+      return await runChild({ command: program, args, env, log: ctx.log });
+    } finally {
+      await running.close();
+    }
   },
 };
