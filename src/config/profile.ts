@@ -9,7 +9,8 @@ export interface Profile {
   nameSource: Setting<string>['source'];
   /**
    * Every setting that applies to this profile after precedence:
-   * flag > env > this profile (config file, then credentials file) > source_profile chain
+   * flag > env > this profile (its credentials-file keys over its config-file keys, as the AWS CLI
+   * merges them) > source_profile chain
    * (only for INHERITED_KEYS) > [default] (only for INHERITED_KEYS) > built-in default.
    * Keys are lower-case as the AWS CLI treats them.
    */

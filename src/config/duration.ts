@@ -1,0 +1,45 @@
+// Durations as seeds write them: plain seconds (aws-oidc, aws-cli-oidc, AWS_ROLE_SESSION_TIMEOUT) or
+// Go time.Duration strings (aws-runas credentials_duration: `1h`, `90m`, `1h30m`, `1.5h`).
+import { RolecallError } from '../errors';
+import { describeSource, type Setting } from './source';
+
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const GO_DURATION = /^(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h)(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))*$/;
+const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
+
+/** Seconds, or undefined when the text is neither plain seconds nor a Go duration. */
+function toSeconds(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  if (!GO_DURATION.test(text)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(PART)) total += Number(amount) * UNIT_SECONDS[unit!]!;
+  // STS takes whole seconds; a fraction left by `1.0001h` is dropped, never rounded past a bound
+  return Math.floor(total + 1e-9);
+}
+
+export function parseDuration(s: Setting<string>, bounds: { min: number; max: number } = { min: 900, max: 43200 }): number {
+  const text = s.value.trim();
+  const seconds = toSeconds(text);
+  const where = describeSource(s.source);
+  if (seconds === undefined) {
+    throw new RolecallError('DURATION_INVALID', `"${s.value}" (${where}) is not a duration`);
+  }
+  if (seconds < bounds.min || seconds > bounds.max) {
+    throw new RolecallError(
+      'DURATION_INVALID',
+      `"${s.value}" (${where}) is ${formatDuration(seconds)}, outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
+      { hint: `Use seconds or a Go duration (1h, 90m, 1h30m) between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}.` },
+    );
+  }
+  return seconds;
+}
+
+/** 5400 -> "1h30m", 900 -> "15m", 0 -> "0s". */
+export function formatDuration(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  return text || '0s';
+}

@@ -1,0 +1,34 @@
+// Environment variables that set profile keys (seed 002's aws-runas variables, the AWS SDK's, seed
+// 003's session timeout). They apply to the profile being asked for and beat every file.
+import { setting, type Setting } from './source';
+
+/** In precedence order: for a key named twice, the first variable that is set wins. */
+export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: string }> = [
+  { env: 'AWS_REGION', key: 'region' },
+  { env: 'AWS_DEFAULT_REGION', key: 'region' },
+  { env: 'AWS_ENDPOINT_URL', key: 'endpoint_url' },
+  { env: 'AWS_ENDPOINT_URL_STS', key: 'endpoint_url.sts' },
+  { env: 'AWS_ENDPOINT_URL_IAM', key: 'endpoint_url.iam' },
+  { env: 'CREDENTIALS_DURATION', key: 'credentials_duration' },
+  { env: 'AWS_ROLE_SESSION_TIMEOUT', key: 'duration_seconds' },
+  { env: 'WEB_IDENTITY_AUTH_URL', key: 'web_identity_auth_url' },
+  { env: 'WEB_IDENTITY_USERNAME', key: 'web_identity_username' },
+  { env: 'WEB_IDENTITY_PROVIDER', key: 'web_identity_provider' },
+  { env: 'JUMP_ROLE_ARN', key: 'jump_role_arn' },
+  { env: 'MFA_TYPE', key: 'mfa_type' },
+];
+
+/** An environment variable's value; an empty one counts as unset (`AWS_PROFILE= cmd`). */
+export function envValue(env: NodeJS.ProcessEnv, name: string): Setting<string> | undefined {
+  const value = env[name];
+  return value ? setting(value, { kind: 'env', name }) : undefined;
+}
+
+export function envSettings(env: NodeJS.ProcessEnv): Map<string, Setting<string>> {
+  const settings = new Map<string, Setting<string>>();
+  for (const { env: name, key } of ENV_SETTINGS) {
+    const value = envValue(env, name);
+    if (value && !settings.has(key)) settings.set(key, value);
+  }
+  return settings;
+}

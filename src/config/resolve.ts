@@ -1,0 +1,182 @@
+// A profile's settings after precedence, each with its source:
+// flag (overrides) > env > the profile's own keys (credentials file over config file, as the AWS CLI
+// merges them) > source_profile chain (INHERITED_KEYS) > [default] (INHERITED_KEYS) > built-in default.
+// Flags and environment apply to the profile asked for; the profiles of its source_profile chain
+// are read from the files, so that e.g. JUMP_ROLE_ARN adds one jump, not one per hop.
+import { RolecallError } from '../errors';
+import { closest } from '../platform/suggest';
+import { envSettings, envValue } from './env';
+import type { ConfigFiles } from './files';
+import { listProfiles } from './files';
+import { INHERITED_KEYS, type Profile } from './profile';
+import { describeSource, setting, type Setting, type Source } from './source';
+
+export interface ProfileRequest {
+  name?: Setting<string>;
+  env: NodeJS.ProcessEnv;
+  /** from flags, highest precedence */
+  overrides?: Map<string, Setting<string>>;
+}
+
+/** What a setting is when nothing sets it (aws-runas's documented defaults). */
+export const BUILT_IN_DEFAULTS: ReadonlyMap<string, string> = new Map([
+  ['credentials_duration', '1h'],
+  ['mfa_type', 'auto'],
+]);
+
+const STATIC_KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
+const CREDENTIAL_SOURCES = new Map([
+  ['environment', 'Environment'],
+  ['ec2instancemetadata', 'Ec2InstanceMetadata'],
+  ['ecscontainer', 'EcsContainer'],
+]);
+const RANK: Record<Source['kind'], number> = { flag: 4, argument: 4, env: 3, file: 2, default: 0 };
+
+function filesNamed(files: ConfigFiles): string {
+  return `${files.config.path} or ${files.credentials.path}`;
+}
+
+export function profileExists(files: ConfigFiles, name: string): boolean {
+  return files.configProfiles.has(name) || files.credentialProfiles.has(name);
+}
+
+function suggestionHint(files: ConfigFiles, name: string, fallback: string): string {
+  const near = closest(name, listProfiles(files));
+  const bare = files.config.sections.get(name);
+  const parts = [
+    near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '',
+    bare && name !== 'default'
+      ? `[${name}] at ${describeSource(bare.source)} is not a profile: in the config file write [profile ${name}].`
+      : '',
+    fallback,
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** The profile's own keys: config file, then the credentials file over it; indented blocks as `key.sub`. */
+function ownSettings(files: ConfigFiles, name: string): Map<string, Setting<string>> {
+  const settings = new Map<string, Setting<string>>();
+  for (const section of [files.configProfiles.get(name), files.credentialProfiles.get(name)]) {
+    if (!section) continue;
+    for (const [key, value] of section.values) settings.set(key, value);
+    for (const [key, block] of section.nested) for (const [sub, value] of block.value) settings.set(`${key}.${sub}`, value);
+  }
+  const services = settings.get('services');
+  if (services) {
+    const section = files.services.get(services.value);
+    if (!section) {
+      throw new RolecallError(
+        'CONFIG_INVALID',
+        `profile "${name}" has services = ${services.value} (${describeSource(services.source)}), but ${files.config.path} has no [services ${services.value}] section`,
+      );
+    }
+    // `[services x]` + `sts =` + indented `endpoint_url = URL`, as the AWS CLI reads service endpoints
+    for (const [service, block] of section.nested) {
+      const url = block.value.get('endpoint_url');
+      if (url && !settings.has(`endpoint_url.${service}`)) settings.set(`endpoint_url.${service}`, url);
+    }
+  }
+  return settings;
+}
+
+function checkCredentialSource(name: string, settings: Map<string, Setting<string>>): void {
+  const credentialSource = settings.get('credential_source');
+  if (!credentialSource) return;
+  const sourceProfile = settings.get('source_profile');
+  if (sourceProfile) {
+    throw new RolecallError(
+      'CONFIG_INVALID',
+      `profile "${name}" has both source_profile (${describeSource(sourceProfile.source)}) and credential_source (${describeSource(credentialSource.source)})`,
+      { hint: 'Keep one: source_profile names a profile with credentials, credential_source = Environment takes them from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.' },
+    );
+  }
+  const known = CREDENTIAL_SOURCES.get(credentialSource.value.toLowerCase());
+  if (known === 'Environment') return;
+  const where = `credential_source = ${credentialSource.value} (${describeSource(credentialSource.source)})`;
+  if (known) {
+    throw new RolecallError('CONFIG_INVALID', `${where} is not supported by rolecall`, {
+      hint: 'rolecall runs where you work, not on EC2 or ECS: use credential_source = Environment, or source_profile = a profile with keys.',
+    });
+  }
+  throw new RolecallError('CONFIG_INVALID', `${where} is not a credential source; valid: ${[...CREDENTIAL_SOURCES.values()].join(', ')}`);
+}
+
+interface Link {
+  name: string;
+  sourceProfile: Setting<string>;
+}
+
+function resolveFromFiles(files: ConfigFiles, name: string, nameSource: Source, trail: Link[]): Profile {
+  const own = ownSettings(files, name);
+  checkCredentialSource(name, own);
+  const sourceName = own.get('source_profile');
+  let sourceProfile: Profile | undefined;
+  if (sourceName) {
+    const target = sourceName.value;
+    if (target === name && STATIC_KEYS.slice(0, 2).every((k) => own.has(k))) {
+      // the AWS CLI lets a role profile take its source keys from its own section
+      const keys = new Map(STATIC_KEYS.flatMap((k) => (own.has(k) ? [[k, own.get(k)!] as const] : [])));
+      sourceProfile = { name, nameSource: sourceName.source, settings: keys };
+    } else {
+      const links = [...trail, { name, sourceProfile: sourceName }];
+      const start = links.findIndex((l) => l.name === target);
+      if (start >= 0) {
+        const loop = links.slice(start);
+        throw new RolecallError(
+          'PROFILE_CYCLE',
+          `source_profile loop: ${[...loop.map((l) => l.name), target].join(' -> ')} (${loop
+            .map((l) => `${l.name}: source_profile at ${describeSource(l.sourceProfile.source)}`)
+            .join('; ')})`,
+        );
+      }
+      if (!profileExists(files, target)) {
+        throw new RolecallError(
+          'PROFILE_NOT_FOUND',
+          `profile "${name}" has source_profile = ${target} (${describeSource(sourceName.source)}), but profile "${target}" is not in ${filesNamed(files)}`,
+          { hint: suggestionHint(files, target, 'Fix source_profile, or add the profile it names.') },
+        );
+      }
+      sourceProfile = resolveFromFiles(files, target, sourceName.source, links);
+    }
+  }
+
+  const settings = new Map(own);
+  const inherit = (from: ReadonlyMap<string, Setting<string>> | undefined) => {
+    if (!from) return;
+    for (const key of INHERITED_KEYS) {
+      const value = from.get(key);
+      if (value && value.source.kind !== 'default' && !settings.has(key)) settings.set(key, value);
+    }
+  };
+  inherit(sourceProfile?.settings);
+  if (name !== 'default') inherit(ownSettings(files, 'default'));
+  for (const [key, value] of BUILT_IN_DEFAULTS) if (!settings.has(key)) settings.set(key, setting(value, { kind: 'default' }));
+  return sourceProfile ? { name, nameSource, settings, sourceProfile } : { name, nameSource, settings };
+}
+
+/** A service's own endpoint only counts when nothing stronger set the general one (flag > env > file). */
+function dropWeakerServiceEndpoints(settings: Map<string, Setting<string>>): void {
+  const general = settings.get('endpoint_url');
+  if (!general) return;
+  for (const [key, value] of settings) {
+    if (key.startsWith('endpoint_url.') && RANK[value.source.kind] < RANK[general.source.kind]) settings.delete(key);
+  }
+}
+
+export function resolveProfile(files: ConfigFiles, request: ProfileRequest): Profile {
+  const nameSetting = request.name ?? envValue(request.env, 'AWS_PROFILE') ?? setting('default', { kind: 'default' });
+  const name = nameSetting.value;
+  // the default profile may be absent: the AWS CLI then runs on the environment alone
+  if (name !== 'default' && !profileExists(files, name)) {
+    const from = nameSetting.source.kind === 'default' ? '' : ` (from ${describeSource(nameSetting.source)})`;
+    throw new RolecallError('PROFILE_NOT_FOUND', `profile "${name}"${from} is not in ${filesNamed(files)}`, {
+      hint: suggestionHint(files, name, 'List your profiles with `aws configure list-profiles`, or create one with `rolecall setup`.'),
+    });
+  }
+  const fromFiles = resolveFromFiles(files, name, nameSetting.source, []);
+  const settings = new Map(fromFiles.settings);
+  for (const [key, value] of envSettings(request.env)) settings.set(key, value);
+  for (const [key, value] of request.overrides ?? []) settings.set(key, value);
+  dropWeakerServiceEndpoints(settings);
+  return { ...fromFiles, settings };
+}
