@@ -1,0 +1,68 @@
+// The IdP's HTML: tiny, deterministic pages with stable element ids so Playwright (and a human
+// running `npm run testbed`) can drive them. The ids are listed at the top of ./index.ts.
+import { escapeMarkup } from './escape';
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title></head>
+<body><h1>${escapeMarkup(title)}</h1>
+${body}
+</body></html>`;
+}
+
+export function loginPage(action: string, clientId: string, error?: string): string {
+  return page(
+    'Sign in to the rolecall testbed',
+    `<p>Application <code id="client-id">${escapeMarkup(clientId)}</code> asks you to sign in.</p>
+${error ? `<p id="error" role="alert">${escapeMarkup(error)}</p>` : ''}
+<form method="post" action="${escapeMarkup(action)}">
+<label>Username <input id="username" name="username" autocomplete="username" autofocus></label>
+<label>Password <input id="password" name="password" type="password" autocomplete="current-password"></label>
+<button id="submit" type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+export function consentPage(approveAction: string, denyAction: string, clientId: string, scope: string): string {
+  return page(
+    'Allow access?',
+    `<p>Application <code id="client-id">${escapeMarkup(clientId)}</code> asks for <code id="scope">${escapeMarkup(scope)}</code>.</p>
+<form method="post" action="${escapeMarkup(approveAction)}"><button id="approve" type="submit">Allow</button></form>
+<form method="post" action="${escapeMarkup(denyAction)}"><button id="deny" type="submit">Deny</button></form>`,
+  );
+}
+
+/** `form` is oidc-provider's own form (action, xsrf token, user_code input) */
+export function userCodeInputPage(form: string, error: boolean): string {
+  // give oidc-provider's user_code input the stable id the pages promise
+  const withId = form.replace('name="user_code"', 'id="user-code" name="user_code"');
+  return page(
+    'Connect a device',
+    `${error ? '<p id="error" role="alert">The code you entered is incorrect or expired.</p>' : '<p>Enter the code shown on your device.</p>'}
+${withId}
+<button id="continue" type="submit" form="op.deviceInputForm">Continue</button>`,
+  );
+}
+
+export function userCodeConfirmPage(form: string, clientId: string, userCode: string): string {
+  return page(
+    'Confirm the device',
+    `<p>Application <code id="client-id">${escapeMarkup(clientId)}</code> shows the code <code id="user-code-shown">${escapeMarkup(userCode)}</code>.</p>
+${form}
+<button id="confirm" type="submit" form="op.deviceConfirmForm">Continue</button>
+<button id="abort" type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Abort</button>`,
+  );
+}
+
+export function deviceSuccessPage(): string {
+  return page('Device connected', '<p id="device-success">Sign-in successful: you can close this page and return to your device.</p>');
+}
+
+export function errorPage(fields: Record<string, string>): string {
+  return page(
+    'Sign-in failed',
+    `<dl id="error">${Object.entries(fields)
+      .map(([key, value]) => `<dt>${escapeMarkup(key)}</dt><dd id="error-${escapeMarkup(key)}">${escapeMarkup(value)}</dd>`)
+      .join('')}</dl>`,
+  );
+}

@@ -1,0 +1,51 @@
+// The resource-owner password grant (RFC 6749 4.3), as aws-runas uses it: username and password
+// in, ID token, access token and (with offline_access) refresh token out. oidc-provider has no
+// built-in handler, so this one builds the tokens from its public models.
+import type Provider from 'oidc-provider';
+import { errors, type Context } from 'oidc-provider';
+import type { World } from '../world';
+import { authenticate, claimsOf } from './accounts';
+import { assertClientMayUse } from './grant-policy';
+
+export const PASSWORD_GRANT = 'password';
+export const PASSWORD_GRANT_PARAMS = ['username', 'password', 'scope'];
+const SUPPORTED_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
+
+export function passwordGrant(provider: Provider, world: World) {
+  return async function handle(ctx: Context): Promise<void> {
+    assertClientMayUse(world, ctx, PASSWORD_GRANT);
+    const { username, password, scope = 'openid' } = ctx.oidc.params ?? {};
+    if (!username || !password) throw new errors.InvalidRequest('username and password are required');
+    const scopes = [...new Set(scope.split(' ').filter(Boolean))];
+    const unknown = scopes.find((name) => !SUPPORTED_SCOPES.has(name));
+    if (unknown) throw new errors.InvalidScope(`unsupported scope ${unknown}`);
+    const user = authenticate(world, username, password);
+    if (!user) throw new errors.InvalidGrant('invalid username or password');
+
+    const client = ctx.oidc.client!;
+    const granted = scopes.join(' ');
+    const grant = new provider.Grant({ accountId: user.sub, clientId: client.clientId });
+    grant.addOIDCScope(granted);
+    const grantId = await grant.save();
+    const common = { accountId: user.sub, client, grantId, gty: PASSWORD_GRANT, scope: granted };
+    const accessToken = new provider.AccessToken(common);
+    const refreshToken =
+      scopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')
+        ? await new provider.RefreshToken({ ...common, rotations: 0 }).save()
+        : undefined;
+    let idToken: string | undefined;
+    if (scopes.includes('openid')) {
+      const token = new provider.IdToken(claimsOf(user), { ctx });
+      token.scope = granted;
+      idToken = await token.issue({ use: 'idtoken' });
+    }
+    ctx.body = {
+      access_token: await accessToken.save(),
+      token_type: 'Bearer',
+      expires_in: world.settings.idTokenTtlSeconds,
+      scope: granted,
+      ...(idToken ? { id_token: idToken } : {}),
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    };
+  };
+}

@@ -1,0 +1,76 @@
+// OAuth 2.0 Token Exchange (RFC 8693) from an OIDC token to a SAML 2.0 assertion, answered the
+// way Keycloak does for aws-cli-oidc's `saml2` federation type: the signed SAML Response,
+// base64url-encoded, in access_token.
+import { jwtVerify } from 'jose';
+import type Provider from 'oidc-provider';
+import { errors, type Context } from 'oidc-provider';
+import type { IdpUser, World } from '../world';
+import { SAML_ASSERTION_TTL_SECONDS, samlResponseFor, userBySub } from './accounts';
+import { AWS_SAML_AUDIENCE } from './saml-response';
+import { assertClientMayUse } from './grant-policy';
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const TOKEN_EXCHANGE_PARAMS = ['subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'scope'];
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
+export const SAML2_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:saml2';
+/** audiences the IdP issues AWS assertions for: Keycloak's usual AWS client id and AWS's SAML endpoint */
+export const AWS_EXCHANGE_AUDIENCES = ['urn:amazon:webservices', AWS_SAML_AUDIENCE];
+
+export interface TokenExchangeOptions {
+  world: World;
+  /** the public half of the key that signs the IdP's ID tokens */
+  idTokenKey: CryptoKey;
+  /** setTokenExchange(false) turns the grant off: unsupported_grant_type, as an IdP without the feature */
+  enabled: () => boolean;
+}
+
+export function tokenExchangeGrant(provider: Provider, options: TokenExchangeOptions) {
+  return async function handle(ctx: Context): Promise<void> {
+    if (!options.enabled()) throw new errors.UnsupportedGrantType('token exchange is not enabled at this IdP');
+    assertClientMayUse(options.world, ctx, TOKEN_EXCHANGE_GRANT);
+    const params = ctx.oidc.params ?? {};
+    const { subject_token: subjectToken, subject_token_type: subjectType } = params;
+    const requested = params.requested_token_type ?? SAML2_TOKEN_TYPE;
+    const audience = params.audience ?? AWS_SAML_AUDIENCE;
+    if (!subjectToken || !subjectType) throw new errors.InvalidRequest('subject_token and subject_token_type are required');
+    if (requested !== SAML2_TOKEN_TYPE) {
+      throw new errors.InvalidRequest(`requested_token_type ${requested} is not supported (only ${SAML2_TOKEN_TYPE})`);
+    }
+    if (!AWS_EXCHANGE_AUDIENCES.includes(audience)) {
+      throw new errors.InvalidTarget(`unknown audience ${audience} (known: ${AWS_EXCHANGE_AUDIENCES.join(', ')})`);
+    }
+    const user = await subjectOf(provider, options, ctx, subjectToken, subjectType);
+    ctx.body = {
+      access_token: Buffer.from(samlResponseFor(provider.issuer, user)).toString('base64url'),
+      issued_token_type: SAML2_TOKEN_TYPE,
+      token_type: 'Bearer',
+      expires_in: SAML_ASSERTION_TTL_SECONDS,
+    };
+  };
+}
+
+// RFC 8693 2.2.2: an unusable subject token is invalid_request. Only tokens this IdP issued to
+// the calling client are accepted.
+async function subjectOf(
+  provider: Provider,
+  options: TokenExchangeOptions,
+  ctx: Context,
+  token: string,
+  type: string,
+): Promise<IdpUser> {
+  const clientId = ctx.oidc.client?.clientId ?? '';
+  let sub: string | undefined;
+  if (type === ACCESS_TOKEN_TYPE) {
+    const accessToken = await provider.AccessToken.find(token);
+    if (accessToken && !accessToken.isExpired && accessToken.clientId === clientId) sub = accessToken.accountId;
+  } else if (type === ID_TOKEN_TYPE) {
+    const verified = await jwtVerify(token, options.idTokenKey, { issuer: provider.issuer, audience: clientId }).catch(() => undefined);
+    sub = verified?.payload.sub;
+  } else {
+    throw new errors.InvalidRequest(`subject_token_type ${type} is not supported (use ${ACCESS_TOKEN_TYPE} or ${ID_TOKEN_TYPE})`);
+  }
+  const user = sub === undefined ? undefined : userBySub(options.world, sub);
+  if (!user) throw new errors.InvalidRequest(`subject_token is invalid, expired or was not issued to ${clientId}`);
+  return user;
+}
