@@ -1,0 +1,139 @@
+// The file cache of short-lived AWS credentials: one 0600 file per cache key, written atomically,
+// reused until the refresh window before expiry, never served once expired. Long-lived keys (no
+// expiration) are never written. A file that cannot be parsed is a miss with a warning; the next
+// write replaces it.
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, unlinkSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../platform/clock';
+import type { Credentials } from '../sts/credentials';
+import { writeFileAtomic } from './atomic-write';
+import { cacheError, ensureCacheDir, tightenMode, type StoreDeps } from './cache-dir';
+import { credentialFile, DEFAULT_REFRESH_WINDOW_SECONDS, isFresh, parseCacheEntry, type CacheEntry, type IndexEntry } from './layout';
+
+export interface CredentialCache {
+  /** fresh credentials for the key, or undefined (miss, expired, inside the refresh window, corrupt: warning + miss) */
+  read(key: string): Promise<Credentials | undefined>;
+  /** atomic (temp + fsync + rename), 0600 in a 0700 directory; credentials without expiration are not written */
+  write(key: string, credentials: Credentials, meta: { profile: string }): Promise<void>;
+  /** removes cached credentials and fast-path index entries for one profile (or all); returns one line per removed file */
+  clear(profile?: string): Promise<string[]>;
+}
+
+export interface CacheDeps extends StoreDeps {
+  clock: Clock;
+}
+
+/** The text of a cache file of ours, or undefined when there is none; modes too open are fixed. */
+export function readPrivateFile(path: string, deps: StoreDeps): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') {
+      deps.log.warn(`${path} is a symbolic link; rolecall ignores it.`);
+      return undefined;
+    }
+    throw cacheError(path, error);
+  }
+  try {
+    tightenMode(path, fstatSync(fd), 0o600, deps.log);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function toCredentials(entry: CacheEntry): Credentials {
+  return {
+    accessKeyId: entry.accessKeyId,
+    secretAccessKey: entry.secretAccessKey,
+    sessionToken: entry.sessionToken,
+    expiration: new Date(entry.expiration),
+    accountId: entry.accountId,
+    arn: entry.arn,
+    chain: entry.chain,
+  };
+}
+
+function toEntry(credentials: Credentials, expiration: Date, profile: string): CacheEntry {
+  return {
+    version: 1,
+    profile,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    expiration: expiration.toISOString(),
+    accountId: credentials.accountId,
+    arn: credentials.arn,
+    chain: credentials.chain,
+  };
+}
+
+/** The profile a cache or index file belongs to, or undefined when it cannot be read. */
+function profileOf(path: string): string | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<CacheEntry | IndexEntry>;
+    return typeof value.profile === 'string' ? value.profile : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function openCredentialCache(deps: CacheDeps, options: { refreshWindowSeconds?: number } = {}): CredentialCache {
+  const window = options.refreshWindowSeconds ?? DEFAULT_REFRESH_WINDOW_SECONDS;
+  let dir: string | undefined;
+  const ready = () => (dir ??= ensureCacheDir(deps));
+
+  return {
+    async read(key) {
+      const path = credentialFile(ready(), key);
+      const text = readPrivateFile(path, deps);
+      if (text === undefined) return undefined;
+      const entry = parseCacheEntry(text);
+      if (!entry) {
+        deps.log.warn(`ignoring the corrupt cache file ${path}; new credentials will replace it.`);
+        return undefined;
+      }
+      if (!isFresh(entry.expiration, deps.clock.now().getTime(), window)) {
+        deps.log.debug(`cached credentials in ${path} expire at ${entry.expiration}, within the ${window}s refresh window: getting new ones`);
+        return undefined;
+      }
+      deps.log.redact(entry.secretAccessKey);
+      deps.log.redact(entry.sessionToken);
+      return toCredentials(entry);
+    },
+
+    async write(key, credentials, meta) {
+      if (!credentials.expiration) return;
+      const path = credentialFile(ready(), key);
+      try {
+        writeFileAtomic(path, `${JSON.stringify(toEntry(credentials, credentials.expiration, meta.profile))}\n`);
+      } catch (error) {
+        throw cacheError(path, error);
+      }
+    },
+
+    async clear(profile) {
+      const root = ready();
+      const removed: string[] = [];
+      for (const sub of ['credentials', 'fast']) {
+        const folder = join(root, sub);
+        for (const name of readdirSync(folder)) {
+          const path = join(folder, name);
+          // temp files of killed writers go with --all; a profile's own files are found by their content
+          const belongs = profile === undefined || (name.endsWith('.json') && profileOf(path) === profile);
+          if (!belongs) continue;
+          try {
+            unlinkSync(path);
+            removed.push(path);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cacheError(path, error);
+          }
+        }
+      }
+      return removed;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// Where the store keeps things. Pure path arithmetic on node:path only, because the fast path in
+// bin.ts needs the same answers without loading anything else.
+import { join } from 'node:path';
+
+/** $ROLECALL_CACHE_DIR, else $XDG_CACHE_HOME/rolecall, else ~/.cache/rolecall */
+export function cacheDir(env: NodeJS.ProcessEnv, home: string): string {
+  if (env.ROLECALL_CACHE_DIR) return env.ROLECALL_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'rolecall');
+  return join(home, '.cache', 'rolecall');
+}
+
+/** one file per cache key: short-lived credentials */
+export const credentialFile = (dir: string, key: string) => join(dir, 'credentials', `${key}.json`);
+/** one file per request fingerprint: which cache key answers `rolecall export P` (see fastpath/) */
+export const indexFile = (dir: string, fingerprint: string) => join(dir, 'fast', `${fingerprint}.json`);
+export const lockFile = (dir: string, key: string) => join(dir, 'locks', `${key}.lock`);
+/** the opt-in (ROLECALL_KEYRING=file) secrets file */
+export const secretsFile = (dir: string) => join(dir, 'secrets.json');
+
+export const SUBDIRS = ['credentials', 'fast', 'locks'] as const;
+
+/** A credentials file as written by the cache: the Credentials with the expiry as an ISO string. */
+export interface CacheEntry {
+  version: 1;
+  profile: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration: string;
+  accountId?: string;
+  arn?: string;
+  chain: string[];
+}
+
+/** A fast-path index file: the cache key that answers a request, and the refresh window it uses. */
+export interface IndexEntry {
+  version: 1;
+  key: string;
+  profile: string;
+  refreshWindowSeconds: number;
+}
+
+export const DEFAULT_REFRESH_WINDOW_SECONDS = 15 * 60;
+
+/** The entry if `text` is one, else undefined: corrupt files are never trusted. */
+export function parseCacheEntry(text: string): CacheEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const e = value as Record<string, unknown>;
+  const optional = (k: string) => e[k] === undefined || typeof e[k] === 'string';
+  const ok =
+    e.version === 1 &&
+    typeof e.profile === 'string' &&
+    typeof e.accessKeyId === 'string' &&
+    e.accessKeyId !== '' &&
+    typeof e.secretAccessKey === 'string' &&
+    e.secretAccessKey !== '' &&
+    typeof e.expiration === 'string' &&
+    !Number.isNaN(Date.parse(e.expiration)) &&
+    optional('sessionToken') &&
+    optional('accountId') &&
+    optional('arn') &&
+    Array.isArray(e.chain) &&
+    e.chain.every((c) => typeof c === 'string');
+  return ok ? (e as unknown as CacheEntry) : undefined;
+}
+
+/** fresh: expires more than the refresh window after now (so never expired) */
+export function isFresh(expiration: string, nowMs: number, refreshWindowSeconds: number): boolean {
+  return Date.parse(expiration) - nowMs > Math.max(0, refreshWindowSeconds) * 1000;
+}

@@ -1,0 +1,153 @@
+// One lock per cache key so that any number of processes asking at once cause one login and one
+// STS call. The lock is a file created with O_EXCL holding the owner's pid, host and start time.
+// Waiters poll; a lock whose owner is dead (same host, pid gone) or older than staleAfterMs is
+// taken over; nobody waits longer than the bound. Callers re-read the cache once they hold it.
+import { hostname } from 'node:os';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RolecallError } from '../errors';
+import { cacheError, ensureCacheDir, type StoreDeps } from './cache-dir';
+import { lockFile } from './layout';
+
+export interface LockOptions {
+  /** a lock older than this is abandoned and taken over; also the longest anyone waits (default 10 min: a login can take that long) */
+  staleAfterMs?: number;
+  /** called once, when this process starts waiting for another */
+  onWait?: (ownerPid: number) => void;
+}
+
+interface Owner {
+  pid: number;
+  host: string;
+  startedAt: number;
+  /** tells this holder's lock from a later one with a reused pid */
+  token: string;
+}
+
+const DEFAULT_STALE_MS = 10 * 60 * 1000;
+// a takeover marker lives for a few file operations; one older than this was left by a killed process
+const TAKEOVER_STALE_MS = 5000;
+
+function readOwner(path: string): Owner | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<Owner>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.startedAt === 'number' && typeof value.token === 'string') {
+      return value as Owner;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  }
+  // half-written by an owner killed between create and write: judge it by the file's age
+  try {
+    const { mtimeMs } = statSync(path);
+    return { pid: 0, host: '', startedAt: mtimeMs, token: '' };
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isStale(owner: Owner, now: number, staleAfterMs: number): boolean {
+  if (now - owner.startedAt > staleAfterMs) return true;
+  if (owner.pid === 0) return false;
+  return owner.host === hostname() && !alive(owner.pid);
+}
+
+function tryCreate(path: string, owner: Owner): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw cacheError(path, error);
+  }
+  try {
+    writeSync(fd, JSON.stringify(owner));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function removeIfOurs(path: string, token: string): void {
+  if (readOwner(path)?.token !== token) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Removes `path` if it still holds the stale `seen` owner. Serialised through a takeover marker so
+ * that two waiters judging the same stale lock cannot remove a fresh lock created in between.
+ */
+function takeOver(path: string, seen: Owner, me: Owner): void {
+  const marker = `${path}.takeover`;
+  if (!tryCreate(marker, me)) {
+    const holder = readOwner(marker);
+    if (holder && isStale(holder, Date.now(), TAKEOVER_STALE_MS)) removeIfOurs(marker, holder.token);
+    return;
+  }
+  try {
+    const current = readOwner(path);
+    if (current && current.token === seen.token && current.startedAt === seen.startedAt) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // removed by its owner meanwhile
+      }
+    }
+  } finally {
+    removeIfOurs(marker, me.token);
+  }
+}
+
+export async function withLock<T>(key: string, deps: StoreDeps, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_MS;
+  const path = lockFile(ensureCacheDir(deps), key);
+  const me: Owner = { pid: process.pid, host: hostname(), startedAt: Date.now(), token: randomBytes(8).toString('hex') };
+  const deadline = Date.now() + staleAfterMs;
+  let waitingFor: number | undefined;
+  let delay = 20;
+  for (;;) {
+    me.startedAt = Date.now();
+    if (tryCreate(path, me)) break;
+    const owner = readOwner(path);
+    if (!owner) continue;
+    if (isStale(owner, Date.now(), staleAfterMs)) {
+      deps.log.debug(`taking over the lock ${path} left by pid ${owner.pid}`);
+      takeOver(path, owner, me);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new RolecallError('LOCK_TIMEOUT', `gave up waiting after ${Math.round(staleAfterMs / 1000)}s for rolecall pid ${owner.pid}, which holds ${path}`);
+    }
+    if (waitingFor === undefined) {
+      waitingFor = owner.pid;
+      options.onWait?.(owner.pid);
+    }
+    // jitter spreads the waiters out once the owner lets go
+    await sleep(delay + Math.random() * delay);
+    delay = Math.min(delay * 1.5, 250);
+  }
+  // a process that exits while holding the lock (Ctrl-C, process.exit) leaves no lock behind
+  const release = () => removeIfOurs(path, me.token);
+  process.once('exit', release);
+  try {
+    return await fn();
+  } finally {
+    process.off('exit', release);
+    release();
+  }
+}

@@ -1,0 +1,160 @@
+// Long-lived secrets (refresh tokens, IdP passwords, IAM user keys) in the OS keyring through
+// @napi-rs/keyring, service "rolecall". On Linux the Secret Service (gnome-keyring, KWallet) is
+// preferred; without one the kernel keyring (keyutils) is used, which forgets on reboot.
+// ROLECALL_KEYRING=file keeps them in a 0600 JSON file under the cache directory instead, with a
+// loud warning each time it is used.
+import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
+import { RolecallError } from '../errors';
+import type { Clock } from '../platform/clock';
+import { writeFileAtomic } from './atomic-write';
+import { ensureCacheDir, type StoreDeps } from './cache-dir';
+import { readPrivateFile } from './credential-cache';
+import { secretsFile } from './layout';
+import { withLock } from './lock';
+
+export interface SecretStore {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+  /** true when there was something to delete */
+  delete(name: string): Promise<boolean>;
+  /** the names stored that start with `prefix` (for `clear`) */
+  list(prefix: string): Promise<string[]>;
+  readonly backend: 'keyring' | 'file';
+}
+
+export const KEYRING_SERVICE = 'rolecall';
+
+/** `clock` is accepted so callers can hand in their whole context; secrets do not expire here. */
+export type SecretDeps = StoreDeps & { clock?: Clock };
+
+type Backend = 'auto' | 'secret-service' | 'keyutils' | 'file';
+
+function chosenBackend(env: NodeJS.ProcessEnv): Backend {
+  const raw = (env.ROLECALL_KEYRING ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'auto' || raw === 'os') return 'auto';
+  if (raw === 'file' || raw === 'secret-service' || raw === 'keyutils') return raw;
+  throw new RolecallError('CONFIG_INVALID', `ROLECALL_KEYRING="${env.ROLECALL_KEYRING}" is not a keyring rolecall knows (from environment variable ROLECALL_KEYRING)`, {
+    hint: 'Use auto (the default), secret-service, keyutils, or file.',
+  });
+}
+
+function keyringError(operation: string, error: unknown): RolecallError {
+  const message = error instanceof Error ? error.message : String(error);
+  // "Couldn't access platform storage", "no storage access", D-Bus not reachable
+  const unavailable = /platform storage|NoStorageAccess|storage access|dbus|zbus|not available|unavailable/i.test(message);
+  return new RolecallError(unavailable ? 'KEYRING_UNAVAILABLE' : 'KEYRING_ERROR', `the OS keyring could not ${operation}: ${message}`, { cause: error });
+}
+
+function keyringStore(pinned: Backend, deps: SecretDeps): SecretStore {
+  let module: typeof import('@napi-rs/keyring') | undefined;
+  let linuxStore: EntryOptions | undefined;
+  let warnedKernel = false;
+
+  const entry = async (name: string): Promise<AsyncEntry> => {
+    module ??= await import('@napi-rs/keyring');
+    if (process.platform !== 'linux') return new module.AsyncEntry(KEYRING_SERVICE, name);
+    if (pinned !== 'auto') return new module.AsyncEntry(KEYRING_SERVICE, name, { linux: { store: pinned as 'secret-service' | 'keyutils' } });
+    if (linuxStore) return new module.AsyncEntry(KEYRING_SERVICE, name, linuxStore);
+    try {
+      const found = new module.AsyncEntry(KEYRING_SERVICE, name, { linux: { store: 'secret-service' } });
+      linuxStore = { linux: { store: 'secret-service' } };
+      return found;
+    } catch {
+      deps.log.debug('no Secret Service on the session bus: using the kernel keyring');
+      linuxStore = { linux: { store: 'keyutils' } };
+      return new module.AsyncEntry(KEYRING_SERVICE, name, linuxStore);
+    }
+  };
+  const run = async <T>(operation: string, name: string, fn: (e: AsyncEntry) => Promise<T>): Promise<T> => {
+    try {
+      return await fn(await entry(name));
+    } catch (error) {
+      throw keyringError(operation, error);
+    }
+  };
+
+  return {
+    backend: 'keyring',
+    get: (name) => run(`read "${name}"`, name, async (e) => (await e.getPassword()) ?? undefined),
+    set: (name, value) =>
+      run(`store "${name}"`, name, async (e) => {
+        await e.setPassword(value);
+        if (linuxStore?.linux?.store === 'keyutils' && !warnedKernel) {
+          warnedKernel = true;
+          deps.log.warn('no Secret Service is running, so the secret went to the kernel keyring: it stays in memory and is lost at reboot.');
+        }
+      }),
+    delete: (name) => run(`delete "${name}"`, name, (e) => e.deletePassword()),
+    async list(prefix) {
+      try {
+        module ??= await import('@napi-rs/keyring');
+        const found = await module.findCredentialsAsync(KEYRING_SERVICE);
+        return found.map((c) => c.account).filter((account) => account.startsWith(prefix));
+      } catch (error) {
+        throw keyringError('list its entries', error);
+      }
+    },
+  };
+}
+
+function fileStore(deps: SecretDeps): SecretStore {
+  let warned = false;
+  const path = () => {
+    const file = secretsFile(ensureCacheDir(deps));
+    if (!warned) {
+      warned = true;
+      deps.log.warn(`ROLECALL_KEYRING=file: secrets are kept unencrypted in ${file} (mode 0600), not in the OS keyring.`);
+    }
+    return file;
+  };
+  const load = (file: string): Record<string, string> => {
+    const text = readPrivateFile(file, deps);
+    if (text === undefined) return {};
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, string>;
+    } catch {
+      // reported below
+    }
+    throw new RolecallError('KEYRING_ERROR', `the secrets file ${file} is not valid JSON`, {
+      hint: 'Move it aside and store the secrets again (rolecall password, rolecall keys add).',
+    });
+  };
+  // read-modify-write under the store's own lock so that two processes cannot lose each other's change
+  const update = (change: (secrets: Record<string, string>) => boolean) => {
+    const file = path();
+    return withLock('secrets', deps, async () => {
+      const secrets = load(file);
+      const changed = change(secrets);
+      if (changed) writeFileAtomic(file, `${JSON.stringify(secrets, null, 2)}\n`);
+      return changed;
+    });
+  };
+  return {
+    backend: 'file',
+    async get(name) {
+      const secrets = load(path());
+      return Object.hasOwn(secrets, name) ? secrets[name] : undefined;
+    },
+    async set(name, value) {
+      await update((secrets) => {
+        secrets[name] = value;
+        return true;
+      });
+    },
+    delete: (name) =>
+      update((secrets) => {
+        if (!Object.hasOwn(secrets, name)) return false;
+        delete secrets[name];
+        return true;
+      }),
+    async list(prefix) {
+      return Object.keys(load(path())).filter((name) => name.startsWith(prefix));
+    },
+  };
+}
+
+export function openSecretStore(deps: SecretDeps): SecretStore {
+  const backend = chosenBackend(deps.env);
+  return backend === 'file' ? fileStore(deps) : keyringStore(backend, deps);
+}
