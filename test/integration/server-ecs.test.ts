@@ -101,7 +101,8 @@ describe('ECS credential server', () => {
   });
 
   it('refuses requests relayed by a proxy: X-Forwarded-For or Forwarded (403)', async () => {
-    for (const header of [{ 'X-Forwarded-For': '127.0.0.1' }, { Forwarded: 'for=127.0.0.1' }]) {
+    const relayed: Record<string, string>[] = [{ 'X-Forwarded-For': '127.0.0.1' }, { Forwarded: 'for=127.0.0.1' }];
+    for (const header of relayed) {
       const answer = await http(url.href, { headers: authorized(header) });
       assert.equal(answer.status, 403, JSON.stringify(header));
       assert.match(answer.body, /proxy/);
