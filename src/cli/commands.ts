@@ -15,5 +15,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   whoami: { summary: 'Show who the credentials are (GetCallerIdentity), their expiry and source chain', load: () => import('./whoami') },
   'shell-init': { summary: 'Print the `assume` shell function for your rc file (bash, zsh, fish, powershell)', load: () => import('./shell-init') },
   completion: { summary: 'Print a completion script (bash, zsh, fish, powershell) with profile names from your config', load: () => import('./completion') },
+  login: { summary: 'Open the AWS console signed in as the profile\'s role (or print the sign-in URL)', load: () => import('./login') },
+  'list-roles': { summary: 'List the IAM roles an OIDC client can assume, from their trust policies', load: () => import('./list-roles') },
   doctor: { summary: 'Explain a profile: settings with their sources, and the steps rolecall would run', load: () => import('./doctor') },
 };

@@ -1,0 +1,92 @@
+// AWS console sign-in through the federation endpoint: temporary credentials -> SigninToken ->
+// a login URL. The URL is a bearer secret: it is printed or handed to the browser, never logged.
+import { RolecallError } from '../errors';
+import type { Logger } from '../platform/logger';
+import type { Credentials } from '../sts/credentials';
+
+export interface Partition {
+  signin: string;
+  console: (region: string) => string;
+}
+
+const PARTITIONS: Record<string, Partition> = {
+  aws: { signin: 'https://signin.aws.amazon.com/federation', console: (r) => `https://${r}.console.aws.amazon.com/console/home?region=${r}` },
+  'aws-cn': { signin: 'https://signin.amazonaws.cn/federation', console: (r) => `https://console.amazonaws.cn/console/home?region=${r}` },
+  'aws-us-gov': {
+    signin: 'https://signin.amazonaws-us-gov.com/federation',
+    console: (r) => `https://console.amazonaws-us-gov.com/console/home?region=${r}`,
+  },
+};
+
+export function partitionOf(region: string): Partition {
+  if (region.startsWith('cn-')) return PARTITIONS['aws-cn']!;
+  if (region.startsWith('us-gov-')) return PARTITIONS['aws-us-gov']!;
+  return PARTITIONS.aws!;
+}
+
+export interface ConsoleLoginInput {
+  credentials: Credentials;
+  region: string;
+  /** the federation endpoint, when not the partition's (endpoint_url.signin / AWS_ENDPOINT_URL_SIGNIN) */
+  signinEndpoint?: string;
+  destination?: string;
+  /** console session length; refused for chained role credentials, which AWS caps at 1 h */
+  sessionDurationSeconds?: number;
+  /** the credentials come from a role assumed with role credentials */
+  chained: boolean;
+  issuer?: string;
+}
+
+export async function consoleLoginUrl(input: ConsoleLoginInput, deps: { log: Logger; fetch?: typeof fetch }): Promise<string> {
+  const { credentials } = input;
+  if (!credentials.sessionToken) {
+    throw new RolecallError('CONSOLE_ERROR', 'the console federation endpoint needs temporary credentials, and these are long-lived keys', {
+      hint: 'Use a profile that assumes a role, or give the IAM user profile an mfa_serial so rolecall gets a session first.',
+    });
+  }
+  const duration = input.sessionDurationSeconds;
+  if (duration !== undefined) {
+    if (input.chained) {
+      throw new RolecallError('CONSOLE_ERROR', `a console session of ${duration}s cannot be asked for with credentials of a chained role`, {
+        hint: 'AWS caps chained role sessions at 1 hour and refuses SessionDuration for them: drop --duration, or use a profile that assumes the role directly.',
+      });
+    }
+    if (duration < 900 || duration > 43200) {
+      throw new RolecallError('USAGE', `a console session lasts 900..43200 seconds, not ${duration}`, { hint: 'Pass --duration between 15m and 12h.' });
+    }
+  }
+  const partition = partitionOf(input.region);
+  const endpoint = input.signinEndpoint ?? partition.signin;
+  const session = JSON.stringify({ sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken });
+  const tokenUrl = new URL(endpoint);
+  tokenUrl.searchParams.set('Action', 'getSigninToken');
+  if (duration !== undefined) tokenUrl.searchParams.set('SessionDuration', String(duration));
+  tokenUrl.searchParams.set('Session', session);
+  deps.log.debug(`federation getSigninToken at ${tokenUrl.origin}${tokenUrl.pathname}`);
+  let response: Response;
+  try {
+    response = await (deps.fetch ?? fetch)(tokenUrl, { headers: { accept: 'application/json' } });
+  } catch (error) {
+    throw new RolecallError('NETWORK', `cannot reach the federation endpoint ${tokenUrl.origin}${tokenUrl.pathname}: ${(error as Error).message}`, { cause: error });
+  }
+  const text = await response.text();
+  let token: string | undefined;
+  try {
+    token = (JSON.parse(text) as { SigninToken?: string }).SigninToken;
+  } catch {
+    token = undefined;
+  }
+  if (!response.ok || !token) {
+    throw new RolecallError('CONSOLE_ERROR', `the federation endpoint refused the session (HTTP ${response.status}${text && !token ? `: ${deps.log.mask(text.slice(0, 200))}` : ''})`, {
+      hint: 'The credentials may have expired (`rolecall login PROFILE --refresh`), or the session duration is not allowed for them.',
+    });
+  }
+  deps.log.redact(token);
+  const login = new URL(endpoint);
+  login.searchParams.set('Action', 'login');
+  login.searchParams.set('Issuer', input.issuer ?? 'rolecall');
+  login.searchParams.set('Destination', input.destination ?? partition.console(input.region));
+  login.searchParams.set('SigninToken', token);
+  deps.log.redact(login.toString());
+  return login.toString();
+}

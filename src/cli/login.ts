@@ -1,0 +1,56 @@
+// rolecall login [PROFILE] [--url] [--destination URL]
+import { consoleLoginUrl } from '../app/console-login';
+import { resolveCredentials } from '../app/resolve-credentials';
+import { parseDuration } from '../config/duration';
+import { DEFAULT_REGION } from '../sts/client';
+import { openBrowser } from '../platform/browser';
+import { booleanFlag, stringFlag } from './args';
+import type { Command } from './command';
+import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
+
+export const command: Command = {
+  name: 'login',
+  usage: 'rolecall login [PROFILE] [--url] [--destination URL] [--duration D]',
+  options: { ...CREDENTIAL_OPTIONS, url: { type: 'boolean' }, destination: { type: 'string' }, 'console-duration': { type: 'string' } },
+  help: `Opens the AWS console signed in as the profile's role, through the AWS federation endpoint.
+The browser is the profile's agent (aws-oidc's agent array with {} for the URL, e.g. a Chrome
+--profile-directory), else $BROWSER, else the system's opener.
+
+Flags:
+  --url                 print the sign-in URL on stdout instead of opening it (it is a bearer secret: anyone
+                        with it is signed in until it expires)
+  --destination URL     the console page to land on (default: the console home of the region)
+  --console-duration D  how long the console session lasts, 15m..12h (not for chained roles: AWS caps them at 1h)
+
+${CREDENTIAL_HELP}`,
+  async run(parsed, ctx) {
+    const request = credentialRequest(parsed, parsed.positionals[0]);
+    const { credentials, plan } = await resolveCredentials(request, ctx);
+    const last = plan.steps[plan.steps.length - 1]!;
+    const chained = last.kind === 'AssumeRole' && last.chained;
+    const consoleDuration = stringFlag(parsed, 'console-duration');
+    const url = await consoleLoginUrl(
+      {
+        credentials,
+        region: plan.region?.value ?? DEFAULT_REGION,
+        signinEndpoint: plan.profile.settings.get('endpoint_url.signin')?.value,
+        destination: stringFlag(parsed, 'destination'),
+        sessionDurationSeconds: consoleDuration ? parseDuration({ value: consoleDuration, source: { kind: 'flag', name: '--console-duration' } }) : undefined,
+        chained,
+      },
+      { log: ctx.log },
+    );
+    if (booleanFlag(parsed, 'url')) {
+      ctx.stdout(`${url}\n`);
+      return 0;
+    }
+    const agent = plan.profile.settings.get('web_identity_agent');
+    const opened = await openBrowser(url, agent ? (JSON.parse(agent.value) as string[]) : undefined, { env: ctx.env, platform: process.platform });
+    if (!opened) {
+      ctx.log.info('No browser to open here: run `rolecall login --url` and open the URL yourself.');
+      return 1;
+    }
+    ctx.log.info(`Opened the AWS console as ${credentials.arn ?? plan.profile.name}.`);
+    return 0;
+  },
+};
