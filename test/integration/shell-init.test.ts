@@ -1,0 +1,91 @@
+// The `assume` shell function and the completion scripts, in real bash, zsh and fish.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { BIN, runProcess, type Home } from '../helpers/cli';
+import { bastionHome } from '../helpers/bastion';
+
+const rolecall = `'${process.execPath}' '${BIN}'`;
+let testbed: Testbed;
+let home: Home;
+
+before(async () => {
+  testbed = await startTestbed();
+  home = bastionHome(testbed);
+  home.write('.aws/accounts', JSON.stringify({ staging: '222222222222', production: '333333333333' }));
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+const scripts: Record<string, { shell: string; script: string }> = {
+  bash: {
+    shell: '/bin/bash',
+    script: `eval "$(${rolecall} shell-init bash)"
+export AWS_PROFILE=leftover
+assume read || exit 9
+printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE" "\${AWS_PROFILE-unset}" "\${AWS_ACCESS_KEY_ID:0:4}"
+assume nosuch-profile; echo "status $?"
+printf '%s\\n' "\${AWS_ACCESS_KEY_ID:0:4}"
+assume --unset
+printf '%s\\n' "\${AWS_ACCESS_KEY_ID-unset}" "\${AWS_SESSION_TOKEN-unset}"`,
+  },
+  zsh: {
+    shell: 'zsh',
+    script: `eval "$(${rolecall} shell-init zsh)"
+export AWS_PROFILE=leftover
+assume read || exit 9
+printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE" "\${AWS_PROFILE-unset}" "\${AWS_ACCESS_KEY_ID[1,4]}"
+assume nosuch-profile; echo "status $?"
+printf '%s\\n' "\${AWS_ACCESS_KEY_ID[1,4]}"
+assume --unset
+printf '%s\\n' "\${AWS_ACCESS_KEY_ID-unset}" "\${AWS_SESSION_TOKEN-unset}"`,
+  },
+  fish: {
+    shell: 'fish',
+    script: `${rolecall} shell-init fish | source
+set -gx AWS_PROFILE leftover
+assume read; or exit 9
+printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE"
+if set -q AWS_PROFILE; echo $AWS_PROFILE; else; echo unset; end
+printf '%s\\n' (string sub -l 4 -- $AWS_ACCESS_KEY_ID)
+assume nosuch-profile; echo "status $status"
+printf '%s\\n' (string sub -l 4 -- $AWS_ACCESS_KEY_ID)
+assume --unset
+if set -q AWS_ACCESS_KEY_ID; echo set; else; echo unset; end
+if set -q AWS_SESSION_TOKEN; echo set; else; echo unset; end`,
+  },
+};
+
+for (const [name, { shell, script }] of Object.entries(scripts)) {
+  test(`assume sets and unsets the credentials and prompt variables in ${name}`, async () => {
+    const result = await runProcess(shell, ['-c', script], { env: home.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.trim().split('\n'), ['staging:read', 'unset', 'ASIA', 'status 2', 'ASIA', 'unset', 'unset']);
+    assert.match(result.stderr, /profile "nosuch-profile"/);
+  });
+}
+
+test('bash completion completes commands, flags and profile names', async () => {
+  const script = `eval "$(${rolecall} completion bash)"
+COMP_WORDS=(rolecall ex); COMP_CWORD=1; _rolecall; echo "\${COMPREPLY[*]}"
+COMP_WORDS=(rolecall export --for); COMP_CWORD=2; _rolecall; echo "\${COMPREPLY[*]}"
+COMP_WORDS=(rolecall export pro); COMP_CWORD=2; _rolecall; echo "\${COMPREPLY[*]}"`;
+  const result = await runProcess('/bin/bash', ['-c', script], { env: home.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.stdout.trim().split('\n'), ['exec export', '--format', 'prod-read']);
+});
+
+test('the completion scripts load without errors in zsh and fish', async () => {
+  const zsh = await runProcess('zsh', ['-c', `eval "$(${rolecall} completion zsh)" && COMP_WORDS=(rolecall export ad) && COMP_CWORD=2 && _rolecall && echo "\${COMPREPLY[*]}"`], {
+    env: home.env,
+  });
+  assert.equal(zsh.code, 0, zsh.stderr);
+  assert.equal(zsh.stderr, '');
+  assert.equal(zsh.stdout.trim(), 'admin');
+  const fish = await runProcess('fish', ['-c', `${rolecall} completion fish | source; and complete -C 'rolecall export ad'`], { env: home.env });
+  assert.equal(fish.code, 0, fish.stderr);
+  assert.equal(fish.stderr, '');
+  assert.match(fish.stdout, /^admin$/m);
+});
