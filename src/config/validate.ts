@@ -1,0 +1,121 @@
+// Checks of the keys rolecall knows, with errors that name the value and where it came from.
+// Unknown keys pass: the same files carry other tools' settings.
+import { RolecallError } from '../errors';
+import { parseDuration } from './duration';
+import type { Profile } from './profile';
+import { describeSource, type Setting } from './source';
+
+/** aws-runas's providers plus the generic ones rolecall speaks to by standard OIDC. */
+export const WEB_IDENTITY_PROVIDERS = ['adfs', 'auth0', 'azuread', 'forgerock', 'generic', 'google', 'keycloak', 'okta', 'onelogin'] as const;
+export const MFA_TYPES = ['auto', 'none', 'code', 'push', 'totp'] as const;
+export const FEDERATION_TYPES = ['oidc', 'saml2'] as const;
+
+/** Keys whose values never appear in an error. */
+const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'web_identity_client_secret', 'web_identity_password']);
+
+const PARTITION = 'aws(?:-[a-z]+)*';
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/(?:[\\x21-\\x7e]+/)?[\\w+=,.@-]{1,64}$`);
+const MFA_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:mfa|u2f)/[\\w+=,.@/-]+$`);
+// STS SerialNumber: 9..256 of [\w+=/:,.@-]; a hardware token's serial like GAHT12345678
+const MFA_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+function invalid(key: string, value: Setting<string>, why: string, hint?: string): RolecallError {
+  const shown = SECRET_KEYS.has(key) ? '' : ` = ${JSON.stringify(value.value)}`;
+  return new RolecallError('CONFIG_INVALID', `${key}${shown} (${describeSource(value.source)}) ${why}`, hint ? { hint } : {});
+}
+
+function oneOf(list: readonly string[]): (key: string, value: Setting<string>) => void {
+  return (key, value) => {
+    if (!list.includes(value.value.toLowerCase())) throw invalid(key, value, `is not supported; supported: ${list.join(', ')}`);
+  };
+}
+
+function matches(pattern: RegExp, what: string, hint?: string): (key: string, value: Setting<string>) => void {
+  return (key, value) => {
+    if (!pattern.test(value.value)) throw invalid(key, value, `is not ${what}`, hint);
+  };
+}
+
+function url(key: string, value: Setting<string>): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(value.value);
+  } catch {
+    throw invalid(key, value, 'is not a URL', 'Write the full URL, e.g. https://sts.us-east-1.amazonaws.com.');
+  }
+  if (key.startsWith('endpoint_url') && parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw invalid(key, value, 'is not an http(s) URL');
+  }
+}
+
+function boolean(key: string, value: Setting<string>): void {
+  if (!/^(true|false)$/i.test(value.value)) throw invalid(key, value, 'is not true or false');
+}
+
+function mfaSerial(key: string, value: Setting<string>): void {
+  const ok = value.value.startsWith('arn:') ? MFA_ARN.test(value.value) : MFA_SERIAL.test(value.value);
+  if (!ok) {
+    throw invalid(key, value, 'is not an MFA device', 'Use the device ARN (arn:aws:iam::123456789012:mfa/NAME) or a hardware token serial number.');
+  }
+}
+
+function durationSeconds(key: string, value: Setting<string>): void {
+  if (!/^\d+$/.test(value.value.trim())) throw invalid(key, value, 'is not a whole number of seconds', 'Write seconds, e.g. 3600.');
+  parseDuration(value);
+}
+
+function duration(_key: string, value: Setting<string>): void {
+  parseDuration(value);
+}
+
+function agent(key: string, value: Setting<string>): void {
+  if (!value.value.startsWith('[')) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === 'string')) {
+    throw invalid(key, value, 'is not a list of strings', 'Write the browser command as a list, e.g. ["firefox", "--new-window", "{}"].');
+  }
+}
+
+const ROLE_HINT = 'An IAM role ARN looks like arn:aws:iam::123456789012:role/NAME.';
+const CHECKS: ReadonlyMap<string, (key: string, value: Setting<string>) => void> = new Map([
+  ['role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
+  ['jump_role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
+  ['mfa_serial', mfaSerial],
+  ['duration_seconds', durationSeconds],
+  ['credentials_duration', duration],
+  ['region', matches(REGION, 'an AWS region', 'Regions look like us-east-1 or eu-central-2.')],
+  ['endpoint_url', url],
+  ['web_identity_auth_url', url],
+  ['saml_assertion_url', url],
+  ['web_identity_provider', oneOf(WEB_IDENTITY_PROVIDERS)],
+  ['mfa_type', oneOf(MFA_TYPES)],
+  ['federation_type', oneOf(FEDERATION_TYPES)],
+  ['role_session_name', matches(SESSION_NAME, 'a role session name (2-64 of letters, digits and +=,.@_-)')],
+  ['external_id', matches(EXTERNAL_ID, 'an external id (2-1224 of letters, digits and +=,.@:/_-)')],
+  ['web_identity_allow_insecure', boolean],
+  ['web_identity_tls_skip_verify', boolean],
+  ['saml_allow_insecure', boolean],
+  ['web_identity_agent', agent],
+]);
+
+export function isAccountId(text: string): boolean {
+  return ACCOUNT_ID.test(text);
+}
+
+/** Throws CONFIG_INVALID (or DURATION_INVALID) for the first bad value, naming where it came from. */
+export function validateProfile(profile: Profile): void {
+  for (const [key, value] of profile.settings) {
+    const check = key.startsWith('endpoint_url.') ? url : CHECKS.get(key);
+    check?.(key, value);
+  }
+  if (profile.sourceProfile) validateProfile(profile.sourceProfile);
+}
