@@ -41,6 +41,8 @@ export interface Resolved {
   plan: Plan;
   /** the cache key of the final step: what the fast path and `clear` need */
   cacheKey: string;
+  /** false when the credentials came from the cache as they were */
+  fresh: boolean;
 }
 
 export function loadProfile(request: Pick<CredentialRequest, 'profileName' | 'overrides' | 'profile'>, ctx: Context): Profile {
@@ -113,12 +115,12 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   };
 
   const cache = deps.cache;
-  if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey };
+  if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
   const hit = request.refresh ? undefined : await cache.read(cacheKey);
-  if (hit) return { credentials: hit, plan, cacheKey };
+  if (hit) return { credentials: hit, plan, cacheKey, fresh: false };
   // one process logs in; the others wait, then find its result in the cache (runPlan reads it first)
   const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, deps), {
     onWait: (pid: number) => ctx.log.info(`waiting for rolecall pid ${pid} (getting credentials for profile ${profile.name})`),
   });
-  return { credentials, plan, cacheKey };
+  return { credentials, plan, cacheKey, fresh: true };
 }

@@ -1,0 +1,65 @@
+// aws-cli-oidc compat: rolecall get-cred -p NAME [-r ROLE] [-j] [-s] [-d SECS], over ~/.aws-cli-oidc/config.yaml
+import { resolveCredentials } from '../app/resolve-credentials';
+import { awsCliOidcProfile, readAwsCliOidcConfig } from '../config/aws-cli-oidc';
+import type { Setting } from '../config/source';
+import { RolecallError } from '../errors';
+import { defaultFormat } from '../output/formats';
+import { renderCredentials } from '../output/render';
+import { booleanFlag, stringFlag } from './args';
+import type { Command } from './command';
+
+export const command: Command = {
+  name: 'get-cred',
+  usage: 'rolecall get-cred -p NAME [-r ROLE] [-j] [-s] [-d SECS]',
+  options: {
+    provider: { type: 'string', short: 'p' },
+    role: { type: 'string', short: 'r' },
+    json: { type: 'boolean', short: 'j' },
+    secret: { type: 'boolean', short: 's' },
+    duration: { type: 'string', short: 'd' },
+    device: { type: 'boolean' },
+    'no-browser': { type: 'boolean' },
+  },
+  help: `aws-cli-oidc's command, kept as it was: signs in at the provider NAME of
+~/.aws-cli-oidc/config.yaml (AWS_CLI_OIDC_CONFIG), then AssumeRoleWithWebIdentity (aws_federation_type:
+oidc) or an OAuth 2.0 token exchange for a SAML assertion and AssumeRoleWithSAML (saml2). Reports the
+login and the role on stderr; prints exports, or credential_process JSON with -j.
+
+  [profile foo-developer]
+  credential_process = rolecall get-cred -p myop -r arn:aws:iam::123456789012:role/developer -j -s -d 43200
+
+Flags:
+  -p, --provider NAME  the provider in config.yaml
+  -r, --role ROLE      the role to assume (default: default_iam_role_arn; SAML: the only role, or ask)
+  -j, --json           credential_process JSON instead of exports
+  -s, --secret         accepted for compatibility: rolecall always caches the credentials (0600 files, see docs/caching.md)
+  -d, --duration SECS  session length (default: max_session_duration_seconds, else 1h)
+  --device             sign in with the device code flow
+  --no-browser         print the login URL instead of opening a browser`,
+  async run(parsed, ctx) {
+    const name = stringFlag(parsed, 'provider');
+    if (!name) throw new RolecallError('USAGE', 'rolecall get-cred needs -p NAME (the provider in ~/.aws-cli-oidc/config.yaml)', { hint: `Usage: ${command.usage}` });
+    const overrides = new Map<string, Setting>();
+    const role = stringFlag(parsed, 'role');
+    if (role) overrides.set('role_arn', { value: role, source: { kind: 'flag', name: '-r' } });
+    const duration = stringFlag(parsed, 'duration');
+    if (duration) overrides.set('duration_seconds', { value: duration, source: { kind: 'flag', name: '-d' } });
+    if (parsed.globals.region) overrides.set('region', { value: parsed.globals.region, source: { kind: 'flag', name: '--region' } });
+    const file = readAwsCliOidcConfig(ctx.home, ctx.env);
+    ctx.log.info(`Using config file: ${file.path}`);
+    const profile = awsCliOidcProfile(name, file, overrides, ctx.env);
+    const { credentials, plan, fresh } = await resolveCredentials(
+      { profile, refresh: parsed.globals.refresh, noCache: parsed.globals.noCache, device: booleanFlag(parsed, 'device'), noBrowser: booleanFlag(parsed, 'no-browser') },
+      ctx,
+    );
+    const last = plan.steps[plan.steps.length - 1]!;
+    if (last.kind !== 'Saml') {
+      // the SAML path reports the login and the role itself, as it chooses the role
+      if (fresh) ctx.log.info('Login successful!');
+      if (last.kind === 'WebIdentity' || last.kind === 'AssumeRole') ctx.log.info(`Selected role: ${last.roleArn.value}`);
+    }
+    const format = booleanFlag(parsed, 'json') ? 'process' : defaultFormat(true, ctx.env);
+    ctx.stdout(renderCredentials(format, { credentials, region: plan.region?.value }));
+    return 0;
+  },
+};
