@@ -1,0 +1,55 @@
+// The full path's half of the fast path: after `rolecall export` printed credential_process JSON,
+// remember which cache key answers this request (its fingerprint: argv, environment, config file
+// identities), so the next identical call is answered by bin.ts without parsing any config.
+import type { Parsed } from '../cli/command';
+import type { Profile } from '../config/profile';
+import { parseDuration } from '../config/duration';
+import type { Credentials } from '../sts/credentials';
+import { fingerprint } from '../fastpath/fingerprint';
+import type { FastRequest } from '../fastpath/request';
+import { writeFileAtomic } from './atomic-write';
+import { ensureCacheDir, type StoreDeps } from './cache-dir';
+import { DEFAULT_REFRESH_WINDOW_SECONDS, indexFile, type IndexEntry } from './layout';
+
+/** The profile's refresh_window in seconds (how long before expiry cached credentials are replaced). */
+export function refreshWindowSeconds(profile: Profile): number {
+  const raw = profile.settings.get('refresh_window');
+  return raw ? parseDuration(raw, { min: 0, max: 43200 }) : DEFAULT_REFRESH_WINDOW_SECONDS;
+}
+
+// flags that do not change which cached credentials answer: --refresh still writes the same key
+const NEUTRAL_FLAGS = new Set(['profile', 'format', 'refresh', 'debug']);
+
+/** The FastRequest this parsed `export` is, when bin.ts could answer it; else undefined. */
+export function fastRequestOf(parsed: Parsed): FastRequest | undefined {
+  if (parsed.globals.noCache || parsed.positionals.length > 1) return undefined;
+  if (Object.keys(parsed.values).some((flag) => !NEUTRAL_FLAGS.has(flag))) return undefined;
+  return { command: 'export', profileArg: parsed.positionals[0], profileFlag: parsed.globals.profile };
+}
+
+export type Recorder = (resolved: { cacheKey: string; credentials: Credentials; plan: { profile: Profile } }) => Promise<void>;
+
+/**
+ * Call before resolving, so the fingerprint describes the config files as they were read (an edit
+ * made meanwhile then only causes a miss); call the recorder after credential_process JSON was
+ * printed. It never fails the command: the fast path is an optimisation, a problem is a --debug line.
+ */
+export function fastPathRecorder(parsed: Parsed, deps: StoreDeps): Recorder {
+  const request = fastRequestOf(parsed);
+  const print = request && fingerprint(request, deps.env, deps.home);
+  return async (resolved) => {
+    // long-lived keys are never cached, so there would be nothing for the fast path to find
+    if (!print || !resolved.credentials.expiration) return;
+    try {
+      const entry: IndexEntry = {
+        version: 1,
+        key: resolved.cacheKey,
+        profile: resolved.plan.profile.name,
+        refreshWindowSeconds: refreshWindowSeconds(resolved.plan.profile),
+      };
+      writeFileAtomic(indexFile(ensureCacheDir(deps), print), `${JSON.stringify(entry)}\n`);
+    } catch (error) {
+      deps.log.debug(`fast path index not written: ${(error as Error).message}`);
+    }
+  };
+}
