@@ -66,7 +66,7 @@ test('SAML_FILE points elsewhere; a file others can read is warned about, withou
   assert.doesNotMatch(stderr, /p4ssw0rd/);
 });
 
-test('precedence: -P, then SAML_PASSWORD, then the file, then the keyring, then a hidden prompt', async (t) => {
+test('precedence: -P, then SAML_PASSWORD, then the file, then the keyring (per URL and user, then per profile), then a hidden prompt', async (t) => {
   const dir = home('password = from-file\n');
   const empty = home();
   t.after(() => {
@@ -82,6 +82,9 @@ test('precedence: -P, then SAML_PASSWORD, then the file, then the keyring, then 
   assert.equal((await run({ SAML_PASSWORD: 'from-env' }, dir)).password, 'from-env');
   assert.equal((await run({}, dir)).password, 'from-file');
   assert.equal((await run({}, empty)).password, 'from-keyring');
+  // `rolecall password PROFILE` keeps it under the profile's name
+  const byProfile = await samlLogin(p, { env: {}, home: empty, log, prompt: recorder().prompt, secrets: keyring({ 'password:saml': 'from-password-command' }) });
+  assert.equal(byProfile.password, 'from-password-command');
   const { prompt, asked } = recorder(['typed']);
   const typed = await samlLogin(profile({ saml_username: 'bob' }), { env: {}, home: empty, log, prompt, secrets });
   assert.deepEqual(typed, { username: 'bob', password: 'typed' });

@@ -1,7 +1,7 @@
 // The username and password for coinbase's SAML POST API. Username: saml_username (profile, flag
 // or env through config), then ~/.saml/credentials, then a prompt. Password: -P, SAML_PASSWORD,
-// ~/.saml/credentials (when it is that user's), the OS keyring ("saml-password:URL|USER", written
-// by `rolecall password`), then a hidden prompt on /dev/tty.
+// ~/.saml/credentials (when it is that user's), the OS keyring ("saml-password:URL|USER", then the
+// profile's "password:PROFILE" that `rolecall password PROFILE` writes), then a hidden prompt on /dev/tty.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Profile } from '../../config/profile';
@@ -9,6 +9,7 @@ import { describeSource } from '../../config/source';
 import { RolecallError, isRolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import type { Prompter } from '../../platform/tty';
+import { passwordSecretName } from '../oidc/password-flow';
 import type { SecretStoreLike } from '../oidc/sign-in';
 
 export interface SamlLogin {
@@ -90,6 +91,7 @@ export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<
     deps.env.SAML_PASSWORD ||
     filePassword ||
     (await fromKeyring(deps, samlPasswordSecretName(url, username))) ||
+    (await fromKeyring(deps, passwordSecretName(profile.name))) ||
     (await deps.prompt.ask(`SAML password for ${username} at ${host}:`, { secret: true, why: 'no password in the keyring or ~/.saml/credentials' }));
   if (!password) throw new RolecallError('USAGE', 'no SAML password was given', { hint: 'Type the password at the prompt, or store it with `rolecall password PROFILE`.' });
   deps.log.redact(password);
