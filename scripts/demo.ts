@@ -1,0 +1,97 @@
+// `npm run demo`: rolecall's main job against the embedded testbed, with no cloud account.
+// A user of aws-oidc (seed 000) keeps their ~/.aws-oidc/config and their credential_process line;
+// the AWS CLI asks rolecall for credentials, rolecall opens the browser (headless Chromium here,
+// playing the user at the testbed's OIDC provider), assumes the role with the ID token, and the
+// AWS CLI calls STS as that role. The second call is a cache hit.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startTestbed } from '../testbed/index';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = join(root, 'dist', 'bin.cjs');
+const agent = join(root, 'test', 'helpers', 'browser-agent.ts');
+const tsx = new URL(import.meta.resolve('tsx')).pathname;
+const AWS = '/usr/bin/aws';
+
+function say(text: string) {
+  process.stdout.write(`\n\u001b[1m${text}\u001b[0m\n`);
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): { ok: boolean; ms: number } {
+  process.stdout.write(`$ ${[command === process.execPath ? 'node' : command, ...args].join(' ')}\n`);
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { ok: result.status === 0, ms };
+}
+
+async function main(): Promise<number> {
+  const testbed = await startTestbed();
+  const home = mkdtempSync(join(tmpdir(), 'rolecall-demo-'));
+  try {
+    const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+    say(`Testbed up: OIDC provider ${testbed.idp.issuer}, STS/IAM ${testbed.aws.url}`);
+
+    mkdirSync(join(home, '.aws-oidc'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
+    const awsOidc = `region = "us-east-1"
+
+[[AuthProvider]]
+name = "testbed"
+role_arn = "arn:aws:iam::222222222222:role/oidc-developer"
+duration = 3600
+provider_url = "${testbed.idp.issuer}"
+client_id = "rolecall-cli"
+agent = ${JSON.stringify([process.execPath, '--import', tsx, agent, '{}'])}
+`;
+    const awsConfig = `[profile demo]
+region = us-east-1
+credential_process = ${process.execPath} ${bin} auth testbed
+`;
+    writeFileSync(join(home, '.aws-oidc', 'config'), awsOidc, { mode: 0o600 });
+    writeFileSync(join(home, '.aws', 'config'), awsConfig, { mode: 0o600 });
+    say('~/.aws-oidc/config (seed 000, unchanged format):');
+    process.stdout.write(awsOidc);
+    say('~/.aws/config:');
+    process.stdout.write(awsConfig);
+
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: home,
+      LANG: 'C.UTF-8',
+      ROLECALL_CACHE_DIR: join(home, '.cache', 'rolecall'),
+      ROLECALL_KEYRING: 'file',
+      // rolecall's STS calls go to the testbed; the AWS CLI gets --endpoint-url below
+      AWS_ENDPOINT_URL_STS: testbed.aws.url,
+      // the browser agent plays alice at the IdP's login form
+      TESTBED_USER: alice.username,
+      TESTBED_PASSWORD: alice.password,
+    };
+    say('1. The AWS CLI runs credential_process; rolecall logs in through the browser (PKCE + loopback) and assumes the role:');
+    const first = run(AWS, ['sts', 'get-caller-identity', '--profile', 'demo', '--endpoint-url', testbed.aws.url], env);
+    if (!first.ok) return 1;
+    say('2. Again: the credentials come from rolecall\'s cache, no browser, no STS call for credentials:');
+    const before = testbed.aws.calls('AssumeRoleWithWebIdentity');
+    const second = run(AWS, ['sts', 'get-caller-identity', '--profile', 'demo', '--endpoint-url', testbed.aws.url], env);
+    if (!second.ok) return 1;
+    const logins = testbed.idp.counts().authorizations;
+    say(
+      `Done: ${logins} browser login, ${testbed.aws.calls('AssumeRoleWithWebIdentity')} AssumeRoleWithWebIdentity call ` +
+        `(${testbed.aws.calls('AssumeRoleWithWebIdentity') - before} for the second run); first run ${first.ms.toFixed(0)} ms, second ${second.ms.toFixed(0)} ms.`,
+    );
+    return 0;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+    await testbed.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
