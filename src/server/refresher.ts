@@ -60,9 +60,9 @@ export async function createRefresher(
   const renew = async () => {
     try {
       // the shared cache may already hold newer credentials (another process renewed them);
-      // only when it hands back ones that are due themselves do we insist on new ones
+      // only when it hands back no newer ones than ours do we insist
       let next = await fetch(false);
-      if (next.refreshAt <= now()) next = await fetch(true);
+      if (next.creds.expiration.getTime() <= state.creds.expiration.getTime()) next = await fetch(true);
       state = next;
       failures = 0;
       retryAt = 0;
