@@ -7,8 +7,10 @@
 // http://localhost/callback accept any port (RFC 8252 7.3); the path must be /callback.
 // PKCE (S256) is required for every authorization request.
 //
-// Scopes: openid (sub), email (email, email_verified), profile (name), offline_access (a refresh
-// token). ID tokens are RS256-signed with a key generated at start (JWKS at /jwks), carry
+// Scopes: openid (sub), email (email, email_verified), profile (name), offline_access. As with
+// Keycloak, every client allowed the refresh_token grant gets a refresh token, offline_access or
+// not (oidc-provider drops offline_access from authorization requests without prompt=consent,
+// per OIDC Core 11, which none of the seeds' tools send). ID tokens are RS256-signed with a key generated at start (JWKS at /jwks), carry
 // aud = client_id, the request's nonce and the email/profile claims; ID and access tokens live
 // world.settings.idTokenTtlSeconds (read at issue time). Access tokens are opaque. Refresh tokens
 // live 14 days; public clients get a new one on every refresh (the old one is then spent),
@@ -148,6 +150,10 @@ function configuration(world: World, store: MemoryStore, signingKey: Record<stri
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     pkce: { required: () => true },
+    issueRefreshToken: async (_ctx: Context, client: { grantTypeAllowed(grant: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
+    // refresh tokens outlive the browser session that created them, as offline tokens do
+    expiresWithSession: async () => false,
     clientBasedCORS: () => false,
     features: {
       devInteractions: { enabled: false },

@@ -1,5 +1,5 @@
 // The resource-owner password grant (RFC 6749 4.3), as aws-runas uses it: username and password
-// in, ID token, access token and (with offline_access) refresh token out. oidc-provider has no
+// in, ID token, access token and (for clients allowed refresh_token) a refresh token out. oidc-provider has no
 // built-in handler, so this one builds the tokens from its public models.
 import type Provider from 'oidc-provider';
 import { errors, type Context } from 'oidc-provider';
@@ -30,7 +30,7 @@ export function passwordGrant(provider: Provider, world: World) {
     const common = { accountId: user.sub, client, grantId, gty: PASSWORD_GRANT, scope: granted };
     const accessToken = new provider.AccessToken(common);
     const refreshToken =
-      scopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')
+      client.grantTypeAllowed('refresh_token')
         ? await new provider.RefreshToken({ ...common, rotations: 0 }).save()
         : undefined;
     let idToken: string | undefined;

@@ -1,0 +1,49 @@
+// Drives the testbed IdP's pages in a real browser (playwright-core with Debian's chromium), the
+// way a user would: used by the IdP's own tests and by every test or demo that logs in.
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** headless chromium from the system; never a downloaded browser */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface Login {
+  username: string;
+  password: string;
+  /** what to answer on the consent page; default approve */
+  consent?: 'approve' | 'deny';
+}
+
+/** fills the login form on `page` (already at the IdP's login page), then answers the consent page */
+export async function signIn(page: Page, login: Login): Promise<void> {
+  await page.locator('#username').fill(login.username);
+  await page.locator('#password').fill(login.password);
+  await page.locator('#submit').click();
+  await page.locator(`#${login.consent ?? 'approve'}`).click();
+}
+
+/**
+ * Completes a device authorization (RFC 8628) as the user: opens the verification URI (the
+ * complete one already holds the code; otherwise pass userCode), confirms, signs in, answers
+ * consent and waits for the success page when approving.
+ */
+export async function approveDevice(page: Page, verificationUri: string, login: Login, userCode?: string): Promise<void> {
+  await page.goto(verificationUri);
+  if (userCode !== undefined) await page.locator('#user-code').fill(userCode);
+  await page.locator('#continue').click();
+  await page.locator('#confirm').click();
+  await signIn(page, login);
+  if ((login.consent ?? 'approve') === 'approve') await page.locator('#device-success').waitFor();
+}
