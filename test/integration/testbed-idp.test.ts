@@ -195,6 +195,39 @@ describe('authorization code + PKCE in a real browser', () => {
     }
   });
 
+  test('every client may redirect to any loopback port, and nowhere else', async () => {
+    const authorize = (clientId: string, redirectUri: string) => {
+      const url = new URL(`${idp.issuer}/auth`);
+      url.search = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: redirectUri,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      return fetch(url, { redirect: 'manual' });
+    };
+    for (const clientId of ['rolecall-cli', 'rolecall-confidential', 'rolecall-no-exchange']) {
+      for (const redirectUri of ['http://127.0.0.1:49152/callback', 'http://localhost:61000/callback']) {
+        const response = await authorize(clientId, redirectUri);
+        assert.equal(response.status, 303, `${clientId} ${redirectUri}`);
+        assert.match(response.headers.get('location') ?? '', /^\/interaction\/[\w-]+$/);
+      }
+    }
+    for (const redirectUri of ['http://evil.example:49152/callback', 'http://127.0.0.1:49152/elsewhere']) {
+      const response = await authorize('rolecall-cli', redirectUri);
+      assert.equal(response.status, 400, redirectUri);
+      assert.match(await response.text(), /id="error-error">invalid_redirect_uri</);
+    }
+  });
+
+  test('an interaction page without its cookie shows an error page, not a crash', async () => {
+    const response = await fetch(`${idp.issuer}/interaction/some-uid`);
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /id="error-error">invalid_request<.*interaction session id cookie not found/s);
+  });
+
   test('an authorization request without PKCE is refused', async () => {
     const url = new URL(`${idp.issuer}/auth`);
     url.search = new URLSearchParams({

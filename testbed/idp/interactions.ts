@@ -7,7 +7,7 @@ import type { Context, Interaction, Next } from 'oidc-provider';
 import type { World } from '../world';
 import { authenticate } from './accounts';
 import { readBody } from './http-body';
-import { consentPage, loginPage } from './pages';
+import { consentPage, errorPage, loginPage } from './pages';
 
 const ROUTE = /^\/interaction\/([\w-]+)(?:\/(login|approve|deny))?$/;
 
@@ -15,7 +15,18 @@ export function interactionRoutes(provider: Provider, world: World) {
   return async function interactions(ctx: Context, next: Next): Promise<void> {
     const match = ROUTE.exec(ctx.path);
     if (!match) return next();
-    const [, uid, action] = match;
+    try {
+      await step(ctx, next, match[1]!, match[2]);
+    } catch (error) {
+      // e.g. the interaction cookie is missing or expired: show it like oidc-provider's own errors
+      const { status, error: code, error_description: description, message } = error as Record<string, unknown>;
+      ctx.status = typeof status === 'number' ? status : 500;
+      ctx.type = 'html';
+      ctx.body = errorPage({ error: String(code ?? 'server_error'), error_description: String(description ?? message) });
+    }
+  };
+
+  async function step(ctx: Context, next: Next, uid: string, action: string | undefined): Promise<void> {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (details.uid !== uid) throw new Error('interaction mismatch: finish the sign-in in the tab that started it');
     const clientId = details.params.client_id ?? '';
@@ -50,7 +61,7 @@ export function interactionRoutes(provider: Provider, world: World) {
     const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: action === 'approve' });
     ctx.status = 303;
     ctx.redirect(returnTo);
-  };
+  }
 }
 
 // Grants what the client asked for: the testbed's users trust every registered client.
