@@ -46,14 +46,15 @@ export function readPrivateFile(path: string, deps: StoreDeps): string | undefin
 }
 
 function toCredentials(entry: CacheEntry): Credentials {
+  const { accessKeyId, secretAccessKey, sessionToken, accountId, arn, chain } = entry;
   return {
-    accessKeyId: entry.accessKeyId,
-    secretAccessKey: entry.secretAccessKey,
-    sessionToken: entry.sessionToken,
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken === undefined ? {} : { sessionToken }),
     expiration: new Date(entry.expiration),
-    accountId: entry.accountId,
-    arn: entry.arn,
-    chain: entry.chain,
+    ...(accountId === undefined ? {} : { accountId }),
+    ...(arn === undefined ? {} : { arn }),
+    chain,
   };
 }
 
