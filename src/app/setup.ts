@@ -1,0 +1,126 @@
+// The setup wizard's logic: which keys each kind of profile needs, checking the IdP before saving,
+// and writing the profile into ~/.aws/config without touching anything else (atomic, with a backup).
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes, createHash } from 'node:crypto';
+import { RolecallError } from '../errors';
+import { setSection } from '../config/ini-edit';
+import { writeFileAtomic } from '../store/atomic-write';
+
+export const SETUP_KINDS = {
+  oidc: 'OIDC login -> AssumeRoleWithWebIdentity (aws-oidc, aws-cli-oidc oidc, aws-runas)',
+  'oidc-saml': 'OIDC login -> token exchange for SAML -> AssumeRoleWithSAML (aws-cli-oidc saml2)',
+  'saml-api': 'SAML POST API with username and password -> AssumeRoleWithSAML (coinbase saml)',
+  bastion: 'IAM user keys with MFA -> AssumeRole (coinbase bastion)',
+} as const;
+export type SetupKind = keyof typeof SETUP_KINDS;
+
+export interface SetupAnswers {
+  kind: SetupKind;
+  profile: string;
+  region?: string;
+  issuer?: string;
+  clientId?: string;
+  roleArn?: string;
+  samlUrl?: string;
+  samlProviderName?: string;
+  sourceProfile?: string;
+  mfaSerial?: string;
+}
+
+/** what each kind needs before it can be written, in the order the wizard asks */
+export const REQUIRED: Record<SetupKind, (keyof SetupAnswers)[]> = {
+  oidc: ['issuer', 'clientId', 'roleArn'],
+  'oidc-saml': ['issuer', 'clientId'],
+  'saml-api': ['samlUrl', 'samlProviderName'],
+  bastion: ['sourceProfile', 'roleArn'],
+};
+
+export function profileEntries(a: SetupAnswers): [string, string][] {
+  const out: [string, string][] = [];
+  const put = (key: string, value: string | undefined) => value && out.push([key, value]);
+  switch (a.kind) {
+    case 'oidc':
+      put('web_identity_auth_url', a.issuer);
+      put('web_identity_client_id', a.clientId);
+      put('role_arn', a.roleArn);
+      break;
+    case 'oidc-saml':
+      put('web_identity_auth_url', a.issuer);
+      put('web_identity_client_id', a.clientId);
+      put('federation_type', 'saml2');
+      put('role_arn', a.roleArn);
+      break;
+    case 'saml-api':
+      put('saml_assertion_url', a.samlUrl);
+      put('saml_provider_name', a.samlProviderName);
+      put('role_arn', a.roleArn);
+      break;
+    case 'bastion':
+      put('source_profile', a.sourceProfile);
+      put('role_arn', a.roleArn);
+      put('mfa_serial', a.mfaSerial);
+      break;
+  }
+  put('region', a.region);
+  return out;
+}
+
+export function sectionHeader(profile: string): string {
+  return profile === 'default' ? 'default' : `profile ${profile}`;
+}
+
+/**
+ * Checks that the issuer publishes its discovery document and that it accepts the client with a
+ * loopback redirect (an authorization request the IdP either starts or refuses). Returns notes.
+ */
+export async function checkIssuer(issuer: string, clientId: string, fetchImpl: typeof fetch = fetch): Promise<string[]> {
+  const base = issuer.replace(/\/\.well-known\/openid-configuration\/?$/, '').replace(/\/$/, '');
+  const discoveryUrl = `${base}/.well-known/openid-configuration`;
+  let metadata: { issuer?: string; authorization_endpoint?: string; grant_types_supported?: string[] };
+  try {
+    const response = await fetchImpl(discoveryUrl, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    metadata = (await response.json()) as typeof metadata;
+  } catch (error) {
+    throw new RolecallError('OIDC_DISCOVERY', `${discoveryUrl} did not answer with a discovery document (${(error as Error).message})`, { cause: error });
+  }
+  if (!metadata.authorization_endpoint) {
+    throw new RolecallError('OIDC_DISCOVERY', `${discoveryUrl} has no authorization_endpoint`, { hint: 'Check the issuer URL: it must be an OpenID Connect provider.' });
+  }
+  const notes = [`discovery document found at ${discoveryUrl}`];
+  const redirect = 'http://127.0.0.1:53682/callback';
+  const probe = new URL(metadata.authorization_endpoint);
+  probe.searchParams.set('client_id', clientId);
+  probe.searchParams.set('response_type', 'code');
+  probe.searchParams.set('scope', 'openid');
+  probe.searchParams.set('redirect_uri', redirect);
+  probe.searchParams.set('state', randomBytes(8).toString('hex'));
+  probe.searchParams.set('code_challenge', createHash('sha256').update(randomBytes(32)).digest('base64url'));
+  probe.searchParams.set('code_challenge_method', 'S256');
+  const answer = await fetchImpl(probe, { redirect: 'manual' });
+  const location = answer.headers.get('location') ?? '';
+  if (answer.status >= 300 && answer.status < 400 && !location.startsWith(redirect)) {
+    notes.push(`client ${clientId} is accepted with a loopback redirect`);
+    return notes;
+  }
+  const reason = location.startsWith(redirect) ? new URL(location).searchParams.get('error') ?? 'an error' : `HTTP ${answer.status}`;
+  throw new RolecallError('OIDC_ERROR', `${base} refused client ${clientId} with a loopback redirect (${reason})`, {
+    hint: 'Register the client as a native/public app that allows http://127.0.0.1 redirects on any port (RFC 8252 7.3), with PKCE.',
+  });
+}
+
+/** Writes the profile atomically; the previous file is kept as CONFIG.rolecall-backup. */
+export function writeProfile(configPath: string, answers: SetupAnswers): { backup?: string; text: string } {
+  const exists = existsSync(configPath);
+  const before = exists ? readFileSync(configPath, 'utf8') : '';
+  const text = setSection(before, sectionHeader(answers.profile), profileEntries(answers));
+  mkdirSync(dirname(configPath), { recursive: true, mode: 0o700 });
+  let backup: string | undefined;
+  if (exists) {
+    backup = `${configPath}.rolecall-backup`;
+    copyFileSync(configPath, backup);
+  }
+  writeFileAtomic(configPath, text, exists ? statSync(configPath).mode & 0o777 : 0o600);
+  return { backup, text };
+}

@@ -1,0 +1,181 @@
+// rolecall setup: a wizard on /dev/tty that writes one profile into ~/.aws/config; every answer
+// can also be a flag, so scripts can run it without a terminal.
+import * as p from '@clack/prompts';
+import { REQUIRED, SETUP_KINDS, checkIssuer, profileEntries, sectionHeader, writeProfile, type SetupAnswers, type SetupKind } from '../app/setup';
+import { resolveCredentials } from '../app/resolve-credentials';
+import { readConfigFiles, listProfiles, expandPath } from '../config/files';
+import { RolecallError } from '../errors';
+import { openTty, type TtyStreams } from '../platform/tty';
+import { booleanFlag, stringFlag } from './args';
+import type { Command, Parsed } from './command';
+
+const FLAG_OF: Record<keyof SetupAnswers, string> = {
+  kind: '--kind',
+  profile: '--profile',
+  region: '--region',
+  issuer: '--issuer',
+  clientId: '--client-id',
+  roleArn: '--role-arn',
+  samlUrl: '--saml-url',
+  samlProviderName: '--saml-provider-name',
+  sourceProfile: '--source-profile',
+  mfaSerial: '--mfa-serial',
+};
+
+const QUESTION: Partial<Record<keyof SetupAnswers, { message: string; placeholder?: string }>> = {
+  issuer: { message: 'OIDC issuer URL', placeholder: 'https://idp.example.com/realms/main' },
+  clientId: { message: 'OAuth client id (a native/public client with loopback redirects)' },
+  roleArn: { message: 'Role ARN to assume', placeholder: 'arn:aws:iam::123456789012:role/developer' },
+  samlUrl: { message: 'SAML POST API URL (returns {"saml_response": ...})' },
+  samlProviderName: { message: 'Name of the SAML provider in IAM (SAML_IDP_NAME)' },
+  mfaSerial: { message: 'MFA device ARN (mfa_serial), empty for none' },
+};
+
+function cancelled(value: unknown): value is symbol {
+  return p.isCancel(value);
+}
+
+function stop(): never {
+  throw new RolecallError('USAGE', 'setup cancelled; nothing was written', { hint: 'Run `rolecall setup` again when you are ready.' });
+}
+
+function fromFlags(parsed: Parsed): Partial<SetupAnswers> {
+  const kind = stringFlag(parsed, 'kind');
+  if (kind !== undefined && !(kind in SETUP_KINDS)) {
+    throw new RolecallError('USAGE', `rolecall setup --kind takes ${Object.keys(SETUP_KINDS).join(', ')}, not "${kind}"`, { hint: 'Run `rolecall setup --help`.' });
+  }
+  return {
+    kind: kind as SetupKind | undefined,
+    profile: parsed.globals.profile,
+    region: parsed.globals.region,
+    issuer: stringFlag(parsed, 'issuer'),
+    clientId: stringFlag(parsed, 'client-id'),
+    roleArn: stringFlag(parsed, 'role-arn'),
+    samlUrl: stringFlag(parsed, 'saml-url'),
+    samlProviderName: stringFlag(parsed, 'saml-provider-name'),
+    sourceProfile: stringFlag(parsed, 'source-profile'),
+    mfaSerial: stringFlag(parsed, 'mfa-serial'),
+  };
+}
+
+async function ask(tty: TtyStreams, answers: Partial<SetupAnswers>, profiles: string[]): Promise<SetupAnswers> {
+  const io = { input: tty.input, output: tty.output };
+  p.intro('rolecall setup', io);
+  if (!answers.kind) {
+    const kind = await p.select({ ...io, message: 'How do you prove who you are?', options: Object.entries(SETUP_KINDS).map(([value, label]) => ({ value: value as SetupKind, label })) });
+    if (cancelled(kind)) stop();
+    answers.kind = kind;
+  }
+  if (!answers.profile) {
+    const name = await p.text({ ...io, message: 'Profile name', placeholder: 'dev', validate: (v) => (/^[\w.@+-]+$/.test(v ?? '') ? undefined : 'letters, digits and ._@+- only') });
+    if (cancelled(name)) stop();
+    answers.profile = name;
+  }
+  for (const key of REQUIRED[answers.kind]) {
+    if (answers[key]) continue;
+    if (key === 'sourceProfile') {
+      const source = await p.select({ ...io, message: 'Profile with the IAM user keys', options: profiles.map((name) => ({ value: name, label: name })) });
+      if (cancelled(source)) stop();
+      answers.sourceProfile = source;
+      continue;
+    }
+    const q = QUESTION[key]!;
+    const value = await p.text({ ...io, message: q.message, placeholder: q.placeholder, validate: (v) => (v && v.trim() ? undefined : 'required') });
+    if (cancelled(value)) stop();
+    (answers as Record<string, string>)[key] = value.trim();
+  }
+  if (answers.kind === 'bastion' && answers.mfaSerial === undefined) {
+    const mfa = await p.text({ ...io, message: QUESTION.mfaSerial!.message, placeholder: 'arn:aws:iam::123456789012:mfa/me' });
+    if (cancelled(mfa)) stop();
+    answers.mfaSerial = mfa.trim() || undefined;
+  }
+  return answers as SetupAnswers;
+}
+
+export const command: Command = {
+  name: 'setup',
+  usage: 'rolecall setup [--kind K] [--profile NAME] [flags]',
+  options: {
+    kind: { type: 'string' },
+    issuer: { type: 'string' },
+    'client-id': { type: 'string' },
+    'role-arn': { type: 'string' },
+    'saml-url': { type: 'string' },
+    'saml-provider-name': { type: 'string' },
+    'source-profile': { type: 'string' },
+    'mfa-serial': { type: 'string' },
+    'no-check': { type: 'boolean' },
+    'no-login': { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+  },
+  help: `Asks on the terminal how you sign in, checks the identity provider, and writes one profile into
+~/.aws/config (AWS_CONFIG_FILE). Every other line of the file stays as it was; the previous file is kept
+as config.rolecall-backup. Every answer can be given as a flag; with all of them, no question is asked.
+
+Kinds (--kind):
+${Object.entries(SETUP_KINDS).map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join('\n')}
+
+Flags:
+  --kind K                 the kind of profile (above)
+  --profile NAME           the profile to write
+  --issuer URL             OIDC issuer (oidc, oidc-saml)
+  --client-id ID           OAuth client id (oidc, oidc-saml)
+  --role-arn ARN           the role to assume
+  --saml-url URL           SAML POST API (saml-api)
+  --saml-provider-name N   the IAM SAML provider's name (saml-api)
+  --source-profile P       the profile with the IAM user keys (bastion)
+  --mfa-serial ARN         the MFA device (bastion)
+  --region R               region for the profile
+  --no-check               do not contact the identity provider before saving
+  --no-login               do not offer a first login at the end
+  -y, --yes                write without asking for confirmation
+
+Example:
+  rolecall setup --kind oidc --profile dev --issuer https://idp.example.com --client-id cli \\
+    --role-arn arn:aws:iam::123456789012:role/developer --yes --no-login`,
+  async run(parsed, ctx) {
+    const given = fromFlags(parsed);
+    const configPath = expandPath(ctx.env.AWS_CONFIG_FILE ?? '~/.aws/config', ctx.env, ctx.home);
+    const missing = (a: Partial<SetupAnswers>) =>
+      !a.kind || !a.profile ? ['kind', 'profile'].filter((k) => !a[k as 'kind']) : REQUIRED[a.kind].filter((k) => !a[k]);
+    let tty: TtyStreams | undefined;
+    let answers: SetupAnswers;
+    if (missing(given).length === 0) {
+      answers = given as SetupAnswers;
+    } else {
+      tty = openTty();
+      if (!tty) {
+        throw new RolecallError('NO_TTY', `rolecall setup has no terminal to ask for ${missing(given).map((k) => FLAG_OF[k as keyof SetupAnswers]).join(', ')}`, {
+          hint: 'Run it in a terminal, or give those answers as flags (see `rolecall setup --help`).',
+        });
+      }
+      answers = await ask(tty, given, listProfiles(readConfigFiles(ctx.env, ctx.home)));
+    }
+    try {
+      const io = tty ? { input: tty.input, output: tty.output } : undefined;
+      if ((answers.kind === 'oidc' || answers.kind === 'oidc-saml') && !booleanFlag(parsed, 'no-check')) {
+        for (const note of await checkIssuer(answers.issuer!, answers.clientId!)) ctx.log.info(`checked: ${note}`);
+      }
+      const preview = [`[${sectionHeader(answers.profile)}]`, ...profileEntries(answers).map(([k, v]) => `${k} = ${v}`)].join('\n');
+      if (io && !booleanFlag(parsed, 'yes')) {
+        p.note(preview, `to ${configPath}`, io);
+        const ok = await p.confirm({ ...io, message: 'Write this profile?' });
+        if (cancelled(ok) || !ok) stop();
+      }
+      const { backup } = writeProfile(configPath, answers);
+      ctx.log.info(`Wrote [${sectionHeader(answers.profile)}] to ${configPath}${backup ? ` (previous file kept as ${backup})` : ''}.`);
+      if (io && !booleanFlag(parsed, 'no-login')) {
+        const login = await p.confirm({ ...io, message: `Log in with ${answers.profile} now?` });
+        if (!cancelled(login) && login) {
+          tty?.close();
+          tty = undefined;
+          const { credentials } = await resolveCredentials({ profileName: { value: answers.profile, source: { kind: 'argument', name: 'PROFILE' } }, refresh: true, noCache: false }, ctx);
+          ctx.log.info(`Logged in: ${credentials.arn ?? answers.profile}, until ${credentials.expiration?.toISOString() ?? 'revoked'}.`);
+        }
+      }
+      return 0;
+    } finally {
+      tty?.close();
+    }
+  },
+};
