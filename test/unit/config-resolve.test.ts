@@ -1,7 +1,7 @@
 // Profile resolution: every level of the precedence ladder with its source, source_profile chains,
 // cycles, unknown profiles with close names, and reading the files from a temp home.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -291,6 +291,9 @@ test('readConfigFiles: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE with ~ an
     assert.deepEqual(listProfiles(readConfigFiles({}, home)), ['bastion']);
     // a directory where the file should be, and (unless we are root) a file we may not read
     rejects(() => readConfigFiles({ AWS_CONFIG_FILE: join(home, 'conf') }, home), 'CONFIG_UNREADABLE', new RegExp(`cannot read AWS config file ${join(home, 'conf')}: EISDIR`));
+    // a link loop cannot be read even by root
+    symlinkSync(join(home, 'loop'), join(home, 'loop'));
+    rejects(() => readConfigFiles({ AWS_SHARED_CREDENTIALS_FILE: join(home, 'loop') }, home), 'CONFIG_UNREADABLE', /cannot read AWS credentials file .*loop: ELOOP/);
     if (process.getuid?.() !== 0) {
       chmodSync(join(home, '.aws', 'credentials'), 0o000);
       rejects(() => readConfigFiles({}, home), 'CONFIG_UNREADABLE', /cannot read AWS credentials file .*credentials: EACCES/);
