@@ -1,0 +1,122 @@
+// The fast path's decisions: which argv it answers, what makes a fingerprint change, and that a
+// hit prints exactly the full path's credential_process JSON while any doubt falls through.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fastRequest } from '../../src/fastpath/request';
+import { fingerprint } from '../../src/fastpath/fingerprint';
+import { serveFromCache } from '../../src/fastpath/serve';
+import { fastPathRecorder, fastRequestOf } from '../../src/store/fast-index';
+import { openCredentialCache } from '../../src/store/credential-cache';
+import { renderProcessJson } from '../../src/output/json';
+import { frozenClock } from '../../src/platform/clock';
+import { createLogger } from '../../src/platform/logger';
+import { parseCommandArgs } from '../../src/cli/args';
+import { command as exportCommand } from '../../src/cli/export';
+import type { Credentials } from '../../src/sts/credentials';
+import type { Profile } from '../../src/config/profile';
+
+test('the fast path answers export with --format process, or by default when stdout is not a terminal', () => {
+  assert.deepEqual(fastRequest(['export', 'prod', '--format', 'process'], true), { command: 'export', profileArg: 'prod' });
+  assert.deepEqual(fastRequest(['export', '--format=process', '--profile', 'prod'], true), { command: 'export', profileFlag: 'prod' });
+  assert.deepEqual(fastRequest(['export', '-f', 'process', 'prod'], true), { command: 'export', profileArg: 'prod' });
+  assert.deepEqual(fastRequest(['export', 'prod'], false), { command: 'export', profileArg: 'prod' });
+  assert.deepEqual(fastRequest(['export'], false), { command: 'export' });
+});
+
+test('anything else goes to the full path', () => {
+  for (const argv of [
+    ['export', 'prod'],
+    ['export', 'prod', '--format', 'bash'],
+    ['export', 'prod', '--format', 'PROCESS'],
+    ['export', 'prod', '--format', 'process', '--refresh'],
+    ['export', 'prod', '--format', 'process', '--no-cache'],
+    ['export', 'prod', '--format', 'process', '--debug'],
+    ['export', 'prod', '--format', 'process', '--duration', '1h'],
+    ['export', 'prod', 'other', '--format', 'process'],
+    ['export', '--profile', 'a', '--profile', 'b', '--format', 'process'],
+    ['export', '--format'],
+    ['export', '--help'],
+    ['export', '--', 'prod'],
+    ['exec', 'prod', '--', 'true'],
+    [],
+  ]) {
+    assert.equal(fastRequest(argv, true), undefined, argv.join(' '));
+  }
+});
+
+function home() {
+  const dir = mkdtempSync(join(tmpdir(), 'rolecall-fast-'));
+  mkdirSync(join(dir, '.aws'));
+  writeFileSync(join(dir, '.aws', 'config'), '[profile prod]\nrole_arn = arn:aws:iam::111111111111:role/x\n');
+  const env: NodeJS.ProcessEnv = { HOME: dir, ROLECALL_CACHE_DIR: join(dir, 'cache'), PATH: '/usr/bin' };
+  return { dir, env, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('the fingerprint follows the config files and the AWS environment, not unrelated variables', () => {
+  const h = home();
+  const request = { command: 'export' as const, profileArg: 'prod' };
+  const base = fingerprint(request, h.env, h.dir);
+  assert.equal(fingerprint(request, { ...h.env, TERM: 'xterm', PWD: '/elsewhere' }, h.dir), base);
+  assert.notEqual(fingerprint(request, { ...h.env, AWS_PROFILE: 'dev' }, h.dir), base);
+  assert.notEqual(fingerprint(request, { ...h.env, AWS_REGION: 'eu-west-1' }, h.dir), base);
+  assert.notEqual(fingerprint(request, { ...h.env, CREDENTIALS_DURATION: '2h' }, h.dir), base);
+  assert.notEqual(fingerprint({ command: 'export', profileFlag: 'prod' }, h.env, h.dir), base);
+  writeFileSync(join(h.dir, '.aws', 'credentials'), '[x]\n');
+  const withCredentials = fingerprint(request, h.env, h.dir);
+  assert.notEqual(withCredentials, base);
+  // same size, only the time changes: still a different file state
+  utimesSync(join(h.dir, '.aws', 'config'), new Date(2020, 1, 1), new Date(2020, 1, 1));
+  assert.notEqual(fingerprint(request, h.env, h.dir), withCredentials);
+  assert.equal(fingerprint(request, { ...h.env, AWS_CONFIG_FILE: '$XDG_CONFIG_HOME/aws' }, h.dir), undefined);
+  h.done();
+});
+
+const profile = { name: 'prod', nameSource: { kind: 'argument', name: 'PROFILE' }, settings: new Map() } as unknown as Profile;
+
+function credentials(expiration: Date): Credentials {
+  return { accessKeyId: 'ASIAFAST0000000001', secretAccessKey: 'sec/ret+1', sessionToken: 'tok"en\\', expiration, accountId: '111111111111', arn: 'arn:aws:sts::1:x', chain: ['a'] };
+}
+
+async function recorded(argv: string[], expiration: Date) {
+  const h = home();
+  const log = createLogger({ write: () => {} });
+  const parsed = parseCommandArgs(exportCommand, argv.slice(1));
+  const record = fastPathRecorder(parsed, { env: h.env, home: h.dir, log });
+  const c = credentials(expiration);
+  await openCredentialCache({ env: h.env, home: h.dir, clock: frozenClock(new Date()), log }, { refreshWindowSeconds: 0 }).write('abc123', c, { profile: 'prod' });
+  await record({ cacheKey: 'abc123', credentials: c, plan: { profile } });
+  return { ...h, c };
+}
+
+test('a recorded hit prints exactly the full path renderer\'s bytes', async () => {
+  const argv = ['export', 'prod', '--format', 'process'];
+  const r = await recorded(argv, new Date(Date.now() + 3600_000));
+  const out = serveFromCache({ argv, env: r.env, home: r.dir, stdoutIsTTY: false, nowMs: Date.now() });
+  assert.equal(out, renderProcessJson(r.c));
+  // the plain form without --format asks for the same thing when stdout is captured
+  assert.equal(serveFromCache({ argv: ['export', 'prod'], env: r.env, home: r.dir, stdoutIsTTY: false, nowMs: Date.now() }), out);
+  r.done();
+});
+
+test('inside the refresh window, after a config edit, or with ROLECALL_DEBUG the fast path steps aside', async () => {
+  const argv = ['export', 'prod', '--format', 'process'];
+  const r = await recorded(argv, new Date(Date.now() + 10 * 60_000));
+  const input = { argv, env: r.env, home: r.dir, stdoutIsTTY: false };
+  assert.equal(serveFromCache({ ...input, nowMs: Date.now() }), undefined, 'within the default 15 min window');
+  assert.ok(serveFromCache({ ...input, nowMs: Date.now() - 3600_000 }), 'an hour earlier it was fresh');
+  assert.equal(serveFromCache({ ...input, env: { ...r.env, ROLECALL_DEBUG: '1' }, nowMs: Date.now() - 3600_000 }), undefined);
+  writeFileSync(join(r.dir, '.aws', 'config'), '[profile prod]\nrole_arn = arn:aws:iam::111111111111:role/y\n');
+  assert.equal(serveFromCache({ ...input, nowMs: Date.now() - 3600_000 }), undefined);
+  r.done();
+});
+
+test('only plain export requests are recorded', () => {
+  const parse = (args: string[]) => fastRequestOf(parseCommandArgs(exportCommand, args));
+  assert.deepEqual(parse(['prod', '--format', 'process', '--refresh']), { command: 'export', profileArg: 'prod', profileFlag: undefined });
+  assert.equal(parse(['prod', '--no-cache']), undefined);
+  assert.equal(parse(['prod', '--duration', '2h']), undefined);
+  assert.equal(parse(['prod', '--region', 'eu-west-1']), undefined);
+});
