@@ -1,15 +1,16 @@
 // The container credentials endpoint (what ECS tasks and Greengrass serve): one GET on a
 // secret path with the token from AWS_CONTAINER_AUTHORIZATION_TOKEN in Authorization.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sameSecret } from './guard';
+import { matcher } from './guard';
 import type { Refresher, ServedCredentials } from './refresher';
 import { reply, replyError, replyFailure } from './reply';
 
 export function ecsHandler(refresher: Refresher, secrets: { token: string; path: string }, mask: (text: string) => string) {
   // the body is built once per set of credentials: the endpoint is hit on every SDK refresh
   let body: { creds: ServedCredentials; text: string } | undefined;
+  const authorized = matcher(secrets.token);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!sameSecret(req.headers.authorization, secrets.token)) {
+    if (!authorized(req.headers.authorization)) {
       replyError(res, 401, 'Unauthorized', 'the Authorization header must hold the value of AWS_CONTAINER_AUTHORIZATION_TOKEN');
       return;
     }

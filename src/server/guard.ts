@@ -18,9 +18,15 @@ export function refusal(req: IncomingMessage, port: number): string | undefined 
   return undefined;
 }
 
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
 /** constant-time equality that does not leak the expected length either */
 export function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+  return matcher(expected)(given);
+}
+
+/** sameSecret with the expected side hashed once, for a secret checked on every request */
+export function matcher(expected: string): (given: string | undefined) => boolean {
+  const wanted = digest(expected);
+  return (given) => given !== undefined && timingSafeEqual(digest(given), wanted);
 }

@@ -98,8 +98,10 @@ export async function startCredentialServer(
   let port = 0;
   const server = createServer((req, res) => {
     req.resume();
-    const path = (req.url ?? '').split('?')[0];
-    res.on('finish', () => log.debug(`${kind} credential server: ${req.method} ${path} -> ${res.statusCode}`));
+    if (log.debugEnabled) {
+      const path = (req.url ?? '').split('?')[0];
+      res.on('finish', () => log.debug(`${kind} credential server: ${req.method} ${path} -> ${res.statusCode}`));
+    }
     const refused = refusal(req, port);
     if (refused !== undefined) {
       replyError(res, 403, 'Forbidden', refused);
