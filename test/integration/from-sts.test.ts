@@ -81,7 +81,7 @@ test('--format process turns the JSON into credential_process output the real AW
   try {
     const file = dir.write('sts.json', assumeRoleJson);
     // credential_process is run without a shell, so wrap the redirect in sh -c
-    dir.write('.aws/config', `[profile fromsts]\ncredential_process = sh -c '"${process.execPath}" "${BIN}" from-sts --format process < "${file}"'\n`);
+    dir.write('.aws/config', `[profile fromsts]\nregion = us-east-1\ncredential_process = sh -c '"${process.execPath}" "${BIN}" from-sts --format process < "${file}"'\n`);
     const result = await runProcess('/usr/bin/aws', ['sts', 'get-caller-identity', '--profile', 'fromsts', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: dir.env });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.trim(), 'arn:aws:sts::222222222222:assumed-role/deploy/DevAccount');
