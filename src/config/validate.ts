@@ -10,9 +10,6 @@ export const WEB_IDENTITY_PROVIDERS = ['adfs', 'auth0', 'azuread', 'forgerock', 
 export const MFA_TYPES = ['auto', 'none', 'code', 'push', 'totp'] as const;
 export const FEDERATION_TYPES = ['oidc', 'saml2'] as const;
 
-/** Keys whose values never appear in an error. */
-const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'web_identity_client_secret', 'web_identity_password']);
-
 const PARTITION = 'aws(?:-[a-z]+)*';
 const ROLE_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/(?:[\\x21-\\x7e]+/)?[\\w+=,.@-]{1,64}$`);
 const MFA_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:mfa|u2f)/[\\w+=,.@/-]+$`);
@@ -23,9 +20,9 @@ const ACCOUNT_ID = /^\d{12}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
+// no key checked here holds a secret, so the value can be shown
 function invalid(key: string, value: Setting<string>, why: string, hint?: string): RolecallError {
-  const shown = SECRET_KEYS.has(key) ? '' : ` = ${JSON.stringify(value.value)}`;
-  return new RolecallError('CONFIG_INVALID', `${key}${shown} (${describeSource(value.source)}) ${why}`, hint ? { hint } : {});
+  return new RolecallError('CONFIG_INVALID', `${key} = ${JSON.stringify(value.value)} (${describeSource(value.source)}) ${why}`, hint ? { hint } : {});
 }
 
 function oneOf(list: readonly string[]): (key: string, value: Setting<string>) => void {

@@ -1,0 +1,76 @@
+// Validation of known keys: clear CONFIG_INVALID errors naming the value and its source; secrets never shown.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Profile } from '../../src/config/profile';
+import type { Setting } from '../../src/config/source';
+import { validateProfile } from '../../src/config/validate';
+import { RolecallError } from '../../src/errors';
+
+function profile(entries: Record<string, string>, sourceProfile?: Profile): Profile {
+  const settings = new Map<string, Setting>(
+    Object.entries(entries).map(([k, v], i) => [k, { value: v, source: { kind: 'file', path: '/home/u/.aws/config', line: i + 2 } }]),
+  );
+  return { name: 'p', nameSource: { kind: 'default' }, settings, ...(sourceProfile ? { sourceProfile } : {}) };
+}
+
+function invalid(entries: Record<string, string>, message: RegExp, code = 'CONFIG_INVALID'): void {
+  assert.throws(
+    () => validateProfile(profile(entries)),
+    (e: unknown) => e instanceof RolecallError && e.code === code && message.test(e.message),
+    JSON.stringify(entries),
+  );
+}
+
+test('good values of every known key pass, unknown keys pass', () => {
+  validateProfile(
+    profile({
+      role_arn: 'arn:aws:iam::123456789012:role/dev',
+      jump_role_arn: 'arn:aws-us-gov:iam::123456789012:role/path/to/jump',
+      mfa_serial: 'arn:aws:iam::123456789012:mfa/alice',
+      duration_seconds: '3600',
+      credentials_duration: '1h30m',
+      region: 'us-gov-west-1',
+      endpoint_url: 'http://127.0.0.1:4566',
+      'endpoint_url.sts': 'https://sts.eu-west-1.amazonaws.com',
+      web_identity_auth_url: 'https://idp.example.com/realms/x',
+      web_identity_provider: 'Keycloak',
+      mfa_type: 'PUSH',
+      federation_type: 'saml2',
+      role_session_name: 'alice@example.com',
+      external_id: 'ext-123:abc',
+      web_identity_allow_insecure: 'False',
+      web_identity_agent: '["open", "-b", "com.google.chrome", "{}"]',
+      sso_start_url: 'anything goes for keys we do not know',
+      cli_pager: '',
+    }),
+  );
+  validateProfile(profile({ mfa_serial: 'GAHT12345678', role_arn: 'arn:aws-cn:iam::123456789012:role/x' }));
+});
+
+test('bad values are refused, naming the key, value and file:line', () => {
+  invalid({ role_arn: 'arn:aws:iam::123:role/dev' }, /^role_arn = "arn:aws:iam::123:role\/dev" \(\/home\/u\/\.aws\/config:2\) is not an IAM role ARN$/);
+  invalid({ role_arn: 'arn:aws:iam::123456789012:user/dev' }, /is not an IAM role ARN/);
+  invalid({ jump_role_arn: 'dev' }, /^jump_role_arn = "dev" .* is not an IAM role ARN/);
+  invalid({ mfa_serial: 'arn:aws:iam::123456789012:role/x' }, /^mfa_serial = .* is not an MFA device/);
+  invalid({ mfa_serial: 'short' }, /is not an MFA device/);
+  invalid({ duration_seconds: '1h' }, /^duration_seconds = "1h" \(\/home\/u\/\.aws\/config:2\) is not a whole number of seconds/);
+  invalid({ duration_seconds: '60' }, /"60" \(\/home\/u\/\.aws\/config:2\) is 1m, outside 15m..12h/, 'DURATION_INVALID');
+  invalid({ credentials_duration: 'forever' }, /"forever" \(\/home\/u\/\.aws\/config:2\) is not a duration/, 'DURATION_INVALID');
+  invalid({ region: 'US East' }, /^region = "US East" .* is not an AWS region/);
+  invalid({ endpoint_url: 'localhost:4566' }, /^endpoint_url = "localhost:4566" .* is not an http\(s\) URL/);
+  invalid({ 'endpoint_url.sts': 'not a url' }, /^endpoint_url\.sts = "not a url" .* is not a URL/);
+  invalid({ web_identity_auth_url: '//idp' }, /is not a URL/);
+  invalid(
+    { web_identity_provider: 'pingfederate' },
+    /^web_identity_provider = "pingfederate" .* is not supported; supported: adfs, auth0, azuread, forgerock, generic, google, keycloak, okta, onelogin$/,
+  );
+  invalid({ mfa_type: 'sms' }, /^mfa_type = "sms" .* supported: auto, none, code, push, totp$/);
+  invalid({ federation_type: 'ws-fed' }, /supported: oidc, saml2/);
+  invalid({ role_session_name: 'has space' }, /is not a role session name/);
+  invalid({ web_identity_allow_insecure: 'yes' }, /is not true or false/);
+  invalid({ web_identity_agent: '["open", 1]' }, /^web_identity_agent = .* is not a list of strings/);
+});
+
+test('the source profile chain is validated too', () => {
+  assert.throws(() => validateProfile(profile({}, profile({ region: 'nowhere' }))), /region = "nowhere"/);
+});
