@@ -51,7 +51,10 @@ function report(error: unknown, log: Logger): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const env = process.env;
+  // the commands see a copy: what rolecall sets for itself below never reaches a child process
+  const env = { ...process.env };
+  // the bundled SDK version is fixed; its notice about future versions means nothing to our users
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const debug = argv.includes('--debug') || env.ROLECALL_DEBUG === '1';
   const log = createLogger({ debug, color: shouldColor(env, process.stderr.isTTY === true) });
   try {

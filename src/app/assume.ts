@@ -46,12 +46,8 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
     const value = bastion.settings.get(key);
     if (value) settings.set(key, value);
   }
-  const duration: Setting | undefined = input.duration
-    ? { value: input.duration, source: { kind: 'flag', name: '--duration' } }
-    : ctx.env.AWS_ROLE_SESSION_TIMEOUT
-      ? { value: ctx.env.AWS_ROLE_SESSION_TIMEOUT, source: { kind: 'env', name: 'AWS_ROLE_SESSION_TIMEOUT' } }
-      : undefined;
-  if (duration) settings.set('duration_seconds', duration);
+  if (input.duration) settings.set('credentials_duration', { value: input.duration, source: { kind: 'flag', name: '--duration' } });
+  else if (ctx.env.AWS_ROLE_SESSION_TIMEOUT) settings.set('duration_seconds', { value: ctx.env.AWS_ROLE_SESSION_TIMEOUT, source: { kind: 'env', name: 'AWS_ROLE_SESSION_TIMEOUT' } });
 
   const profile: Profile = {
     name: `${account.name}/${roleName}`,

@@ -53,7 +53,8 @@ export function stepKey(plan: Plan, index: number): string {
     }
     return values;
   });
-  const scope = { sts: plan.stsEndpoint?.value ?? null, region: plan.region?.value ?? null, profile: plan.profile.name };
+  // not the profile's name: two profiles over the same bastion share its MFA session
+  const scope = { sts: plan.stsEndpoint?.value ?? null, region: plan.region?.value ?? null };
   return createHash('sha256').update(JSON.stringify({ v: 1, scope, parts })).digest('hex').slice(0, 40);
 }
 

@@ -42,7 +42,7 @@ Flags:
       if (value) overrides.set('role_arn', { value, source: { kind: 'flag', name: `--${name}` } });
     }
     const duration = stringFlag(parsed, 'duration');
-    if (duration) overrides.set('duration_seconds', { value: duration, source: { kind: 'flag', name: '--duration' } });
+    if (duration) overrides.set('credentials_duration', { value: duration, source: { kind: 'flag', name: '--duration' } });
     if (parsed.globals.region) overrides.set('region', { value: parsed.globals.region, source: { kind: 'flag', name: '--region' } });
     const profile = awsOidcProfile(provider, readAwsOidcConfig(ctx.home), overrides, ctx.env);
     const { credentials, plan } = await resolveCredentials(

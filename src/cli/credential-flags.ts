@@ -30,7 +30,8 @@ function flagSetting(parsed: Parsed, name: string): Setting | undefined {
 export function credentialRequest(parsed: Parsed, positionalProfile: string | undefined): CredentialRequest {
   const overrides = new Map<string, Setting>();
   const duration = flagSetting(parsed, 'duration');
-  if (duration) overrides.set('duration_seconds', duration);
+  // credentials_duration takes seconds and Go durations alike (1h, 90m)
+  if (duration) overrides.set('credentials_duration', duration);
   const roleArn = flagSetting(parsed, 'role-arn');
   if (roleArn) overrides.set('role_arn', roleArn);
   const region = parsed.globals.region;

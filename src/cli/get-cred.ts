@@ -43,7 +43,7 @@ Flags:
     const role = stringFlag(parsed, 'role');
     if (role) overrides.set('role_arn', { value: role, source: { kind: 'flag', name: '-r' } });
     const duration = stringFlag(parsed, 'duration');
-    if (duration) overrides.set('duration_seconds', { value: duration, source: { kind: 'flag', name: '-d' } });
+    if (duration) overrides.set('credentials_duration', { value: duration, source: { kind: 'flag', name: '-d' } });
     if (parsed.globals.region) overrides.set('region', { value: parsed.globals.region, source: { kind: 'flag', name: '--region' } });
     const file = readAwsCliOidcConfig(ctx.home, ctx.env);
     ctx.log.info(`Using config file: ${file.path}`);
