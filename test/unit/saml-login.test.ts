@@ -43,7 +43,7 @@ function recorder(answers: string[] = []) {
 
 const keyring = (entries: Record<string, string> = {}) => ({ get: (name: string) => Promise.resolve(entries[name]) });
 
-test('~/.saml/credentials as coinbase wrote it: values are the rest of the line', async (t) => {
+test('~/.saml/credentials as coinbase wrote it: the value is the rest of the line', async (t) => {
   const dir = home('username = lukeskywalker\npassword = hunter2 with "spaces" and $ = signs\n');
   t.after(() => rmSync(dir, { recursive: true }));
   const { prompt, asked } = recorder();
@@ -52,17 +52,14 @@ test('~/.saml/credentials as coinbase wrote it: values are the rest of the line'
   assert.equal(asked.length, 0);
 });
 
-test('SAML_FILE points elsewhere; a file others can read is warned about, without the password', async (t) => {
-  const dir = home();
+test('a credentials file others can read is warned about, without the password', async (t) => {
+  const dir = home('username = u\npassword = p4ssw0rd-secret\n', 0o644);
   t.after(() => rmSync(dir, { recursive: true }));
-  const file = join(dir, 'creds.cfg');
-  writeFileSync(file, 'username = u\npassword = p4ssw0rd-secret\n');
-  chmodSync(file, 0o644);
   let stderr = '';
   const log = createLogger({ write: (s) => void (stderr += s) });
-  const login = await samlLogin(profile(), { env: { SAML_FILE: file }, home: dir, log, prompt: recorder().prompt, secrets: keyring() });
+  const login = await samlLogin(profile(), { env: {}, home: dir, log, prompt: recorder().prompt, secrets: keyring() });
   assert.equal(login.password, 'p4ssw0rd-secret');
-  assert.match(stderr, /creds\.cfg holds a password and others can read it: chmod 600/);
+  assert.match(stderr, /credentials holds a password and is readable by others/);
   assert.doesNotMatch(stderr, /p4ssw0rd/);
 });
 

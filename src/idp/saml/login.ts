@@ -2,9 +2,8 @@
 // or env through config), then ~/.saml/credentials, then a prompt. Password: -P, SAML_PASSWORD,
 // ~/.saml/credentials (when it is that user's), the OS keyring ("saml-password:URL|USER", then the
 // profile's "password:PROFILE" that `rolecall password PROFILE` writes), then a hidden prompt on /dev/tty.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Profile } from '../../config/profile';
+import { readSamlCredentials, samlCredentialsPath } from '../../config/saml-credentials';
 import { describeSource } from '../../config/source';
 import { RolecallError, isRolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
@@ -30,37 +29,6 @@ export interface SamlLoginDeps {
 /** The keyring entry that holds the password of `username` at the POST API `url`. */
 export const samlPasswordSecretName = (url: string, username: string) => `saml-password:${url}|${username}`;
 
-/** coinbase's SAML_FILE, else ~/.saml/credentials */
-export function samlCredentialsPath(env: NodeJS.ProcessEnv, home: string): string {
-  return env.SAML_FILE || join(home, '.saml', 'credentials');
-}
-
-/**
- * coinbase's `username = x` / `password = y` lines. coinbase read them with sed, so the value is
- * everything after "= " up to the end of the line, spaces and quotes included.
- */
-function readCredentialsFile(path: string, log: Logger): Partial<SamlLogin> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new RolecallError('CONFIG_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  const found: Partial<SamlLogin> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(username|password)\s*=\s?(.*)$/.exec(line);
-    if (match) found[match[1] as keyof SamlLogin] = match[2]!;
-  }
-  if (found.password !== undefined) {
-    log.redact(found.password);
-    if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
-      log.warn(`${path} holds a password and others can read it: chmod 600 ${path} (or store it in the keyring with \`rolecall password PROFILE\`)`);
-    }
-  }
-  return found;
-}
-
 /** A machine without a keyring can still answer a prompt: that is not a reason to fail. */
 async function fromKeyring(deps: SamlLoginDeps, name: string): Promise<string | undefined> {
   try {
@@ -75,17 +43,17 @@ async function fromKeyring(deps: SamlLoginDeps, name: string): Promise<string | 
 export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<SamlLogin> {
   const url = profile.settings.get('saml_assertion_url')?.value ?? '';
   const host = URL.canParse(url) ? new URL(url).host : url;
-  const file = samlCredentialsPath(deps.env, deps.home);
-  const stored = readCredentialsFile(file, deps.log);
+  const file = samlCredentialsPath(deps.home);
+  const stored = readSamlCredentials(deps.home, deps.log);
 
   const configured = profile.settings.get('saml_username');
   if (configured) deps.log.debug(`SAML username from ${describeSource(configured.source)}`);
   const username =
-    configured?.value || stored.username || (await deps.prompt.ask(`SAML username for ${host}:`, { why: `no saml_username in the profile and no ${file}` }));
+    configured?.value || stored.username?.value || (await deps.prompt.ask(`SAML username for ${host}:`, { why: `no saml_username in the profile and no ${file}` }));
   if (!username) throw new RolecallError('USAGE', 'no SAML username was given', { hint: 'Set saml_username in the profile or username in ~/.saml/credentials.' });
 
   // the file's password belongs to the file's user
-  const filePassword = stored.password && (!stored.username || stored.username === username) ? stored.password : undefined;
+  const filePassword = !stored.username || stored.username.value === username ? stored.password?.value : undefined;
   const password =
     deps.passwordFlag ||
     deps.env.SAML_PASSWORD ||
