@@ -11,8 +11,7 @@ export const command: Command = {
   options: { format: { type: 'string', short: 'f' }, all: { type: 'boolean', short: 'a' } },
   help: `Prints shell code that unsets every AWS credential and profile variable, so the shell is back to
 what ~/.aws/config and ~/.aws/credentials say. By default:
-  ${UNSET_VARIABLES.join(' ')}
-Region, config file paths and web identity settings are kept; --all also unsets every other
+${UNSET_VARIABLES.join(' ').replace(/(.{1,96})(?: |$)/g, '  $1\n')}Region, config file paths and web identity settings are kept; --all also unsets every other
 exported variable whose name starts with AWS (what \`env | awk -F= '/AWS/ {print "unset", $1}'\` did,
 without matching values or non-AWS names).
 
