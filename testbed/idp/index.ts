@@ -77,7 +77,7 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
   const issuer = `http://127.0.0.1:${address.port}`;
 
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), kid: 'testbed-rs256', alg: 'RS256', use: 'sig' };
+  const signingKey = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
   const store = new MemoryStore();
   const provider = new Provider(issuer, configuration(world, store, signingKey));
 
