@@ -42,7 +42,8 @@ export async function connect(settings: OidcSettings, log: Logger): Promise<Oidc
   warnings(settings, issuerUrl, log);
   const fetch = tlsFetch(settings);
   const insecure = issuerUrl.protocol === 'http:';
-  const auth = settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret.value) : oidc.None();
+  // client_secret_basic is the method every OAuth server must support (RFC 6749 2.3.1)
+  const auth = settings.clientSecret ? oidc.ClientSecretBasic(settings.clientSecret.value) : oidc.None();
   log.redact(settings.clientSecret?.value);
   let config: oidc.Configuration;
   try {

@@ -15,8 +15,11 @@ export async function deviceLogin(client: OidcClient, settings: OidcSettings, sc
   const authorization = await oidc.initiateDeviceAuthorization(client.config, { scope: scopes.join(' ') }).catch((error: unknown) => {
     throw oidcError(error, 'the device login', client.issuer);
   });
-  const where = authorization.verification_uri_complete ?? authorization.verification_uri;
-  log.info(`To sign in at ${client.issuer}, open ${where}\nand check that it shows the code: ${authorization.user_code}`);
+  const direct = authorization.verification_uri_complete;
+  log.info(
+    `To sign in at ${client.issuer}, open ${authorization.verification_uri} and enter the code ${authorization.user_code}` +
+      (direct ? `\n(or open ${direct} and check that it shows that code)` : ''),
+  );
   const expiresFirst = authorization.expires_in <= settings.timeoutSeconds;
   const signal = AbortSignal.timeout(Math.min(authorization.expires_in, settings.timeoutSeconds) * 1000);
   const progress = showProgress('Waiting for the device login...');
