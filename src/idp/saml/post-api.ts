@@ -59,9 +59,15 @@ export async function fetchAssertionFromPostApi(
   if (response.ok && typeof samlResponse === 'string' && samlResponse !== '') return samlResponse;
 
   const refused = response.status === 401 || response.status === 403;
+  const missing =
+    samlResponse === undefined
+      ? 'no "saml_response"'
+      : typeof samlResponse !== 'string' || samlResponse === ''
+        ? `a "saml_response" that is not a base64 string (${samlResponse === null ? 'null' : samlResponse === '' ? 'empty' : typeof samlResponse})`
+        : 'a "saml_response", but an error status';
   throw new RolecallError(
     'SAML_ERROR',
-    deps.log.mask(`the SAML assertion URL ${where} answered HTTP ${response.status} with ${describeAnswer(answer)} and no "saml_response"`),
+    deps.log.mask(`the SAML assertion URL ${where} answered HTTP ${response.status} with ${describeAnswer(answer)} and ${missing}`),
     refused
       ? { hint: `The identity provider refused the login: check the username "${login.username}" and the password (\`rolecall password PROFILE\` stores a new one).` }
       : {},
