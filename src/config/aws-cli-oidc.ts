@@ -21,20 +21,21 @@ export interface AwsCliOidcConfig {
 export const AWS_CLI_OIDC_KEYS: ReadonlyMap<string, string> = new Map([
   ['oidc_provider_metadata_url', 'web_identity_auth_url'],
   ['oidc_authentication_request_additional_query', 'web_identity_additional_query'],
-  ['successful_redirect_url', 'web_identity_success_url'],
-  ['failure_redirect_url', 'web_identity_failure_url'],
+  ['successful_redirect_url', 'web_identity_success_redirect_url'],
+  ['failure_redirect_url', 'web_identity_failure_redirect_url'],
   ['client_id', 'web_identity_client_id'],
   ['client_secret', 'web_identity_client_secret'],
   ['client_auth_cert', 'web_identity_client_cert'],
   ['client_auth_key', 'web_identity_client_key'],
   ['client_auth_ca', 'web_identity_client_ca'],
-  ['insecure_skip_verify', 'web_identity_tls_skip_verify'],
+  ['insecure_skip_verify', 'web_identity_insecure_skip_verify'],
   ['aws_federation_type', 'federation_type'],
   ['max_session_duration_seconds', 'duration_seconds'],
+  // the role to assume for `oidc`; for `saml2` the preferred one among the assertion's (see below)
   ['default_iam_role_arn', 'role_arn'],
   ['aws_federation_role_session_name', 'role_session_name'],
-  ['oidc_provider_token_exchange_audience', 'token_exchange_audience'],
-  ['oidc_provider_token_exchange_subject_token_type', 'token_exchange_subject_token_type'],
+  ['oidc_provider_token_exchange_audience', 'oidc_provider_token_exchange_audience'],
+  ['oidc_provider_token_exchange_subject_token_type', 'oidc_provider_token_exchange_subject_token_type'],
 ]);
 
 const WELL_KNOWN = /\/\.well-known\/openid-configuration\/?$/;
@@ -89,6 +90,13 @@ export function parseAwsCliOidcConfig(text: string, path: string): AwsCliOidcCon
       if (written === '') continue;
       const mapped = target === 'web_identity_auth_url' ? written.replace(WELL_KNOWN, '') : written;
       settings.set(target, setting(mapped, { kind: 'file', path, line }));
+    }
+    // with saml2 the assertion lists the roles: default_iam_role_arn picks among them when there are
+    // several, where role_arn (and -r) would insist on one
+    const role = settings.get('role_arn');
+    if (role && settings.get('federation_type')?.value.toLowerCase() === 'saml2') {
+      settings.delete('role_arn');
+      settings.set('default_iam_role_arn', role);
     }
     config.providers.set(name, settings);
   }

@@ -49,8 +49,9 @@ function url(key: string, value: Setting<string>): void {
   }
 }
 
+// the spellings the OIDC and SAML readers accept
 function boolean(key: string, value: Setting<string>): void {
-  if (!/^(true|false)$/i.test(value.value)) throw invalid(key, value, 'is not true or false');
+  if (!/^(true|false|yes|no|on|off|1|0)$/i.test(value.value.trim())) throw invalid(key, value, 'is not true or false');
 }
 
 function mfaSerial(key: string, value: Setting<string>): void {
@@ -85,6 +86,7 @@ function agent(key: string, value: Setting<string>): void {
 const ROLE_HINT = 'An IAM role ARN looks like arn:aws:iam::123456789012:role/NAME.';
 const CHECKS: ReadonlyMap<string, (key: string, value: Setting<string>) => void> = new Map([
   ['role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
+  ['default_iam_role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
   ['jump_role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
   ['mfa_serial', mfaSerial],
   ['duration_seconds', durationSeconds],
@@ -99,7 +101,7 @@ const CHECKS: ReadonlyMap<string, (key: string, value: Setting<string>) => void>
   ['role_session_name', matches(SESSION_NAME, 'a role session name (2-64 of letters, digits and +=,.@_-)')],
   ['external_id', matches(EXTERNAL_ID, 'an external id (2-1224 of letters, digits and +=,.@:/_-)')],
   ['web_identity_allow_insecure', boolean],
-  ['web_identity_tls_skip_verify', boolean],
+  ['web_identity_insecure_skip_verify', boolean],
   ['saml_allow_insecure', boolean],
   ['web_identity_agent', agent],
 ]);

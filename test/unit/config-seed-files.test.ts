@@ -155,14 +155,14 @@ test('~/.aws-cli-oidc/config.yaml (seed 001) maps each provider onto rolecall se
   assert.deepEqual(Object.fromEntries(keys.map((k) => [k, where(myop.settings.get(k))])), {
     web_identity_auth_url: `https://keycloak.example.com/realms/myrealm @ ${path}:2`,
     web_identity_additional_query: `?kc_idp_hint=google @ ${path}:3`,
-    web_identity_success_url: `https://example.com/ok @ ${path}:4`,
+    web_identity_success_redirect_url: `https://example.com/ok @ ${path}:4`,
     web_identity_client_id: `aws-cli @ ${path}:6`,
-    web_identity_tls_skip_verify: `false @ ${path}:8`,
+    web_identity_insecure_skip_verify: `false @ ${path}:8`,
     federation_type: `saml2 @ ${path}:9`,
+    default_iam_role_arn: `arn:aws:iam::123456789012:role/developer @ ${path}:11`,
     duration_seconds: `43200 @ ${path}:10`,
-    role_arn: `arn:aws:iam::123456789012:role/developer @ ${path}:11`,
-    token_exchange_audience: `urn:amazon:webservices @ ${path}:12`,
-    token_exchange_subject_token_type: `urn:ietf:params:oauth:token-type:access_token @ ${path}:13`,
+    oidc_provider_token_exchange_audience: `urn:amazon:webservices @ ${path}:12`,
+    oidc_provider_token_exchange_subject_token_type: `urn:ietf:params:oauth:token-type:access_token @ ${path}:13`,
   });
   // `get-cred -p GOOGLE -r ROLE -d SECS`: names match case-insensitively as viper does; flags win
   const google = awsCliOidcProfile('GOOGLE', file, new Map([['role_arn', { value: 'arn:aws:iam::123456789012:role/x', source: { kind: 'flag', name: '-r' } }]]));
@@ -172,6 +172,9 @@ test('~/.aws-cli-oidc/config.yaml (seed 001) maps each provider onto rolecall se
   assert.equal(where(google.settings.get('role_session_name')), `alice @ ${path}:19`);
   assert.equal(where(google.settings.get('web_identity_client_cert')), `/etc/pki/me.pem @ ${path}:20`);
   assert.equal(where(google.settings.get('role_arn')), 'arn:aws:iam::123456789012:role/x @ flag -r');
+  // with oidc, default_iam_role_arn is the role to assume
+  const oidc = readAwsCliOidcConfig(home({ '.aws-cli-oidc/config.yaml': 'g:\n  aws_federation_type: oidc\n  default_iam_role_arn: arn:aws:iam::123456789012:role/dev\n' }), {});
+  assert.equal(awsCliOidcProfile('g', oidc).settings.get('role_arn')?.value, 'arn:aws:iam::123456789012:role/dev');
   rejects(() => awsCliOidcProfile('myopp', file), 'PROFILE_NOT_FOUND', /OIDC provider "myopp" is not in .*config.yaml \(providers: myop, google\)/, /Did you mean "myop"\?/);
 });
 

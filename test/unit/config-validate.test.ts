@@ -67,7 +67,7 @@ test('bad values are refused, naming the key, value and file:line', () => {
   invalid({ mfa_type: 'sms' }, /^mfa_type = "sms" .* supported: auto, none, code, push, totp$/);
   invalid({ federation_type: 'ws-fed' }, /supported: oidc, saml2/);
   invalid({ role_session_name: 'has space' }, /is not a role session name/);
-  invalid({ web_identity_allow_insecure: 'yes' }, /is not true or false/);
+  invalid({ web_identity_allow_insecure: 'maybe' }, /is not true or false/);
   invalid({ web_identity_agent: '["open", 1]' }, /^web_identity_agent = .* is not a list of strings/);
 });
 
