@@ -22,5 +22,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   clear: { summary: 'Forget cached credentials for a profile, or --all (with the stored IdP sign-ins)', load: () => import('./clear') },
   keys: { summary: 'Keep an IAM user\'s access key in the OS keyring instead of the credentials file (add, rm)', load: () => import('./keys') },
   setup: { summary: 'Interactive wizard that writes a profile into ~/.aws/config', load: () => import('./setup') },
+  password: { summary: 'Store the IdP password of a profile in the OS keyring (for the password login)', load: () => import('./password') },
   doctor: { summary: 'Explain a profile: settings with their sources, and the steps rolecall would run', load: () => import('./doctor') },
 };
