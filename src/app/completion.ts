@@ -27,8 +27,11 @@ export function completionScript(shell: CompletionShell, commands: CommandFlags[
     case 'zsh': {
       const rc = invocation.map(q).join(' ');
       const cases = commands.map((c) => `    ${c.name}) flags=${q(c.flags.join(' '))} ;;`).join('\n');
+      // zsh's bashcompinit passes a 0-based COMP_CWORD with zsh's 1-based arrays
       const body = `_rolecall() {
-  local cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]} flags=''
+  local cur cmd flags=''
+  if [ -n "\${ZSH_VERSION-}" ]; then cur=\${COMP_WORDS[COMP_CWORD+1]} cmd=\${COMP_WORDS[2]}
+  else cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]}; fi
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W ${q(names)} -- "$cur"))
     return 0

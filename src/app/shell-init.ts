@@ -41,9 +41,9 @@ function assume
     ${rc} unset --format fish | source
     return
   end
-  set -l __rolecall_out (${rc} export $argv --format fish --prompt-vars | string collect)
+  set -l __rolecall_out (${rc} export $argv --format fish --prompt-vars)
   or return $status
-  echo $__rolecall_out | source
+  printf '%s\n' $__rolecall_out | source
 end
 `;
     }

@@ -62,11 +62,12 @@ test('assume ACCOUNT-ALIAS ROLE MFA prints exports that bash evaluates, with the
   assert.match(result.stderr, /Assumed read in production \(333333333333\)/);
 });
 
-test('assume with an account id, and the MFA session reused from the cache (no code needed)', async () => {
+test('assume with an account id (named by its alias for the prompt), and the MFA session reused from the cache (no code needed)', async () => {
   const env = { ...home.env, AWS_PROFILE_ASSUME_ROLE: 'bastion' };
   const result = await runRolecall(['assume', '222222222222', 'read', '--format', 'sh'], { env });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^export AWS_ACCOUNT_NAME='222222222222'$/m);
+  assert.match(result.stdout, /^export AWS_ACCOUNT_NAME='staging';$/m);
+  assert.match(result.stdout, /^export AWS_ACCOUNT_ID='222222222222';$/m);
   assert.match(result.stdout, /^export AWS_ACCESS_KEY_ID='ASIA/m);
 });
 
