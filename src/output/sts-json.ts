@@ -87,6 +87,7 @@ function accountFromArn(arn: string | undefined): string | undefined {
 // Which call printed this, from the keys only that call's output has; for the source chain.
 function describeDocument(root: JsonObject): string {
   if (!isObject(root.Credentials)) return root.Version === undefined ? 'a Credentials object' : 'credential_process JSON';
+  if ('AccountId' in root) return 'rolecall json output';
   if ('SubjectFromWebIdentityToken' in root) return 'AssumeRoleWithWebIdentity output';
   if ('NameQualifier' in root || 'SubjectType' in root) return 'AssumeRoleWithSAML output';
   if ('AssumedRoleUser' in root) return 'AssumeRole output';

@@ -93,8 +93,9 @@ test('reads a bare Credentials object (--query Credentials), credential_process 
     chain: [],
   };
   const { chain: _, ...expected } = original;
-  const { chain: __, ...fromJson } = parseStsJson(renderCredentials('json', { credentials: original }));
+  const { chain, ...fromJson } = parseStsJson(renderCredentials('json', { credentials: original }));
   assert.deepEqual(fromJson, expected);
+  assert.deepEqual(chain, ['rolecall json output on standard input']);
   // credential_process JSON has no place for the ARN
   const { arn: ___, ...withoutArn } = expected;
   const { chain: ____, ...fromProcess } = parseStsJson(renderCredentials('process', { credentials: original }));
