@@ -1,0 +1,88 @@
+// Issue 8 end to end: `rolecall exec PROFILE --server ecs|imds -- CMD` where CMD outlives its
+// role session. The testbed issues 20-second sessions; the child calls STS with the real AWS CLI
+// v2 and boto3 for more than two sessions, and every call must succeed with renewed credentials.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { bastionHome } from '../helpers/bastion';
+import { runRolecall, type Home } from '../helpers/cli';
+
+const SESSION_SECONDS = 20;
+
+// one python process for the whole run: the AWS CLI as a subprocess, boto3 in-process
+const CHILD = `
+import boto3, subprocess, sys, time
+seconds, url, held = float(sys.argv[1]), sys.argv[2], sys.argv[3] == "held"
+client = boto3.session.Session().client("sts", endpoint_url=url) if held else None
+end = time.time() + seconds
+while time.time() < end:
+    cli = subprocess.run(["/usr/bin/aws", "sts", "get-caller-identity", "--endpoint-url", url, "--query", "Arn", "--output", "text"],
+                         capture_output=True, text=True)
+    if cli.returncode != 0:
+        sys.exit("aws failed: " + cli.stderr)
+    sdk = (client or boto3.session.Session().client("sts", endpoint_url=url)).get_caller_identity()
+    print(time.time(), cli.stdout.strip(), sdk["Arn"], flush=True)
+    time.sleep(1)
+`;
+
+describe(`exec --server with ${SESSION_SECONDS}-second role sessions`, { concurrency: true }, () => {
+  let testbed: Testbed;
+  let home: Home;
+  let env: NodeJS.ProcessEnv;
+  let unsupported: string | undefined;
+
+  before(async () => {
+    testbed = await startTestbed({ settings: { minSessionSeconds: SESSION_SECONDS } });
+    home = bastionHome(
+      testbed,
+      `
+[profile deploy-short]
+role_arn = arn:aws:iam::222222222222:role/deploy
+source_profile = bob
+external_id = deploy-ext-42
+duration_seconds = ${SESSION_SECONDS}
+`,
+    );
+    // rolecall keeps AWS's 900 s minimum for users; the test-only lower bound issue 8 asks for
+    // is expected under this name (until it exists, the test skips and says so)
+    env = { ...home.env, ROLECALL_MIN_SESSION_SECONDS: String(SESSION_SECONDS) };
+    const probe = await runRolecall(['export', 'deploy-short', '--format', 'json'], { env });
+    if (probe.code !== 0) {
+      unsupported = `rolecall cannot get a ${SESSION_SECONDS} s session yet (needs a test-only minimum below 900 s): ${probe.stderr.trim().split('\n')[0]}`;
+    }
+  });
+  after(async () => {
+    home.remove();
+    await testbed.close();
+  });
+
+  const cases = [
+    { kind: 'ecs', boto3: 'held' },
+    // botocore extends IMDS credentials that expire within ~20 minutes, so boto3 takes a fresh session per call
+    { kind: 'imds', boto3: 'fresh' },
+  ];
+  for (const { kind, boto3 } of cases) {
+    it(`${kind}: the AWS CLI and boto3 in the child keep succeeding for more than two sessions`, async (t) => {
+      if (unsupported) {
+        t.skip(unsupported);
+        return;
+      }
+      const before = testbed.aws.calls('AssumeRole');
+      const seconds = SESSION_SECONDS * 2.5;
+      const result = await runRolecall(
+        ['exec', 'deploy-short', '--server', kind, '--', 'python3', '-c', CHILD, String(seconds), testbed.aws.url, boto3],
+        { env, timeoutMs: (seconds + 60) * 1000 },
+      );
+      assert.equal(result.code, 0, result.stderr);
+      const rounds = result.stdout.trim().split('\n');
+      for (const round of rounds) {
+        assert.match(round, /^[\d.]+ arn:aws:sts::222222222222:assumed-role\/deploy\/\S+ arn:aws:sts::222222222222:assumed-role\/deploy\/\S+$/);
+      }
+      const at = (round: string | undefined) => Number(round?.split(' ')[0]);
+      const span = at(rounds.at(-1)) - at(rounds[0]);
+      assert.ok(span > 2 * SESSION_SECONDS, `${rounds.length} successful rounds over ${span.toFixed(1)} s`);
+      // at least the first session and two renewals (other tests may add their own calls)
+      assert.ok(testbed.aws.calls('AssumeRole') - before >= 3, 'the credentials were renewed through STS');
+    });
+  }
+});
