@@ -2,6 +2,8 @@
 // OAuth 2.0 token exchange (aws-cli-oidc saml2).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEFAULT_WORLD, loadWorld, type World } from '../../testbed/world';
 import { startIdp, type Idp } from '../../testbed/idp/index';
 import { fetchAssertionFromPostApi, type SamlPostApiSettings } from '../../src/idp/saml/post-api';
@@ -111,10 +113,72 @@ describe('SAML POST API (coinbase)', () => {
     assert.equal(stderr().match(/warning: the SAML assertion URL http:\/\/0\.0\.0\.0:\d+ is plain http/g)?.length, 2);
   });
 
-  test('an answer without saml_response names its keys; a non-JSON answer says so', async () => {
+});
+
+// What a real IdP will not do on request: redirect, answer with a login page, or send null. A tiny
+// hostile server on loopback stands in for a misconfigured or malicious POST API.
+describe('SAML POST API that misbehaves', () => {
+  let server: Server;
+  let base: string;
+  const stolen: string[] = [];
+  before(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        if (req.url === '/redirect') {
+          res.writeHead(307, { location: `${base}/steal` }).end();
+        } else if (req.url === '/steal') {
+          stolen.push(body);
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"saml_response": "PHNhbWxwOlJlc3BvbnNlLz4="}');
+        } else if (req.url === '/echo') {
+          const sent = JSON.parse(body) as { password: string };
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad request', received: sent.password }));
+        } else if (req.url === '/html') {
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<html><form id="login"></form></html>');
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"saml_response": null, "status": "ok"}');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const at = (path: string): SamlPostApiSettings => ({
+    url: setting(`${base}${path}`, { kind: 'file', path: '/home/u/.aws/config', line: 3 }),
+    bodyTemplate: setting(COINBASE_TEMPLATE, { kind: 'default' }),
+    allowInsecure: false,
+  });
+
+  test('a redirect is not followed with the password in the body', async () => {
     const { log } = capture();
-    const notApi = { ...settings(), url: setting(`${idp.issuer}/.well-known/openid-configuration`, { kind: 'default' }) };
-    await assert.rejects(fetchAssertionFromPostApi(notApi, { username: 'alice', password: 'x' }, { log }), isError('SAML_ERROR', /HTTP \d+ .*(not JSON|keys)/));
+    await assert.rejects(fetchAssertionFromPostApi(at('/redirect'), { username: 'alice', password: 'never-resent-1' }, { log }), isError('SAML_ERROR', /redirect \(HTTP 307\)/));
+    assert.deepEqual(stolen, []);
+  });
+
+  test('an answer echoing the password is described by its keys only', async () => {
+    const { log } = capture();
+    await assert.rejects(
+      fetchAssertionFromPostApi(at('/echo'), { username: 'alice', password: 'echoed-secret-9' }, { log }),
+      isError('SAML_ERROR', /answered HTTP 400 with a JSON object with the keys "error", "received" and no "saml_response"/, 'echoed-secret-9'),
+    );
+  });
+
+  test('a login page instead of JSON', async () => {
+    const { log } = capture();
+    await assert.rejects(
+      fetchAssertionFromPostApi(at('/html'), { username: 'alice', password: 'pw-123456' }, { log }),
+      isError('SAML_ERROR', /\/html \(from \/home\/u\/\.aws\/config:3\) answered HTTP 200 with text\/html, not JSON/),
+    );
+  });
+
+  test('a null saml_response', async () => {
+    const { log } = capture();
+    await assert.rejects(
+      fetchAssertionFromPostApi(at('/null'), { username: 'alice', password: 'pw-123456' }, { log }),
+      isError('SAML_ERROR', /keys "saml_response", "status" and a "saml_response" that is not a base64 string \(null\)/),
+    );
   });
 });
 
