@@ -3,6 +3,7 @@
 // preferred; without one the kernel keyring (keyutils) is used, which forgets on reboot.
 // ROLECALL_KEYRING=file keeps them in a 0600 JSON file under the cache directory instead, with a
 // loud warning each time it is used.
+import { readFileSync } from 'node:fs';
 import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
 import { RolecallError } from '../errors';
 import type { Clock } from '../platform/clock';
@@ -87,14 +88,33 @@ function keyringStore(pinned: Backend, deps: SecretDeps): SecretStore {
     delete: (name) => run(`delete "${name}"`, name, (e) => e.deletePassword()),
     async list(prefix) {
       try {
-        module ??= await import('@napi-rs/keyring');
-        const found = await module.findCredentialsAsync(KEYRING_SERVICE);
-        return found.map((c) => c.account).filter((account) => account.startsWith(prefix));
+        await entry(prefix);
+        const names = linuxStore?.linux?.store === 'keyutils' || pinned === 'keyutils' ? kernelKeyNames() : await secretServiceNames();
+        return names.filter((name) => name.startsWith(prefix));
       } catch (error) {
         throw keyringError('list its entries', error);
       }
     },
   };
+
+  async function secretServiceNames(): Promise<string[]> {
+    module ??= await import('@napi-rs/keyring');
+    return (await module.findCredentialsAsync(KEYRING_SERVICE)).map((c) => c.account);
+  }
+}
+
+/**
+ * The kernel keyring cannot be searched through the binding; /proc/keys lists the keys this process
+ * may view, described as "keyring:NAME@rolecall" by the keyutils store.
+ */
+function kernelKeyNames(): string[] {
+  const names: string[] = [];
+  for (const line of readFileSync('/proc/keys', 'utf8').split('\n')) {
+    const description = /^\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+user\s+(.*?)(: \d+)?$/.exec(line)?.[1];
+    const name = description && new RegExp(`^keyring:(.*)@${KEYRING_SERVICE}$`).exec(description)?.[1];
+    if (name) names.push(name);
+  }
+  return [...new Set(names)];
 }
 
 function fileStore(deps: SecretDeps): SecretStore {
