@@ -6,25 +6,28 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { startTestbed } from '../testbed/index';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'dist', 'bin.cjs');
 const agent = join(root, 'test', 'helpers', 'browser-agent.ts');
-const tsx = new URL(import.meta.resolve('tsx')).pathname;
+// the browser agent is TypeScript: node runs it with tsx's loader, as the tests do
+const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 const AWS = '/usr/bin/aws';
 
 function say(text: string) {
   process.stdout.write(`\n\u001b[1m${text}\u001b[0m\n`);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): { ok: boolean; ms: number } {
-  process.stdout.write(`$ ${[command === process.execPath ? 'node' : command, ...args].join(' ')}\n`);
+/** runs a command with the terminal's output; asynchronous, since the testbed answers from this process */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; ms: number }> {
+  process.stdout.write(`$ ${args.length ? [command, ...args].join(' ') : command}\n`);
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  return { ok: result.status === 0, ms };
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => resolve({ ok: code === 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+  });
 }
 
 async function main(): Promise<number> {
@@ -70,11 +73,11 @@ credential_process = ${process.execPath} ${bin} auth testbed
       TESTBED_PASSWORD: alice.password,
     };
     say('1. The AWS CLI runs credential_process; rolecall logs in through the browser (PKCE + loopback) and assumes the role:');
-    const first = run(AWS, ['sts', 'get-caller-identity', '--profile', 'demo', '--endpoint-url', testbed.aws.url], env);
+    const first = await run(AWS, ['sts', 'get-caller-identity', '--profile', 'demo', '--endpoint-url', testbed.aws.url], env);
     if (!first.ok) return 1;
     say('2. Again: the credentials come from rolecall\'s cache, no browser, no STS call for credentials:');
     const before = testbed.aws.calls('AssumeRoleWithWebIdentity');
-    const second = run(AWS, ['sts', 'get-caller-identity', '--profile', 'demo', '--endpoint-url', testbed.aws.url], env);
+    const second = await run(AWS, ['sts', 'get-caller-identity', '--profile', 'demo', '--endpoint-url', testbed.aws.url], env);
     if (!second.ok) return 1;
     const logins = testbed.idp.counts().authorizations;
     say(
