@@ -96,11 +96,12 @@ export async function exchangeForSaml(
   const response = await postOnce(endpoint, { headers, body: form }, "the identity provider's token endpoint", 'OIDC_ERROR', deps.fetch);
   let answer: TokenAnswer;
   try {
-    answer = (await response.json()) as TokenAnswer;
+    // `?? {}`: a JSON null is an answer without any of the fields
+    answer = ((await response.json()) ?? {}) as TokenAnswer;
   } catch {
     throw new RolecallError('OIDC_ERROR', `the identity provider's token endpoint answered HTTP ${response.status} without JSON to the token exchange`);
   }
-  if (!response.ok || answer.error !== undefined) throw refusal(answer ?? {}, response.status, opts, endpoint);
+  if (!response.ok || answer.error !== undefined) throw refusal(answer, response.status, opts, endpoint);
   if (answer.issued_token_type !== undefined && answer.issued_token_type !== SAML2) {
     throw new RolecallError(
       'SAML_ASSERTION_INVALID',
