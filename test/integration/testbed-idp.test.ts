@@ -257,6 +257,18 @@ test('device flow completed in the browser', async () => {
   assert.ok(tokens.refresh_token);
 });
 
+test('device flow aborted in the browser: the poll gets access_denied', async () => {
+  const config = await configFor('rolecall-cli');
+  const device = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
+  const polling = client.pollDeviceAuthorizationGrant(config, device);
+  const page = await browser.newPage();
+  await page.goto(device.verification_uri_complete!);
+  await page.locator('#abort').click();
+  await page.locator('#aborted').waitFor();
+  await page.close();
+  await expectOAuthError(polling, 'access_denied');
+});
+
 describe('password grant', () => {
   test('good password: ID, access and refresh tokens', async () => {
     const tokens = await passwordLogin(await configFor('rolecall-cli'));

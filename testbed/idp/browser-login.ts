@@ -26,7 +26,10 @@ export interface Login {
   consent?: 'approve' | 'deny';
 }
 
-/** fills the login form on `page` (already at the IdP's login page), then answers the consent page */
+/**
+ * fills the login form on `page` (already at the IdP's login page), then answers the consent page;
+ * use a fresh browser context: in one that already signed in, the IdP skips both pages
+ */
 export async function signIn(page: Page, login: Login): Promise<void> {
   await page.locator('#username').fill(login.username);
   await page.locator('#password').fill(login.password);
@@ -35,14 +38,17 @@ export async function signIn(page: Page, login: Login): Promise<void> {
 }
 
 /**
- * Completes a device authorization (RFC 8628) as the user: opens the verification URI (the
- * complete one already holds the code; otherwise pass userCode), confirms, signs in, answers
- * consent and waits for the success page when approving.
+ * Completes a device authorization (RFC 8628) as the user: opens the verification URI (with
+ * userCode: the plain one, where the code is typed in; without: verification_uri_complete, which
+ * goes straight to the confirmation), confirms, signs in, answers consent and, when approving,
+ * waits for the success page.
  */
 export async function approveDevice(page: Page, verificationUri: string, login: Login, userCode?: string): Promise<void> {
   await page.goto(verificationUri);
-  if (userCode !== undefined) await page.locator('#user-code').fill(userCode);
-  await page.locator('#continue').click();
+  if (userCode !== undefined) {
+    await page.locator('#user-code').fill(userCode);
+    await page.locator('#continue').click();
+  }
   await page.locator('#confirm').click();
   await signIn(page, login);
   if ((login.consent ?? 'approve') === 'approve') await page.locator('#device-success').waitFor();

@@ -24,8 +24,9 @@
 // Pages and their element ids, for Playwright:
 //   login    (/interaction/:uid)  #username  #password  #submit; a failed login shows #error
 //   consent  (/interaction/:uid)  #approve  #deny (deny -> error=access_denied at the redirect URI)
-//   device   (/device, or verification_uri_complete)  #user-code  #continue
-//   confirm  (after #continue)    #confirm  #abort, then the login and consent pages
+//   device   (/device)            #user-code  #continue (verification_uri_complete skips this page)
+//   confirm  (after either)       #confirm  #abort (-> #aborted; the client's poll gets access_denied),
+//                                 then the login and consent pages
 //   done     (device flow)        #device-success
 //   errors                        #error (with #error-error, #error-error_description)
 // ./browser-login.ts drives them.
@@ -161,7 +162,7 @@ function configuration(world: World, store: MemoryStore, signingKey: Record<stri
         enabled: true,
         async userCodeInputSource(ctx: Context, form: string, _out: unknown, err: unknown) {
           ctx.type = 'html';
-          ctx.body = userCodeInputPage(form, Boolean(err));
+          ctx.body = userCodeInputPage(form, err);
         },
         async userCodeConfirmSource(ctx: Context, form: string, client: { clientId: string }, _info: unknown, userCode: string) {
           ctx.type = 'html';

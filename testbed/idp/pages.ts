@@ -32,16 +32,22 @@ export function consentPage(approveAction: string, denyAction: string, clientId:
   );
 }
 
-/** `form` is oidc-provider's own form (action, xsrf token, user_code input) */
-export function userCodeInputPage(form: string, error: boolean): string {
+/**
+ * `form` is oidc-provider's own form (action, xsrf token, user_code input); `error` is the error
+ * oidc-provider re-renders the page with, if any
+ */
+export function userCodeInputPage(form: string, error: unknown): string {
   // give oidc-provider's user_code input the stable id the pages promise
   const withId = form.replace('name="user_code"', 'id="user-code" name="user_code"');
-  return page(
-    'Connect a device',
-    `${error ? '<p id="error" role="alert">The code you entered is incorrect or expired.</p>' : '<p>Enter the code shown on your device.</p>'}
+  const aborted = (error as { name?: string } | undefined)?.name === 'AbortedError';
+  const message = aborted
+    ? '<p id="aborted" role="alert">The sign-in was aborted: the device was refused.</p>'
+    : error
+      ? '<p id="error" role="alert">The code you entered is incorrect, expired or already used.</p>'
+      : '<p>Enter the code shown on your device.</p>';
+  return page('Connect a device', `${message}
 ${withId}
-<button id="continue" type="submit" form="op.deviceInputForm">Continue</button>`,
-  );
+<button id="continue" type="submit" form="op.deviceInputForm">Continue</button>`);
 }
 
 export function userCodeConfirmPage(form: string, clientId: string, userCode: string): string {
