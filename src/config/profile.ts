@@ -15,7 +15,11 @@ export interface Profile {
    * Keys are lower-case as the AWS CLI treats them.
    */
   settings: ReadonlyMap<string, Setting<string>>;
-  /** the profile named by source_profile, resolved the same way (cycles are refused while resolving) */
+  /**
+   * the profile named by source_profile, resolved from the files (flags and environment apply only to
+   * the profile asked for); cycles are refused while resolving. A profile naming itself (allowed when
+   * it holds keys) gets a source profile holding just those keys.
+   */
   sourceProfile?: Profile;
 }
 
