@@ -47,17 +47,21 @@ function parseXml(xml: string): Element {
     throw invalid('the SAML response contains a DOCTYPE declaration, which SAML forbids; refusing to read it');
   }
   let root: Element | null;
+  // xmldom wraps what onError throws in its own wording; keep the parser's message
+  let problem: string | undefined;
   try {
     const doc = new DOMParser({
       locator: false,
       onError: (level, message) => {
-        if (level !== 'warning') throw new Error(message);
+        if (level === 'warning') return;
+        problem ??= message;
+        throw new Error(message);
       },
     }).parseFromString(xml, 'text/xml');
     root = doc.documentElement;
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 200) : String(error);
-    throw invalid(`the SAML response is not well-formed XML: ${reason}`);
+    const reason = problem ?? (error instanceof Error ? error.message : String(error));
+    throw invalid(`the SAML response is not well-formed XML: ${reason.replace(/\s+/g, ' ').slice(0, 200)}`);
   }
   if (!root || root.namespaceURI !== PROTOCOL_NS || root.localName !== 'Response') {
     const name = root ? `{${root.namespaceURI ?? ''}}${root.localName ?? root.nodeName}` : 'nothing';
