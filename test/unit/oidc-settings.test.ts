@@ -55,19 +55,19 @@ test('aws-oidc agent arrives as a JSON array; a plain string is split', () => {
   refused(() => oidcSettings(profile({ ...base, web_identity_agent: '[open' }), {}), /not a JSON array/);
 });
 
-test('aws-cli-oidc key names are read too; the metadata URL becomes the issuer', () => {
+test('the aws-cli-oidc settings (mapped by its reader onto web_identity_* keys) arrive', () => {
   const s = oidcSettings(
     profile({
-      oidc_provider_metadata_url: 'https://kc.example.com/realms/r/.well-known/openid-configuration',
-      client_id: 'aws',
-      client_secret: 'shh-secret',
-      oidc_authentication_request_additional_query: '?kc_idp_hint=google&ui_locales=ja',
-      successful_redirect_url: 'https://ok.example.com',
-      failure_redirect_url: 'https://fail.example.com',
-      client_auth_cert: '/c.pem',
-      client_auth_key: '/k.pem',
-      client_auth_ca: '/ca.pem',
-      insecure_skip_verify: 'true',
+      web_identity_auth_url: 'https://kc.example.com/realms/r/.well-known/openid-configuration',
+      web_identity_client_id: 'aws',
+      web_identity_client_secret: 'shh-secret',
+      web_identity_additional_query: '?kc_idp_hint=google&ui_locales=ja',
+      web_identity_success_redirect_url: 'https://ok.example.com',
+      web_identity_failure_redirect_url: 'https://fail.example.com',
+      web_identity_client_cert: '/c.pem',
+      web_identity_client_key: '/k.pem',
+      web_identity_client_ca: '/ca.pem',
+      web_identity_insecure_skip_verify: 'true',
     }),
     {},
   );
@@ -79,6 +79,7 @@ test('aws-cli-oidc key names are read too; the metadata URL becomes the issuer',
   assert.equal(s.failureRedirectUrl, 'https://fail.example.com');
   assert.deepEqual([s.clientCert, s.clientKey, s.clientCa], ['/c.pem', '/k.pem', '/ca.pem']);
   assert.equal(s.insecureSkipVerify, true);
+  refused(() => oidcSettings(profile({ ...base, web_identity_success_redirect_url: 'not a url' }), {}), /web_identity_success_redirect_url .* not a URL/);
 });
 
 test('scopes, token type, timeout and booleans are validated', () => {

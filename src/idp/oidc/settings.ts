@@ -36,42 +36,40 @@ export interface OidcSettings {
 export const DEFAULT_SCOPES = ['openid', 'email', 'offline_access'];
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
-// Each setting under rolecall's own key first, then the aws-cli-oidc name a reader may have kept.
+// rolecall's key for each setting (aws-runas names; config/aws-cli-oidc.ts and config/aws-oidc.ts
+// map their files' keys onto these).
 const KEYS = {
-  issuer: ['web_identity_auth_url', 'oidc_provider_metadata_url'],
-  clientId: ['web_identity_client_id', 'client_id'],
-  clientSecret: ['web_identity_client_secret', 'client_secret'],
-  redirectUri: ['web_identity_redirect_uri'],
-  flow: ['web_identity_flow'],
-  scopes: ['web_identity_scopes'],
-  username: ['web_identity_username'],
-  agent: ['web_identity_agent'],
-  allowInsecure: ['web_identity_allow_insecure'],
-  additionalQuery: ['web_identity_additional_query', 'oidc_authentication_request_additional_query'],
-  successRedirectUrl: ['web_identity_success_redirect_url', 'successful_redirect_url'],
-  failureRedirectUrl: ['web_identity_failure_redirect_url', 'failure_redirect_url'],
-  clientCert: ['web_identity_client_cert', 'client_auth_cert'],
-  clientKey: ['web_identity_client_key', 'client_auth_key'],
-  clientCa: ['web_identity_client_ca', 'client_auth_ca'],
-  insecureSkipVerify: ['web_identity_insecure_skip_verify', 'insecure_skip_verify'],
-  tokenType: ['web_identity_token_type'],
-  timeout: ['web_identity_timeout'],
-} as const satisfies Record<string, readonly string[]>;
+  issuer: 'web_identity_auth_url',
+  clientId: 'web_identity_client_id',
+  clientSecret: 'web_identity_client_secret',
+  redirectUri: 'web_identity_redirect_uri',
+  flow: 'web_identity_flow',
+  scopes: 'web_identity_scopes',
+  username: 'web_identity_username',
+  agent: 'web_identity_agent',
+  allowInsecure: 'web_identity_allow_insecure',
+  additionalQuery: 'web_identity_additional_query',
+  successRedirectUrl: 'web_identity_success_redirect_url',
+  failureRedirectUrl: 'web_identity_failure_redirect_url',
+  clientCert: 'web_identity_client_cert',
+  clientKey: 'web_identity_client_key',
+  clientCa: 'web_identity_client_ca',
+  insecureSkipVerify: 'web_identity_insecure_skip_verify',
+  tokenType: 'web_identity_token_type',
+  timeout: 'web_identity_timeout',
+} as const;
 
-function find(profile: Profile, keys: readonly string[]): (Setting<string> & { key: string }) | undefined {
-  for (const key of keys) {
-    const found = profile.settings.get(key);
-    if (found !== undefined && found.value.trim() !== '') return { ...found, value: found.value.trim(), key };
-  }
-  return undefined;
+function find(profile: Profile, key: string): (Setting<string> & { key: string }) | undefined {
+  const found = profile.settings.get(key);
+  return found !== undefined && found.value.trim() !== '' ? { ...found, value: found.value.trim(), key } : undefined;
 }
 
 function invalid(s: Setting<string> & { key: string }, why: string): RolecallError {
   return new RolecallError('CONFIG_INVALID', `${s.key} = ${JSON.stringify(s.value)} (${describeSource(s.source)}) ${why}`);
 }
 
-function bool(profile: Profile, keys: readonly string[]): boolean {
-  const s = find(profile, keys);
+function bool(profile: Profile, key: string): boolean {
+  const s = find(profile, key);
   if (!s) return false;
   const v = s.value.toLowerCase();
   if (['true', 'yes', '1', 'on'].includes(v)) return true;
@@ -79,8 +77,8 @@ function bool(profile: Profile, keys: readonly string[]): boolean {
   throw invalid(s, 'must be true or false.');
 }
 
-function oneOf<T extends string>(profile: Profile, keys: readonly string[], allowed: readonly T[]): T | undefined {
-  const s = find(profile, keys);
+function oneOf<T extends string>(profile: Profile, key: string, allowed: readonly T[]): T | undefined {
+  const s = find(profile, key);
   if (!s) return undefined;
   const v = s.value.toLowerCase() as T;
   if (!allowed.includes(v)) throw invalid(s, `must be one of: ${allowed.join(', ')}.`);
@@ -99,7 +97,7 @@ function isLoopbackRedirect(u: URL): boolean {
   return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
 }
 
-/** the issuer from web_identity_auth_url, or from aws-cli-oidc's metadata URL without its well-known suffix */
+/** the issuer from web_identity_auth_url, without a discovery document suffix if one was pasted */
 function issuer(profile: Profile): Setting<string> {
   const s = find(profile, KEYS.issuer);
   if (!s) {
