@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matcher } from './guard';
 import type { Refresher, ServedCredentials } from './refresher';
 import { reply, replyError, replyFailure } from './reply';
+import { iamRoleArn } from './role';
 
 export function ecsHandler(refresher: Refresher, secrets: { token: string; path: string }, mask: (text: string) => string) {
   // the body is built once per set of credentials: the endpoint is hit on every SDK refresh
@@ -44,11 +45,4 @@ function containerCredentials(creds: ServedCredentials) {
     ...(roleArn === undefined ? {} : { RoleArn: roleArn }),
     ...(creds.accountId === undefined ? {} : { AccountId: creds.accountId }),
   };
-}
-
-/** arn:aws:sts::123456789012:assumed-role/Name/session -> arn:aws:iam::123456789012:role/Name (the role's path is not in the session ARN) */
-export function iamRoleArn(arn: string | undefined): string | undefined {
-  const match = arn?.match(/^arn:([\w-]+):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/);
-  if (match) return `arn:${match[1]}:iam::${match[2]}:role/${match[3]}`;
-  return arn?.includes(':role/') ? arn : undefined;
 }

@@ -12,6 +12,7 @@ import { refusal } from './guard';
 import { imdsHandler } from './imds';
 import { createRefresher, type CredentialProvider } from './refresher';
 import { replyError } from './reply';
+import { roleName as roleNameOf } from './role';
 
 export type { CredentialProvider } from './refresher';
 
@@ -62,6 +63,7 @@ export async function startCredentialServer(
   options: CredentialServerOptions = {},
 ): Promise<CredentialServer> {
   const { clock, log } = deps;
+  const mask = (text: string) => log.mask(text);
   const refresher = await createRefresher(provider, deps, {
     refreshBeforeSeconds: options.refreshBeforeSeconds,
     // botocore "extends" IMDS credentials that expire within 10 + 2..10 minutes and then keeps
@@ -75,19 +77,19 @@ export async function startCredentialServer(
     const token = randomBytes(32).toString('base64url');
     const path = `/role-credentials/${randomBytes(12).toString('hex')}`;
     log.redact(token);
-    handle = ecsHandler(refresher, { token, path }, log.mask);
+    handle = ecsHandler(refresher, { token, path }, mask);
     configure = (port) => ({
       env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}${path}`, AWS_CONTAINER_AUTHORIZATION_TOKEN: token },
       unsetEnv: SHADOWING,
     });
   } else {
-    const roleName = options.roleName ?? roleOf((await refresher.current()).arn) ?? 'rolecall';
+    const roleName = options.roleName ?? roleNameOf((await refresher.current()).arn) ?? 'rolecall';
     if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
       throw new RolecallError('USAGE', `"${roleName}" cannot be an IAM role name for the metadata server`, {
         hint: 'Role names use letters, digits and +=,.@_- only, at most 64 characters.',
       });
     }
-    handle = imdsHandler(refresher, roleName, clock, log.mask);
+    handle = imdsHandler(refresher, roleName, clock, mask);
     configure = (port) => ({
       env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}/`, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IPv4' },
       // the container provider comes before IMDS in every SDK's chain
@@ -130,9 +132,4 @@ export async function startCredentialServer(
         server.closeAllConnections();
       }),
   };
-}
-
-/** arn:aws:sts::123456789012:assumed-role/Deploy/session -> Deploy */
-function roleOf(arn: string | undefined): string | undefined {
-  return arn?.match(/:assumed-role\/([^/]+)\//)?.[1] ?? arn?.match(/:role\/(?:.*\/)?([^/]+)$/)?.[1];
 }
