@@ -1,7 +1,8 @@
 // A tiny, deliberately misbehaving OpenID provider for the attack tests: the real testbed IdP
 // cannot be made to sign a token for the wrong audience or with alg "none", a hostile IdP (or a
 // man in the middle) can. Listens on 127.0.0.1, random port.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
@@ -14,6 +15,8 @@ export interface HostileOpOptions {
   /** what /.well-known/openid-configuration answers */
   discovery?: 'ok' | 'html' | 'wrong-issuer' | 'not-json' | '500';
   clientId?: string;
+  /** serve https with this key and certificate (PEM); `ca` + requestCert: require a client certificate it signed */
+  tls?: { key: string; cert: string; ca?: string; requestCert?: boolean };
 }
 
 export interface HostileOp {
@@ -65,12 +68,12 @@ export async function startHostileOp(options: HostileOpOptions = {}): Promise<Ho
     return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(iss).setAudience(aud).setIssuedAt(iat).setExpirationTime(exp).sign(key);
   }
 
-  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+  const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
 
-  const server: Server = createServer(async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -131,9 +134,13 @@ export async function startHostileOp(options: HostileOpOptions = {}): Promise<Ho
       default:
         return json(res, 404, { error: 'not_found' });
     }
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls
+    ? createTlsServer({ key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.requestCert ?? false, rejectUnauthorized: tls.requestCert ?? false }, handler)
+    : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     issuer,
     requests,

@@ -30,6 +30,12 @@ export function oidcError(error: unknown, what: string, issuer: string): Rolecal
     return new RolecallError(code, `${issuer} refused ${what} (${error.error}${description})`, { cause: error });
   }
   const network = networkCause(error);
+  if (network && /CERT|SSL|TLS/.test(network)) {
+    return new RolecallError('NETWORK', `the TLS connection to the identity provider ${issuer} failed for ${what}: ${network.split('\n')[0]}`, {
+      hint: 'A private CA goes in web_identity_client_ca (client_auth_ca), a client certificate in web_identity_client_cert/_key (client_auth_cert/_key).',
+      cause: error,
+    });
+  }
   if (network) return new RolecallError('NETWORK', `could not reach the identity provider ${issuer} for ${what}: ${network}`, { cause: error });
   if (error instanceof ClientError) {
     // openid-client replaces the detailed message with a generic one and keeps the detail as the cause
