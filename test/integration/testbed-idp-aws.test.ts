@@ -35,16 +35,18 @@ const alice = () => testbed.world.idpUsers.find((user) => user.username === 'ali
 const passwordLogin = () =>
   token({ grant_type: 'password', username: alice().username, password: alice().password, scope: 'openid email' });
 
-test('an ID token from the password grant assumes the web identity role', async () => {
-  const { id_token: idToken } = await passwordLogin();
-  const answer = await sts({
-    Action: 'AssumeRoleWithWebIdentity',
-    RoleArn: 'arn:aws:iam::222222222222:role/oidc-developer',
-    RoleSessionName: 'alice',
-    WebIdentityToken: idToken!,
-  });
-  assert.equal(answer.status, 200, answer.body);
-  assert.match(answer.body, /arn:aws:sts::222222222222:assumed-role\/oidc-developer\/alice/);
+test('an ID token or an access token from the password grant assumes the web identity role', async () => {
+  const tokens = await passwordLogin();
+  for (const token of [tokens.id_token!, tokens.access_token!]) {
+    const answer = await sts({
+      Action: 'AssumeRoleWithWebIdentity',
+      RoleArn: 'arn:aws:iam::222222222222:role/oidc-developer',
+      RoleSessionName: 'alice',
+      WebIdentityToken: token,
+    });
+    assert.equal(answer.status, 200, answer.body);
+    assert.match(answer.body, /arn:aws:sts::222222222222:assumed-role\/oidc-developer\/alice/);
+  }
 });
 
 // AWS: without DurationSeconds the session lasts one hour, whatever SessionDuration the assertion

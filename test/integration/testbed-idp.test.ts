@@ -56,6 +56,16 @@ async function loopback(host: '127.0.0.1' | 'localhost' = '127.0.0.1') {
   };
 }
 
+/** access tokens are RFC 9068 JWTs for the client, signed with the same keys as ID tokens */
+async function verifyAccessToken(token: string, clientId = 'rolecall-cli') {
+  const jwks = createRemoteJWKSet(new URL(`${idp.issuer}/jwks`));
+  const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: idp.issuer, audience: clientId, typ: 'at+jwt' });
+  assert.equal(payload.client_id, clientId);
+  assert.equal(payload.sub, 'alice-0001');
+  assert.equal(protectedHeader.alg, 'RS256');
+  return payload;
+}
+
 async function expectOAuthError(promise: Promise<unknown>, error: string, description?: RegExp) {
   await assert.rejects(promise, (err: unknown) => {
     assert.ok(err instanceof client.ResponseBodyError, `expected an OAuth error response, got ${String(err)}`);
@@ -160,6 +170,8 @@ describe('authorization code + PKCE in a real browser', () => {
       assert.equal(payload.email_verified, true);
       assert.equal(payload.name, 'alice');
       assert.equal(payload.exp! - payload.iat!, world.settings.idTokenTtlSeconds);
+      const access = await verifyAccessToken(tokens.access_token);
+      assert.equal(access.exp! - access.iat!, world.settings.idTokenTtlSeconds);
       assert.deepEqual(idp.counts().authorizations, 1);
       assert.equal(idp.counts().tokens.authorization_code, 1);
     } finally {
@@ -255,6 +267,7 @@ test('device flow completed in the browser', async () => {
   const tokens = await polling;
   assert.equal(tokens.claims()?.email, 'alice@example.com');
   assert.ok(tokens.refresh_token);
+  await verifyAccessToken(tokens.access_token);
 });
 
 test('device flow aborted in the browser: the poll gets access_denied', async () => {
@@ -274,7 +287,7 @@ describe('password grant', () => {
     const tokens = await passwordLogin(await configFor('rolecall-cli'));
     assert.equal(tokens.claims()?.sub, 'alice-0001');
     assert.equal(tokens.claims()?.aud, 'rolecall-cli');
-    assert.ok(tokens.access_token);
+    await verifyAccessToken(tokens.access_token);
     assert.ok(tokens.refresh_token);
     assert.equal(tokens.expires_in, world.settings.idTokenTtlSeconds);
   });
@@ -298,6 +311,7 @@ test('refresh gives new tokens until revokeRefreshTokens', async () => {
   assert.notEqual(refreshed.access_token, first.access_token);
   assert.notEqual(refreshed.refresh_token, first.refresh_token, 'public clients get a rotated refresh token');
   assert.deepEqual(idp.counts().tokens, { refresh_token: 1 });
+  await verifyAccessToken(refreshed.access_token);
   await idp.revokeRefreshTokens();
   await expectOAuthError(client.refreshTokenGrant(config, refreshed.refresh_token!), 'invalid_grant');
 });
@@ -340,6 +354,13 @@ describe('token exchange to SAML', () => {
         ...extra,
       });
     await expectOAuthError(exchange(config, { subject_token: 'forged' }), 'invalid_request', /subject_token is invalid/);
+    // an ID token passed off as an access token (and the other way round) is refused
+    await expectOAuthError(exchange(config, { subject_token: tokens.id_token! }), 'invalid_request', /subject_token is invalid/);
+    await expectOAuthError(
+      exchange(config, { subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }),
+      'invalid_request',
+      /subject_token is invalid/,
+    );
     await expectOAuthError(exchange(config, { audience: 'https://evil.example' }), 'invalid_target');
     await expectOAuthError(exchange(await configFor('rolecall-no-exchange')), 'unauthorized_client');
     const confidential = await configFor('rolecall-confidential', client.ClientSecretPost('testbed-confidential-secret-0001'));

@@ -10,10 +10,12 @@
 // Scopes: openid (sub), email (email, email_verified), profile (name), offline_access. As with
 // Keycloak, every client allowed the refresh_token grant gets a refresh token, offline_access or
 // not (oidc-provider drops offline_access from authorization requests without prompt=consent,
-// per OIDC Core 11, which none of the seeds' tools send). ID tokens are RS256-signed with a key generated at start (JWKS at /jwks), carry
-// aud = client_id, the request's nonce and the email/profile claims; ID and access tokens live
-// world.settings.idTokenTtlSeconds (read at issue time). Access tokens are opaque. Refresh tokens
-// live 14 days; public clients get a new one on every refresh (the old one is then spent),
+// per OIDC Core 11, which none of the seeds' tools send).
+// ID tokens are RS256-signed with a key generated at start (JWKS at /jwks) and carry aud =
+// client_id, the request's nonce and the email/profile claims. Access tokens are RS256 JWTs too
+// (RFC 9068, typ at+jwt, aud = client_id; see ./access-tokens.ts), which /me (userinfo) does not
+// take. Both live world.settings.idTokenTtlSeconds (read at issue time). Refresh tokens live
+// 14 days; public clients get a new one on every refresh (the old one is then spent),
 // confidential clients keep theirs until 70 % of its life has passed.
 //
 // Grants: authorization_code, refresh_token, device_code (RFC 8628), password (RFC 6749 4.3) and
@@ -36,6 +38,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Context, type Next } from 'oidc-provider';
 import type { IdpClient, World } from '../world';
 import { claimsOf, userBySub } from './accounts';
+import { API_RESOURCE, resourceServerInfo } from './access-tokens';
 import { MemoryStore } from './memory-adapter';
 import { interactionRoutes } from './interactions';
 import { deviceSuccessPage, errorPage, userCodeConfirmPage, userCodeInputPage } from './pages';
@@ -173,7 +176,13 @@ function configuration(world: World, store: MemoryStore, signingKey: Record<stri
           ctx.body = deviceSuccessPage();
         },
       },
-      resourceIndicators: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => API_RESOURCE,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: Context, indicator: string, client: { clientId: string }) =>
+          resourceServerInfo(world, indicator, client.clientId),
+      },
       rpInitiatedLogout: { enabled: false },
     },
     ttl: {

@@ -70,7 +70,10 @@ async function grantRequested(provider: Provider, details: Interaction): Promise
   const clientId = details.params.client_id;
   if (!accountId || !clientId) throw new Error('consent without a signed-in user');
   const grant = (details.grantId && (await provider.Grant.find(details.grantId))) || new provider.Grant({ accountId, clientId });
-  const missing = details.prompt.details.missingOIDCScope;
-  if (Array.isArray(missing)) grant.addOIDCScope(missing.join(' '));
+  const { missingOIDCScope, missingResourceScopes } = details.prompt.details;
+  if (Array.isArray(missingOIDCScope)) grant.addOIDCScope(missingOIDCScope.join(' '));
+  for (const [indicator, scopes] of Object.entries((missingResourceScopes ?? {}) as Record<string, string[]>)) {
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
   return grant.save();
 }

@@ -62,11 +62,7 @@ declare module 'oidc-provider' {
   }
 
   interface AccessTokenInstance {
-    accountId: string;
-    clientId: string;
-    grantId: string;
-    scope?: string;
-    isExpired: boolean;
+    resourceServer?: unknown;
     save(): Promise<string>;
   }
 
@@ -76,6 +72,7 @@ declare module 'oidc-provider' {
 
   interface GrantInstance {
     addOIDCScope(scope: string): void;
+    addResourceScope(resource: string, scope: string): void;
     save(): Promise<string>;
   }
 
@@ -105,10 +102,8 @@ declare module 'oidc-provider' {
       result: Record<string, unknown>,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<string>;
-    AccessToken: {
-      new (properties: Record<string, unknown>): AccessTokenInstance;
-      find(token: string): Promise<AccessTokenInstance | undefined>;
-    };
+    AccessToken: { new (properties: Record<string, unknown>): AccessTokenInstance };
+    ResourceServer: { new (identifier: string, info: Record<string, unknown>): unknown };
     RefreshToken: { new (properties: Record<string, unknown>): RefreshTokenInstance };
     Grant: {
       new (properties: { accountId: string; clientId: string }): GrantInstance;

@@ -6,6 +6,7 @@ import { errors, type Context } from 'oidc-provider';
 import type { World } from '../world';
 import { authenticate, claimsOf } from './accounts';
 import { assertClientMayUse } from './grant-policy';
+import { API_RESOURCE, resourceServerInfo } from './access-tokens';
 
 export const PASSWORD_GRANT = 'password';
 export const PASSWORD_GRANT_PARAMS = ['username', 'password', 'scope'];
@@ -26,12 +27,16 @@ export function passwordGrant(provider: Provider, world: World) {
     const granted = scopes.join(' ');
     const grant = new provider.Grant({ accountId: user.sub, clientId: client.clientId });
     grant.addOIDCScope(granted);
+    const resource = resourceServerInfo(world, API_RESOURCE, client.clientId);
+    const apiScope = scopes.filter((name) => resource.scope.split(' ').includes(name)).join(' ');
+    grant.addResourceScope(API_RESOURCE, apiScope);
     const grantId = await grant.save();
-    const common = { accountId: user.sub, client, grantId, gty: PASSWORD_GRANT, scope: granted };
-    const accessToken = new provider.AccessToken(common);
+    const common = { accountId: user.sub, client, grantId, gty: PASSWORD_GRANT };
+    const accessToken = new provider.AccessToken({ ...common, scope: apiScope });
+    accessToken.resourceServer = new provider.ResourceServer(API_RESOURCE, resource);
     const refreshToken =
       client.grantTypeAllowed('refresh_token')
-        ? await new provider.RefreshToken({ ...common, rotations: 0 }).save()
+        ? await new provider.RefreshToken({ ...common, scope: granted, resource: API_RESOURCE, rotations: 0 }).save()
         : undefined;
     let idToken: string | undefined;
     if (scopes.includes('openid')) {

@@ -19,7 +19,7 @@ export const AWS_EXCHANGE_AUDIENCES = ['urn:amazon:webservices', AWS_SAML_AUDIEN
 
 export interface TokenExchangeOptions {
   world: World;
-  /** the public half of the key that signs the IdP's ID tokens */
+  /** the public half of the key that signs the IdP's ID and access tokens */
   idTokenKey: CryptoKey;
   /** setTokenExchange(false) turns the grant off: unsupported_grant_type, as an IdP without the feature */
   enabled: () => boolean;
@@ -40,7 +40,8 @@ export function tokenExchangeGrant(provider: Provider, options: TokenExchangeOpt
     if (!AWS_EXCHANGE_AUDIENCES.includes(audience)) {
       throw new errors.InvalidTarget(`unknown audience ${audience} (known: ${AWS_EXCHANGE_AUDIENCES.join(', ')})`);
     }
-    const user = await subjectOf(provider, options, ctx, subjectToken, subjectType);
+    const clientId = ctx.oidc.client?.clientId ?? '';
+    const user = await subjectOf(options.world, options.idTokenKey, provider.issuer, clientId, subjectToken, subjectType);
     ctx.body = {
       access_token: Buffer.from(samlResponseFor(provider.issuer, user)).toString('base64url'),
       issued_token_type: SAML2_TOKEN_TYPE,
@@ -50,27 +51,18 @@ export function tokenExchangeGrant(provider: Provider, options: TokenExchangeOpt
   };
 }
 
-// RFC 8693 2.2.2: an unusable subject token is invalid_request. Only tokens this IdP issued to
+// RFC 9068: access tokens carry the JWT header typ at+jwt, ID tokens none; that tells them apart
+const SUBJECT_TYP: Record<string, string | undefined> = { [ACCESS_TOKEN_TYPE]: 'at+jwt', [ID_TOKEN_TYPE]: undefined };
+
+// RFC 8693 2.2.2: an unusable subject token is invalid_request. Only tokens this IdP signed for
 // the calling client are accepted.
-async function subjectOf(
-  provider: Provider,
-  options: TokenExchangeOptions,
-  ctx: Context,
-  token: string,
-  type: string,
-): Promise<IdpUser> {
-  const clientId = ctx.oidc.client?.clientId ?? '';
-  let sub: string | undefined;
-  if (type === ACCESS_TOKEN_TYPE) {
-    const accessToken = await provider.AccessToken.find(token);
-    if (accessToken && !accessToken.isExpired && accessToken.clientId === clientId) sub = accessToken.accountId;
-  } else if (type === ID_TOKEN_TYPE) {
-    const verified = await jwtVerify(token, options.idTokenKey, { issuer: provider.issuer, audience: clientId }).catch(() => undefined);
-    sub = verified?.payload.sub;
-  } else {
+async function subjectOf(world: World, key: CryptoKey, issuer: string, clientId: string, token: string, type: string): Promise<IdpUser> {
+  if (!(type in SUBJECT_TYP)) {
     throw new errors.InvalidRequest(`subject_token_type ${type} is not supported (use ${ACCESS_TOKEN_TYPE} or ${ID_TOKEN_TYPE})`);
   }
-  const user = sub === undefined ? undefined : userBySub(options.world, sub);
+  const verified = await jwtVerify(token, key, { issuer, audience: clientId }).catch(() => undefined);
+  const sub = verified && verified.protectedHeader.typ === SUBJECT_TYP[type] ? verified.payload.sub : undefined;
+  const user = sub === undefined ? undefined : userBySub(world, sub);
   if (!user) throw new errors.InvalidRequest(`subject_token is invalid, expired or was not issued to ${clientId}`);
   return user;
 }
