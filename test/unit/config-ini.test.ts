@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { listProfiles, readConfigFiles } from '../../src/config/files';
 import { headerWords, parseIni, prefixedName, type IniFile } from '../../src/config/ini';
 import { RolecallError } from '../../src/errors';
 
@@ -73,6 +74,14 @@ test('fixtures parse exactly as the AWS CLI parses them, refusals included', { s
   assert.equal(tricky['profile "my dev"']?.description, 'first line\nsecond line\n\nafter a blank line');
   assert.deepEqual(tricky['profile dev']?.s3, { max_concurrent_requests: '10', Addressing_Style: 'path' });
   assert.equal(theirs[2], null);
+});
+
+test('the profiles are the ones `aws configure list-profiles` lists, in its order', { skip: !existsSync('/usr/bin/aws') && 'no /usr/bin/aws' }, () => {
+  const env = { AWS_CONFIG_FILE: join(FIXTURES, 'tricky.ini'), AWS_SHARED_CREDENTIALS_FILE: join(FIXTURES, 'credentials.ini') };
+  const run = spawnSync('/usr/bin/aws', ['configure', 'list-profiles'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: tmpdir(), ...env } });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(listProfiles(readConfigFiles(env, tmpdir())), run.stdout.trim().split('\n'));
+  assert.deepEqual(listProfiles(readConfigFiles(env, tmpdir())), ['default', 'dev', 'my dev', 'tricky', 'bastion', 'profile prefixed']);
 });
 
 test('generated files parse as the AWS CLI parses them', { skip: !haveBotocore && 'no Debian awscli' }, () => {
