@@ -1,0 +1,30 @@
+# Runs a command on a pseudo-terminal and answers its prompts, the way a user types at
+# /dev/tty: `python3 oidc-pty.py CMD ARGS...`. The answers come from the environment (never
+# argv): PTY_ANSWERS is a list of "prompt-regex=>ENV_NAME" lines; when the terminal output
+# matches the regex, the value of $ENV_NAME and Enter are typed. Prints everything the terminal
+# showed, exits with the command's status.
+import os, pty, re, select, sys, time
+
+rules = [line.split('=>', 1) for line in os.environ.get('PTY_ANSWERS', '').splitlines() if '=>' in line]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+seen, pending, deadline = b'', list(rules), time.time() + 60
+while time.time() < deadline:
+    ready, _, _ = select.select([fd], [], [], 0.1)
+    if ready:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    if pending and re.search(pending[0][0].encode(), seen):
+        pattern, name = pending.pop(0)
+        seen += b'\n[typed ' + name.encode() + b']\n'
+        time.sleep(0.2)  # the prompt switches the terminal to raw mode right after printing
+        os.write(fd, os.environ[name].encode() + b'\r')
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode('utf-8', 'replace'))
+sys.exit(os.waitstatus_to_exitcode(status))
