@@ -106,3 +106,17 @@ test('the port of the configured redirect URI is taken: OIDC_CALLBACK with a hin
     await op.close();
   }
 });
+
+test('a browser command that cannot start: a warning, the URL printed, and the login still works', async () => {
+  const op = await startHostileOp();
+  try {
+    const h = harness();
+    const signing = signIn(testSettings(op.issuer, { agent: ['/nonexistent/browser', '{}'], noBrowser: false }), h.deps);
+    const url = await h.loginUrl();
+    assert.match(h.stderr(), /warning: could not start the browser command "\/nonexistent\/browser": .*ENOENT; open the URL below yourself\./);
+    assert.equal((await fetch(url)).status, 200);
+    await signing;
+  } finally {
+    await op.close();
+  }
+});

@@ -48,7 +48,13 @@ export async function browserLogin<T>(
       else params.set(key, value);
     }
     const url = oidc.buildAuthorizationUrl(client.config, params).href;
-    const opened = !settings.noBrowser && (await openBrowser(url, settings.agent, { env: deps.env, platform: process.platform }));
+    // a browser that cannot start is not the end of the login: the user can still open the URL
+    const opened =
+      !settings.noBrowser &&
+      (await openBrowser(url, settings.agent, { env: deps.env, platform: process.platform }).catch((error: RolecallError) => {
+        deps.log.warn(`${error.message}; open the URL below yourself.`);
+        return false;
+      }));
     if (opened) deps.log.info(`Opened the browser to sign in at ${client.issuer}.`);
     else deps.log.info(`Open this URL in a browser to sign in at ${client.issuer}:\n\n  ${url}\n`);
     const progress = showProgress('Waiting for the login in the browser...');

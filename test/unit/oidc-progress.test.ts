@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { showProgress } from '../../src/idp/oidc/progress';
+import { openBrowser } from '../../src/platform/browser';
+import { RolecallError } from '../../src/errors';
+
+function stream(isTTY: boolean) {
+  const written: string[] = [];
+  return { written, stream: { isTTY, write: (s: string) => written.push(s) > 0 } as unknown as NodeJS.WriteStream };
+}
+
+test('without a terminal the wait is one plain line, no spinner', () => {
+  const s = stream(false);
+  showProgress('Waiting for the login in the browser...', s.stream).stop();
+  assert.deepEqual(s.written, ['Waiting for the login in the browser...\n']);
+});
+
+test('on a terminal a spinner line is drawn and cleared when the wait ends', () => {
+  const s = stream(true);
+  showProgress('Waiting for the login in the browser...', s.stream).stop();
+  assert.match(s.written[0]!, /^\r\| Waiting for the login in the browser\.\.\. \(0s, Ctrl-C to cancel\)/);
+  assert.equal(s.written.at(-1), '\r\u001b[K');
+});
+
+test('openBrowser starts the agent detached, and a missing command is BROWSER_LAUNCH', async () => {
+  assert.equal(await openBrowser('http://127.0.0.1:1/x', ['true'], { env: process.env, platform: 'linux' }), true);
+  assert.equal(await openBrowser('http://127.0.0.1:1/x', undefined, { env: {}, platform: 'linux' }), false);
+  await assert.rejects(openBrowser('http://127.0.0.1:1/x', ['/nonexistent/browser'], { env: process.env, platform: 'linux' }), (e: unknown) => {
+    assert.ok(e instanceof RolecallError);
+    assert.equal(e.code, 'BROWSER_LAUNCH');
+    assert.match(e.message, /could not start the browser command "\/nonexistent\/browser": .*ENOENT/);
+    assert.doesNotMatch(e.message, /127\.0\.0\.1/, 'the URL is not in the error');
+    return true;
+  });
+});
