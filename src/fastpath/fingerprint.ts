@@ -1,11 +1,19 @@
 // The fingerprint of a request: the request itself, every environment variable that can change
 // how rolecall resolves a profile, and the identity (size, times, inode) of every configuration
 // file it reads. Equal fingerprints mean the full path would compute the same cache key, so the
-// fast path may use the one it recorded. Imports node builtins only: bin.ts runs this.
+// fast path may use the one it recorded. bin.ts runs this: node:fs and node:path only (node:crypto
+// alone costs more than the rest of a cache hit), so the index file is named by a cheap hash and
+// holds the whole fingerprint, which must match exactly.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import type { FastRequest } from './request';
+
+export interface Fingerprint {
+  /** names the index file */
+  name: string;
+  /** what the index file must hold to be used */
+  text: string;
+}
 
 // AWS_* (profile, config paths, region, endpoints, keys for credential_source = Environment),
 // rolecall's own, and the aws-runas / coinbase overrides
@@ -39,15 +47,32 @@ function identity(path: string): string {
   return s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : '-';
 }
 
+// the values of these are secrets: the fingerprint, which is written to disk, holds only a hash
+const SECRET_ENV = /SECRET|TOKEN|PASSWORD/;
+
+/** cyrb53: a fast 53-bit string hash (not cryptographic: the full text is compared anyway) */
+function hash53(text: string, seed: number): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
 /** undefined when the request cannot be fingerprinted (see configFiles) */
-export function fingerprint(request: FastRequest, env: NodeJS.ProcessEnv, home: string): string | undefined {
+export function fingerprint(request: FastRequest, env: NodeJS.ProcessEnv, home: string): Fingerprint | undefined {
   const paths = configFiles(env, home);
   if (!paths) return undefined;
   const vars = Object.keys(env)
     .filter((name) => RELEVANT_ENV.test(name))
     .sort()
-    .map((name) => [name, env[name]]);
+    .map((name) => [name, SECRET_ENV.test(name) ? `#${hash53(env[name] ?? '', 7)}${hash53(env[name] ?? '', 11)}` : env[name]]);
   const files = paths.map((path) => [path, identity(path)]);
-  const canonical = JSON.stringify({ v: 1, request: [request.command, request.profileArg ?? null, request.profileFlag ?? null], vars, files });
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 40);
+  const text = JSON.stringify({ v: 1, request: [request.command, request.profileArg ?? null, request.profileFlag ?? null], vars, files });
+  return { name: `${hash53(text, 1)}${hash53(text, 2)}`, text };
 }

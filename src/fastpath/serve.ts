@@ -15,9 +15,9 @@ export interface FastInput {
   nowMs: number;
 }
 
-function readIndex(path: string): IndexEntry | undefined {
+function readIndex(path: string, fingerprint: string): IndexEntry | undefined {
   const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<IndexEntry>;
-  const ok = value.version === 1 && typeof value.key === 'string' && /^[0-9a-f]+$/.test(value.key) && typeof value.refreshWindowSeconds === 'number';
+  const ok = value.version === 1 && value.fingerprint === fingerprint && typeof value.key === 'string' && /^[0-9a-f]+$/.test(value.key) && typeof value.refreshWindowSeconds === 'number';
   return ok ? (value as IndexEntry) : undefined;
 }
 
@@ -31,7 +31,7 @@ export function serveFromCache(input: FastInput): string | undefined {
     const print = fingerprint(request, env, input.home);
     if (!print) return undefined;
     const dir = cacheDir(env, input.home);
-    const index = readIndex(indexFile(dir, print));
+    const index = readIndex(indexFile(dir, print.name), print.text);
     if (!index) return undefined;
     const entry = parseCacheEntry(readFileSync(credentialFile(dir, index.key), 'utf8'));
     if (!entry || !isFresh(entry.expiration, input.nowMs, index.refreshWindowSeconds)) return undefined;

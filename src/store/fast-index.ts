@@ -43,11 +43,12 @@ export function fastPathRecorder(parsed: Parsed, deps: StoreDeps): Recorder {
     try {
       const entry: IndexEntry = {
         version: 1,
+        fingerprint: print.text,
         key: resolved.cacheKey,
         profile: resolved.plan.profile.name,
         refreshWindowSeconds: refreshWindowSeconds(resolved.plan.profile),
       };
-      writeFileAtomic(indexFile(ensureCacheDir(deps), print), `${JSON.stringify(entry)}\n`);
+      writeFileAtomic(indexFile(ensureCacheDir(deps), print.name), `${JSON.stringify(entry)}\n`);
     } catch (error) {
       deps.log.debug(`fast path index not written: ${(error as Error).message}`);
     }

@@ -35,6 +35,8 @@ export interface CacheEntry {
 /** A fast-path index file: the cache key that answers a request, and the refresh window it uses. */
 export interface IndexEntry {
   version: 1;
+  /** the whole fingerprint (fastpath/fingerprint.ts): the file name is only a hash of it */
+  fingerprint: string;
   key: string;
   profile: string;
   refreshWindowSeconds: number;

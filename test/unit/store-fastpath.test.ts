@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, utimesSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fastRequest } from '../../src/fastpath/request';
-import { fingerprint } from '../../src/fastpath/fingerprint';
+import { fingerprint as fingerprintOf } from '../../src/fastpath/fingerprint';
 import { serveFromCache } from '../../src/fastpath/serve';
 import { fastPathRecorder, fastRequestOf } from '../../src/store/fast-index';
 import { openCredentialCache } from '../../src/store/credential-cache';
@@ -55,6 +55,8 @@ function home() {
   return { dir, env, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+const fingerprint = (...args: Parameters<typeof fingerprintOf>) => fingerprintOf(...args)?.text;
+
 test('the fingerprint follows the config files and the AWS environment, not unrelated variables', () => {
   const h = home();
   const request = { command: 'export' as const, profileArg: 'prod' };
@@ -71,6 +73,10 @@ test('the fingerprint follows the config files and the AWS environment, not unre
   utimesSync(join(h.dir, '.aws', 'config'), new Date(2020, 1, 1), new Date(2020, 1, 1));
   assert.notEqual(fingerprint(request, h.env, h.dir), withCredentials);
   assert.equal(fingerprint(request, { ...h.env, AWS_CONFIG_FILE: '$XDG_CONFIG_HOME/aws' }, h.dir), undefined);
+  // secrets in the environment change it, but only a hash of them is written down
+  const withSecret = fingerprint(request, { ...h.env, AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG' }, h.dir);
+  assert.notEqual(withSecret, fingerprint(request, { ...h.env, AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENH' }, h.dir));
+  assert.ok(withSecret && !withSecret.includes('wJalrXUtnFEMI'));
   h.done();
 });
 

@@ -1,0 +1,98 @@
+// npm run bench: the cache-hit path measured against bare Node and the AWS CLI, in one run, with
+// the median of many repetitions; and 32 concurrent cold calls counted by the testbed.
+//   (1) cache hit / `node -e ''`                                     goal <= 1.25
+//   (2) `aws configure export-credentials` / cache hit               goal >= 15
+//   (3) cache hit, 10,000-profile config minus small config (ms)     goal <= 5
+//   (4) 32 concurrent cold calls: MFA sign-ins and AssumeRole calls   goal 1 and 1
+import { spawn, spawnSync } from 'node:child_process';
+import { startTestbed } from '../testbed/index';
+import { BIN, runRolecall } from '../test/helpers/cli';
+import { bastionHome } from '../test/helpers/bastion';
+
+const AWS = '/usr/bin/aws';
+const REPS = Number(process.env.BENCH_REPS ?? 40);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function timeOnce(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr.toString()}`);
+  return ms;
+}
+
+/** medians of the commands, run interleaved so that machine noise hits them alike */
+function medians(commands: Record<string, { command: string; args: string[]; env: NodeJS.ProcessEnv; reps?: number }>): Record<string, number> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  const rounds = Math.max(...Object.values(commands).map((c) => c.reps ?? REPS));
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, c] of Object.entries(commands)) {
+      if (i < (c.reps ?? REPS)) samples[name]!.push(timeOnce(c.command, c.args, c.env));
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+function bigConfig(count: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    lines.push(`[profile generated-${i}]`, `role_arn = arn:aws:iam::222222222222:role/r${i}`, 'source_profile = bastion', `region = us-east-${(i % 2) + 1}`, '');
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const testbed = await startTestbed();
+  const small = bastionHome(testbed);
+  const big = bastionHome(testbed, bigConfig(10_000));
+  const homes = [small, big];
+  try {
+    for (const home of [small, big]) {
+      const warm = await runRolecall(['export', 'read', '--format', 'process'], { env: home.env });
+      if (warm.code !== 0) throw new Error(`could not warm the cache: ${warm.stderr}`);
+    }
+    const hitArgs = [BIN, 'export', 'read', '--format', 'process'];
+    const m = medians({
+      node: { command: process.execPath, args: ['-e', ''], env: small.env },
+      hit: { command: process.execPath, args: hitArgs, env: small.env },
+      hitBig: { command: process.execPath, args: hitArgs, env: big.env },
+      aws: { command: AWS, args: ['configure', 'export-credentials', '--profile', 'bastion', '--format', 'process'], env: small.env, reps: Math.min(REPS, 15) },
+    });
+
+    // (4) a cold cache, 32 processes at once
+    const cold = bastionHome(testbed);
+    homes.push(cold);
+    testbed.aws.resetCalls();
+    const codes = await Promise.all(
+      Array.from({ length: 32 }, () =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, hitArgs, { env: cold.env, stdio: ['ignore', 'ignore', 'ignore'] });
+          child.on('close', resolve);
+        }),
+      ),
+    );
+    const failed = codes.filter((c) => c !== 0).length;
+    const logins = testbed.aws.calls('GetSessionToken');
+    const sts = testbed.aws.calls('AssumeRole');
+
+    const rows: [string, string, string, boolean][] = [
+      ['(1) cache hit / node -e \'\'', `${(m.hit! / m.node!).toFixed(2)}  (${m.hit!.toFixed(1)} ms / ${m.node!.toFixed(1)} ms)`, '<= 1.25', m.hit! / m.node! <= 1.25],
+      ['(2) aws configure export-credentials / cache hit', `${(m.aws! / m.hit!).toFixed(1)}  (${m.aws!.toFixed(0)} ms)`, '>= 15', m.aws! / m.hit! >= 15],
+      ['(3) hit with 10,000 profiles - hit with 7', `${(m.hitBig! - m.hit!).toFixed(1)} ms`, '<= 5 ms', m.hitBig! - m.hit! <= 5],
+      ['(4) 32 concurrent cold calls: MFA sign-ins, AssumeRole', `${logins}, ${sts}${failed ? ` (${failed} failed)` : ''}`, '1, 1', logins === 1 && sts === 1 && failed === 0],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    process.stdout.write(`rolecall bench: medians of ${REPS} runs (aws: ${Math.min(REPS, 15)}), node ${process.version}\n\n`);
+    for (const [what, value, goal, ok] of rows) process.stdout.write(`${what.padEnd(width)}  ${value.padEnd(30)}  goal ${goal.padEnd(8)} ${ok ? 'ok' : 'MISSED'}\n`);
+  } finally {
+    for (const home of homes) home.remove();
+    await testbed.close();
+  }
+}
+
+void main();
