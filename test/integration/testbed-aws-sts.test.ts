@@ -189,7 +189,7 @@ describe('signatures', () => {
   });
 });
 
-describe('the real AWS CLI v2', () => {
+describe('the real AWS CLI v2 and boto3', () => {
   const run = promisify(execFile);
   const env = (keys: Keys) => ({
     PATH: process.env.PATH,
@@ -220,5 +220,36 @@ describe('the real AWS CLI v2', () => {
       (failed as { stderr: string }).stderr,
       /An error occurred \(AccessDenied\) when calling the AssumeRole operation: User: arn:aws:iam::111111111111:user\/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role\/read/,
     );
+  });
+
+  it('works with boto3, including a presigned GetCallerIdentity URL', async () => {
+    const script = `
+import boto3, json, os, urllib.request
+from botocore.exceptions import ClientError
+url = os.environ['EMULATOR']
+out = {}
+sts = boto3.client('sts', endpoint_url=url, region_name='us-east-1')
+c = sts.get_session_token(SerialNumber=os.environ['SERIAL'], TokenCode=os.environ['CODE'], DurationSeconds=3600)['Credentials']
+keys = dict(aws_access_key_id=c['AccessKeyId'], aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])
+session = boto3.client('sts', endpoint_url=url, region_name='eu-west-1', **keys)
+role = session.assume_role(RoleArn='arn:aws:iam::222222222222:role/read', RoleSessionName='boto3')
+out['arn'] = role['AssumedRoleUser']['Arn']
+out['expires_in'] = (role['Credentials']['Expiration'].timestamp() - __import__('time').time())
+try:
+    session.assume_role(RoleArn='arn:aws:iam::222222222222:role/read', RoleSessionName='boto3', DurationSeconds=7200)
+except ClientError as e:
+    out['error'] = [e.response['Error']['Code'], e.response['Error']['Message'], e.response['ResponseMetadata']['HTTPStatusCode']]
+presigned = sts.generate_presigned_url('get_caller_identity', ExpiresIn=60, HttpMethod='GET')
+out['presigned'] = urllib.request.urlopen(presigned).read().decode()
+print(json.dumps(out))
+`;
+    const { stdout } = await run('python3', ['-c', script], {
+      env: { ...env(ALICE), EMULATOR: aws.url, SERIAL, CODE: aws.totp(SERIAL) },
+    });
+    const out = JSON.parse(stdout) as { arn: string; expires_in: number; error: unknown[]; presigned: string };
+    assert.equal(out.arn, 'arn:aws:sts::222222222222:assumed-role/read/boto3');
+    assert.ok(out.expires_in > 3500 && out.expires_in <= 3600, String(out.expires_in));
+    assert.deepEqual(out.error, ['ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400]);
+    assert.match(out.presigned, /<Arn>arn:aws:iam::111111111111:user\/alice<\/Arn>/);
   });
 });
