@@ -162,7 +162,8 @@ export const assumeRoleWithSaml: Handler = ({ world, worldDir, sessions }, { par
 
   const attribute = attributeValues(assertion, SESSION_DURATION_ATTRIBUTE)[0];
   const cap = attribute !== undefined && /^\d+$/.test(attribute) ? Number(attribute) : undefined;
-  const requested = duration(params, cap ?? 3600, world.settings.minSessionSeconds, 43200);
+  // AWS: DurationSeconds defaults to 1 h whatever the assertion says; SessionDuration only caps it
+  const requested = duration(params, 3600, world.settings.minSessionSeconds, 43200);
   const seconds = withinRoleLimit(Math.min(requested, cap ?? Infinity), role.maxSessionDuration, false);
   const principal = roleSessionPrincipal(role.arn, sessionName, undefined);
   const session = sessions.issue(principal, 'AssumeRoleWithSAML', seconds);
