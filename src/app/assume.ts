@@ -8,6 +8,9 @@ import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { readAccounts, resolveAccount } from '../config/accounts';
 import { resolveCredentials } from './resolve-credentials';
+import { RolecallError } from '../errors';
+import { assumeRoleProfileName, authScheme, coinbaseSettings } from '../config/coinbase';
+import { envSettings } from '../config/env';
 import type { Exports } from '../output/render';
 
 export interface AssumeInput {
@@ -23,31 +26,35 @@ function arg(value: string, name: string): Setting {
 }
 
 export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Exports & { extra: Record<string, string> }> {
-  const files = readConfigFiles(ctx.env, ctx.home);
-  const bastionName: Setting | undefined = ctx.env.AWS_PROFILE_ASSUME_ROLE
-    ? { value: ctx.env.AWS_PROFILE_ASSUME_ROLE, source: { kind: 'env', name: 'AWS_PROFILE_ASSUME_ROLE' } }
-    : input.globals.profile
-      ? { value: input.globals.profile, source: { kind: 'flag', name: '--profile' } }
-      : { value: 'default', source: { kind: 'default' } };
-  const bastion = resolveProfile(files, { name: bastionName, env: ctx.env });
+  const saml = authScheme(ctx.env) === 'saml';
+  // the session timeout, and in saml mode the SAML_IDP_* settings
+  const settings = new Map<string, Setting>(coinbaseSettings(ctx.env));
+  let bastion: Profile | undefined;
+  if (saml) {
+    if (!settings.has('saml_assertion_url')) {
+      throw new RolecallError('CONFIG_INVALID', 'AWS_ASSUME_ROLE_AUTH_SCHEME=saml needs SAML_IDP_ASSERTION_URL', {
+        hint: 'export SAML_IDP_ASSERTION_URL=https://... (the POST API that answers {"saml_response": ...}) and SAML_IDP_NAME.',
+      });
+    }
+  } else {
+    const bastionName: Setting = assumeRoleProfileName(ctx.env) ??
+      (input.globals.profile ? { value: input.globals.profile, source: { kind: 'flag', name: '--profile' } } : { value: 'default', source: { kind: 'default' } });
+    bastion = resolveProfile(readConfigFiles(ctx.env, ctx.home), { name: bastionName, env: ctx.env });
+  }
+  // the STS endpoint and region: the bastion's (with the environment applied), or the environment's alone
+  const base = bastion?.settings ?? envSettings(ctx.env);
+  for (const key of ['endpoint_url', 'endpoint_url.sts', 'region']) {
+    const value = base.get(key);
+    if (value) settings.set(key, value);
+  }
+  if (input.globals.region) settings.set('region', { value: input.globals.region, source: { kind: 'flag', name: '--region' } });
+  if (input.duration) settings.set('credentials_duration', { value: input.duration, source: { kind: 'flag', name: '--duration' } });
 
   const accounts = readAccounts(ctx.home, ctx.env);
   const accountText = input.account ?? (await ctx.prompt.ask('Assume into account (id or alias):', { why: 'no ACCOUNT argument' }));
   const account = resolveAccount(accountText, accounts);
   const roleName = input.role ?? (await ctx.prompt.ask('Assume into role:', { why: 'no ROLE argument' }));
-
-  const settings = new Map<string, Setting>();
   settings.set('role_arn', arg(`arn:aws:iam::${account.id}:role/${roleName}`, 'ROLE'));
-  const region = input.globals.region
-    ? ({ value: input.globals.region, source: { kind: 'flag', name: '--region' } } satisfies Setting)
-    : bastion.settings.get('region');
-  if (region) settings.set('region', region);
-  for (const key of ['endpoint_url', 'endpoint_url.sts']) {
-    const value = bastion.settings.get(key);
-    if (value) settings.set(key, value);
-  }
-  if (input.duration) settings.set('credentials_duration', { value: input.duration, source: { kind: 'flag', name: '--duration' } });
-  else if (ctx.env.AWS_ROLE_SESSION_TIMEOUT) settings.set('duration_seconds', { value: ctx.env.AWS_ROLE_SESSION_TIMEOUT, source: { kind: 'env', name: 'AWS_ROLE_SESSION_TIMEOUT' } });
 
   const profile: Profile = {
     name: `${account.name}/${roleName}`,
@@ -55,13 +62,14 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
     settings,
     sourceProfile: bastion,
   };
+  if (saml && input.mfa) ctx.log.warn('SAML mode does not use an MFA code: the third argument is ignored.');
   const { credentials } = await resolveCredentials(
-    { profile, mfaCode: input.mfa ? arg(input.mfa, 'MFA') : undefined, refresh: input.globals.refresh, noCache: input.globals.noCache },
+    { profile, mfaCode: !saml && input.mfa ? arg(input.mfa, 'MFA') : undefined, refresh: input.globals.refresh, noCache: input.globals.noCache },
     ctx,
   );
   return {
     credentials,
-    region: region?.value,
+    region: settings.get('region')?.value,
     extra: { AWS_ACCOUNT_ID: account.id, AWS_ACCOUNT_NAME: account.name, AWS_ACCOUNT_ROLE: roleName },
   };
 }

@@ -44,6 +44,15 @@ interface Walk {
   notices: string[];
 }
 
+const IDP_KEY = /^(web_identity_|saml_|oidc_provider_|federation_type$|default_iam_role_arn$)/;
+
+/** every setting that names or configures the identity provider (part of the cache key, never stored) */
+function idpSettings(profile: Profile): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, s] of [...profile.settings].sort(([a], [b]) => a.localeCompare(b))) if (IDP_KEY.test(key)) out[key] = s.value;
+  return out;
+}
+
 function samlAssertion(profile: Profile): 'post-api' | 'token-exchange' | undefined {
   if (profile.settings.get('saml_assertion_url')) return 'post-api';
   if (profile.settings.get('federation_type')?.value.toLowerCase() === 'saml2') return 'token-exchange';
@@ -58,7 +67,14 @@ function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
 
   const saml = samlAssertion(profile);
   if (saml) {
-    const samlStep: Step = { kind: 'Saml', profile: profile.name, assertion: saml, roleArn: jumpRoleArn ?? roleArn, durationSeconds: roleDuration(profile) };
+    const samlStep: Step = {
+      kind: 'Saml',
+      profile: profile.name,
+      assertion: saml,
+      idp: idpSettings(profile),
+      roleArn: jumpRoleArn ?? roleArn,
+      durationSeconds: roleDuration(profile),
+    };
     return withJump(profile, samlStep, jumpRoleArn ? roleArn : undefined);
   }
 
@@ -71,6 +87,7 @@ function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
       profile: profile.name,
       roleArn: first,
       token: tokenFile ? { from: 'file', path: tokenFile } : { from: 'oidc' },
+      idp: idpSettings(profile),
       sessionName,
       durationSeconds: roleDuration(profile),
     };

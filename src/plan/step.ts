@@ -31,6 +31,8 @@ export type Step =
       roleArn: Setting;
       /** 'oidc': sign in with the web_identity_* settings; 'file': read web_identity_token_file */
       token: { from: 'oidc' } | { from: 'file'; path: Setting };
+      /** the identity provider's settings, so that cached credentials are never shared across IdPs */
+      idp: Record<string, string>;
       sessionName?: Setting;
       durationSeconds: Setting<number>;
     }
@@ -39,6 +41,8 @@ export type Step =
       profile: string;
       /** 'post-api': coinbase's SAML POST API; 'token-exchange': aws-cli-oidc saml2 after an OIDC login */
       assertion: 'post-api' | 'token-exchange';
+      /** the identity provider's settings, so that cached credentials are never shared across IdPs */
+      idp: Record<string, string>;
       /** the role to pick from the assertion; absent: the only role, or ask */
       roleArn?: Setting;
       durationSeconds: Setting<number>;

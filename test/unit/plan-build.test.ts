@@ -110,3 +110,16 @@ test('endpoints: the service-specific one wins over endpoint_url', () => {
   assert.equal(plan.stsEndpoint?.value, 'http://127.0.0.1:2');
   assert.equal(plan.iamEndpoint?.value, 'http://127.0.0.1:1');
 });
+
+test('cached credentials are keyed by the identity provider, not only the role', async () => {
+  const { stepKey } = await import('../../src/app/run-plan');
+  const a = profile('a', { web_identity_auth_url: 'https://idp-a.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::1:role/r' });
+  const b = profile('b', { web_identity_auth_url: 'https://idp-b.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::1:role/r' });
+  const a2 = profile('a2', { web_identity_auth_url: 'https://idp-a.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::1:role/r' });
+  const key = (p: Profile) => stepKey(buildPlan(p).plan, 0);
+  assert.notEqual(key(a), key(b));
+  assert.equal(key(a), key(a2), 'the same settings under another profile name share the cache');
+  const samlA = profile('s', { saml_assertion_url: 'https://a.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
+  const samlB = profile('s', { saml_assertion_url: 'https://b.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
+  assert.notEqual(key(samlA), key(samlB));
+});

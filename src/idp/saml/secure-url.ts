@@ -25,7 +25,11 @@ export function requireSecureUrl(
   if (parsed.protocol !== 'http:') {
     throw new RolecallError('CONFIG_INVALID', `${options.what} "${value}"${where} must be an https URL`);
   }
-  if (isLoopbackHost(parsed.hostname)) return parsed;
+  if (isLoopbackHost(parsed.hostname)) {
+    // coinbase warned about any SAML API without TLS; a password is in the body, even on loopback
+    if (options.code === 'SAML_INSECURE') options.log.warn(`${options.what} ${parsed.origin} is plain http (allowed on loopback only)`);
+    return parsed;
+  }
   if (!options.allowInsecure) {
     throw new RolecallError(
       options.code,

@@ -1,0 +1,67 @@
+// coinbase assume-role's SAML mode (seed 003): the same environment variables and ~/.saml/credentials,
+// `eval "$(rolecall assume ACCOUNT ROLE)"` in bash, the testbed's SAML POST API and STS emulator.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
+
+let testbed: Testbed;
+let home: Home;
+
+before(async () => {
+  testbed = await startTestbed();
+  home = tempHome();
+  const carol = testbed.world.idpUsers.find((u) => u.username === 'carol')!;
+  // carol's password has quotes, a $ and a backslash: the body template must carry it intact
+  home.write('.saml/credentials', `username = ${carol.username}\npassword = ${carol.password}\n`);
+  home.write('.aws/accounts', JSON.stringify({ staging: '222222222222', production: '333333333333' }));
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+function samlEnv(): NodeJS.ProcessEnv {
+  return {
+    ...home.env,
+    SHELL: '/bin/bash',
+    AWS_ASSUME_ROLE_AUTH_SCHEME: 'saml',
+    SAML_IDP_ASSERTION_URL: testbed.idp.samlApiUrl,
+    SAML_IDP_NAME: 'testbed',
+    SAML_IDP_REQUEST_BODY_TEMPLATE: '{"service": "aws", "email": "$saml_user", "password": "$saml_password"}',
+    AWS_ENDPOINT_URL_STS: testbed.aws.url,
+    AWS_REGION: 'us-east-1',
+  };
+}
+
+test('eval "$(rolecall assume staging saml-developer)" with the SAML POST API, then the AWS CLI as the role', async () => {
+  testbed.aws.resetCalls();
+  const script = `eval "$('${process.execPath}' '${BIN}' assume staging saml-developer)" || exit 9
+printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE"
+/usr/bin/aws sts get-caller-identity --endpoint-url ${testbed.aws.url} --query Arn --output text`;
+  const result = await runProcess('/bin/bash', ['-c', script], { env: samlEnv() });
+  assert.equal(result.code, 0, result.stderr);
+  const [prompt, arn] = result.stdout.trim().split('\n');
+  assert.equal(prompt, 'staging:saml-developer');
+  assert.match(arn!, /^arn:aws:sts::222222222222:assumed-role\/saml-developer\/carol@example\.com$/);
+  assert.match(result.stderr, /Login successful!/);
+  assert.match(result.stderr, /PrincipalARN: arn:aws:iam::222222222222:saml-provider\/testbed/);
+  assert.match(result.stderr, /warning: .*http/i, 'plain http to the SAML API is warned about');
+  assert.doesNotMatch(result.stderr, /\$password/, 'the password never reaches stderr');
+  assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
+});
+
+test('a role the assertion does not list is refused with the roles it does list', async () => {
+  const result = await runRolecall(['assume', 'production', 'saml-operator', '--format', 'sh'], { env: samlEnv() });
+  assert.notEqual(result.code, 0);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /arn:aws:iam::333333333333:role\/saml-operator.*not in the SAML assertion/s);
+  assert.match(result.stderr, /saml-developer/);
+});
+
+test('a plain-http SAML API that is not on loopback is refused', async () => {
+  const result = await runRolecall(['assume', 'staging', 'saml-developer'], { env: { ...samlEnv(), SAML_IDP_ASSERTION_URL: 'http://idp.example.com/saml' } });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /http/);
+  assert.match(result.stderr, /hint: Use an https assertion URL/);
+});
