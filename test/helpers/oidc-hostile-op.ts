@@ -15,6 +15,8 @@ export interface HostileOpOptions {
   /** what /.well-known/openid-configuration answers */
   discovery?: 'ok' | 'html' | 'wrong-issuer' | 'not-json' | '500';
   clientId?: string;
+  /** how the token endpoint answers a refresh_token grant */
+  refresh?: 'invalid_grant' | 'unavailable';
   /** serve https with this key and certificate (PEM); `ca` + requestCert: require a client certificate it signed */
   tls?: { key: string; cert: string; ca?: string; requestCert?: boolean };
 }
@@ -126,6 +128,10 @@ export async function startHostileOp(options: HostileOpOptions = {}): Promise<Ho
             case 'approve':
               break;
           }
+        }
+        if (grant === 'refresh_token') {
+          if (options.refresh === 'unavailable') return json(res, 503, { error: 'temporarily_unavailable', error_description: 'try again later' });
+          return json(res, 400, { error: 'invalid_grant', error_description: 'grant request is invalid' });
         }
         const nonce = grant === 'authorization_code' ? nonces.get(form.get('code') ?? '') : undefined;
         const id = await idToken(nonce);

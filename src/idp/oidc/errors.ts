@@ -39,7 +39,12 @@ export function oidcError(error: unknown, what: string, issuer: string): Rolecal
   if (network) return new RolecallError('NETWORK', `could not reach the identity provider ${issuer} for ${what}: ${network}`, { cause: error });
   if (error instanceof ClientError) {
     // openid-client replaces the detailed message with a generic one and keeps the detail as the cause
-    const detail = error.cause instanceof Error ? error.cause.message : error.message;
+    const detail =
+      error.cause instanceof Error
+        ? error.cause.message
+        : error.cause instanceof Response
+          ? `${error.message} (HTTP ${error.cause.status}${error.cause.statusText ? ` ${error.cause.statusText}` : ''})`
+          : error.message;
     if (/JWT|ID Token|id_token/i.test(detail) || /JWT/.test(error.code ?? '')) {
       return new RolecallError('OIDC_TOKEN_INVALID', `the ID token from ${issuer} failed validation: ${detail}`, { cause: error });
     }

@@ -3,6 +3,7 @@
 // kept in the secret store under "refresh:ISSUER:CLIENT_ID"; tokens never reach a log line.
 import * as oidc from 'openid-client';
 import { RolecallError } from '../../errors';
+import { describeSource } from '../../config/source';
 import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import type { Prompter } from '../../platform/tty';
@@ -80,8 +81,8 @@ async function tryRefresh(client: OidcClient, name: string, deps: SignInDeps): P
     response = await oidc.refreshTokenGrant(client.config, stored);
   } catch (error) {
     const mapped = oidcError(error, 'the stored refresh token', client.issuer);
-    // a network failure says nothing about the token: keep it and fail
-    if (mapped.code === 'NETWORK') throw mapped;
+    // only the IdP refusing the token says it is spent; a network or server failure keeps it
+    if (!(error instanceof oidc.ResponseBodyError) || error.status >= 500) throw mapped;
     await deps.secrets.delete(name).catch(() => false);
     deps.log.info(`${mapped.message}. Signing in again interactively.`);
     return undefined;
@@ -105,6 +106,7 @@ async function interactive(client: OidcClient, settings: OidcSettings, deps: Sig
 
 export async function signIn(settings: OidcSettings, deps: SignInDeps): Promise<OidcTokens> {
   const client = await connect(settings, deps.log);
+  deps.log.debug(`OIDC: issuer ${client.issuer} (${describeSource(settings.issuer.source)}), client ${settings.clientId.value}, ${settings.flow} login if no refresh token is stored`);
   const name = refreshSecretName(client.issuer, settings.clientId.value);
   const tokens = (await tryRefresh(client, name, deps)) ?? (await interactive(client, settings, deps));
   if (tokens.refreshToken) {
