@@ -30,7 +30,7 @@ export interface CredentialServerOptions {
   /** the role name IMDS lists; default: the role of the credentials' ARN, else "rolecall" */
   roleName?: string;
   /**
-   * renew this long before expiry; default 5 minutes for ECS and 15 for IMDS, or a third of the
+   * renew this long before expiry (default 5 minutes for ECS and 15 for IMDS), or a third of the
    * lifetime when that is shorter
    */
   refreshBeforeSeconds?: number;

@@ -16,7 +16,7 @@ export interface Refresher {
 }
 
 export interface RefresherOptions {
-  /** renew this long before expiry; default `longestWindowSeconds`, or a third of the lifetime when that is shorter */
+  /** renew this long before expiry (default `longestWindowSeconds`), or a third of the lifetime when that is shorter */
   refreshBeforeSeconds?: number;
   /** default 300 (5 minutes) */
   longestWindowSeconds?: number;
@@ -37,10 +37,9 @@ export async function createRefresher(
   const waitMs = options.waitMs ?? 500;
   const longestWindowMs = (options.longestWindowSeconds ?? 300) * 1000;
 
+  // never more than a third of the lifetime: a window longer than the session would renew on every request
   const windowFor = (creds: ServedCredentials, fetchedAt: number) =>
-    options.refreshBeforeSeconds !== undefined
-      ? options.refreshBeforeSeconds * 1000
-      : Math.min(longestWindowMs, (creds.expiration.getTime() - fetchedAt) / 3);
+    Math.min(options.refreshBeforeSeconds !== undefined ? options.refreshBeforeSeconds * 1000 : longestWindowMs, (creds.expiration.getTime() - fetchedAt) / 3);
 
   const fetch = async (forceRefresh: boolean): Promise<{ creds: ServedCredentials; refreshAt: number }> => {
     const fetchedAt = now();

@@ -88,6 +88,20 @@ describe('renewal', { concurrency: true }, () => {
     }
   });
 
+  it('renews a third of the lifetime ahead at most, whatever refreshBeforeSeconds says', async () => {
+    const minted = mintingProvider(3000);
+    const server = await startCredentialServer('ecs', minted.provider, deps(), { refreshBeforeSeconds: 300 });
+    try {
+      await Promise.all(Array.from({ length: 10 }, () => fetchServed(server)));
+      assert.equal(minted.calls.length, 1, 'no renewal while two thirds of the lifetime are left');
+      await sleep(2200);
+      await Promise.all(Array.from({ length: 10 }, () => fetchServed(server)));
+      assert.equal(minted.calls.length, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('makes one renewal call for many requests at once', async () => {
     const minted = mintingProvider(3000);
     const server = await startCredentialServer('imds', minted.provider, deps());
