@@ -406,15 +406,21 @@ describe('SAML POST API', () => {
   });
 });
 
-test('every answer carries a Date shifted by world.settings.dateSkewSeconds', async () => {
-  world.settings.dateSkewSeconds = -7200;
+test('every answer carries a Date shifted by world.settings.dateSkewSeconds, then by setDateSkew', async () => {
+  const skewed = await startIdp({ ...world, settings: { ...world.settings, dateSkewSeconds: -7200 } }, {});
+  const shiftOf = async (url: string) => {
+    const response = await fetch(url);
+    return (Date.parse(response.headers.get('date') ?? '') - Date.now()) / 1000;
+  };
   try {
-    for (const url of [`${idp.issuer}/.well-known/openid-configuration`, idp.samlApiUrl]) {
-      const response = await fetch(url);
-      const shift = (Date.parse(response.headers.get('date') ?? '') - Date.now()) / 1000;
+    for (const url of [`${skewed.issuer}/.well-known/openid-configuration`, skewed.samlApiUrl]) {
+      const shift = await shiftOf(url);
       assert.ok(Math.abs(shift + 7200) < 5, `${url}: Date is ${shift} s off`);
     }
+    skewed.setDateSkew(600);
+    const shift = await shiftOf(`${skewed.issuer}/jwks`);
+    assert.ok(Math.abs(shift - 600) < 5, `Date is ${shift} s off`);
   } finally {
-    world.settings.dateSkewSeconds = 0;
+    await skewed.close();
   }
 });

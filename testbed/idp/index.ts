@@ -63,6 +63,8 @@ export interface Idp {
   revokeRefreshTokens(): Promise<void>;
   /** off: the token-exchange grant answers unsupported_grant_type, as an IdP without the feature */
   setTokenExchange(enabled: boolean): void;
+  /** shift the Date header of every answer by this many seconds (starts at world.settings.dateSkewSeconds) */
+  setDateSkew(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -89,7 +91,7 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
   provider.registerGrantType(PASSWORD_GRANT, passwordGrant(provider, world), PASSWORD_GRANT_PARAMS);
   provider.registerGrantType(
     TOKEN_EXCHANGE_GRANT,
-    tokenExchangeGrant(provider, { world, idTokenKey: publicKey, enabled: () => exchangeEnabled }),
+    tokenExchangeGrant(provider, { world, verificationKey: publicKey, enabled: () => exchangeEnabled }),
     TOKEN_EXCHANGE_PARAMS,
   );
 
@@ -110,9 +112,10 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
   );
 
   const handle = provider.callback();
+  let dateSkewSeconds = world.settings.dateSkewSeconds;
   server.on('request', (req, res) => {
-    // clock-skew tests: every answer carries a Date shifted by the world's setting
-    res.setHeader('Date', new Date(Date.now() + world.settings.dateSkewSeconds * 1000).toUTCString());
+    // clock-skew tests: every answer carries a shifted Date
+    res.setHeader('Date', new Date(Date.now() + dateSkewSeconds * 1000).toUTCString());
     handle(req, res);
   });
 
@@ -132,6 +135,9 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
     },
     setTokenExchange(enabled) {
       exchangeEnabled = enabled;
+    },
+    setDateSkew(seconds) {
+      dateSkewSeconds = seconds;
     },
     close: () => closeServer(server),
   };

@@ -1,6 +1,6 @@
 // The resource-owner password grant (RFC 6749 4.3), as aws-runas uses it: username and password
-// in, ID token, access token and (for clients allowed refresh_token) a refresh token out. oidc-provider has no
-// built-in handler, so this one builds the tokens from its public models.
+// in; ID token, access token and (for clients allowed refresh_token) a refresh token out.
+// oidc-provider has no built-in handler, so this one builds the tokens from its public models.
 import type Provider from 'oidc-provider';
 import { errors, type Context } from 'oidc-provider';
 import type { World } from '../world';
@@ -34,10 +34,9 @@ export function passwordGrant(provider: Provider, world: World) {
     const common = { accountId: user.sub, client, grantId, gty: PASSWORD_GRANT };
     const accessToken = new provider.AccessToken({ ...common, scope: apiScope });
     accessToken.resourceServer = new provider.ResourceServer(API_RESOURCE, resource);
-    const refreshToken =
-      client.grantTypeAllowed('refresh_token')
-        ? await new provider.RefreshToken({ ...common, scope: granted, resource: API_RESOURCE, rotations: 0 }).save()
-        : undefined;
+    const refreshToken = client.grantTypeAllowed('refresh_token')
+      ? await new provider.RefreshToken({ ...common, scope: granted, resource: API_RESOURCE, rotations: 0 }).save()
+      : undefined;
     let idToken: string | undefined;
     if (scopes.includes('openid')) {
       const token = new provider.IdToken(claimsOf(user), { ctx });

@@ -19,8 +19,8 @@ export const AWS_EXCHANGE_AUDIENCES = ['urn:amazon:webservices', AWS_SAML_AUDIEN
 
 export interface TokenExchangeOptions {
   world: World;
-  /** the public half of the key that signs the IdP's ID and access tokens */
-  idTokenKey: CryptoKey;
+  /** the public half of the key the IdP signs its ID and access tokens with */
+  verificationKey: CryptoKey;
   /** setTokenExchange(false) turns the grant off: unsupported_grant_type, as an IdP without the feature */
   enabled: () => boolean;
 }
@@ -41,7 +41,7 @@ export function tokenExchangeGrant(provider: Provider, options: TokenExchangeOpt
       throw new errors.InvalidTarget(`unknown audience ${audience} (known: ${AWS_EXCHANGE_AUDIENCES.join(', ')})`);
     }
     const clientId = ctx.oidc.client?.clientId ?? '';
-    const user = await subjectOf(options.world, options.idTokenKey, provider.issuer, clientId, subjectToken, subjectType);
+    const user = await subjectOf(options.world, options.verificationKey, provider.issuer, clientId, subjectToken, subjectType);
     ctx.body = {
       access_token: Buffer.from(samlResponseFor(provider.issuer, user)).toString('base64url'),
       issued_token_type: SAML2_TOKEN_TYPE,
