@@ -73,6 +73,6 @@ export function fingerprint(request: FastRequest, env: NodeJS.ProcessEnv, home: 
     .sort()
     .map((name) => [name, SECRET_ENV.test(name) ? `#${hash53(env[name] ?? '', 7)}${hash53(env[name] ?? '', 11)}` : env[name]]);
   const files = paths.map((path) => [path, identity(path)]);
-  const text = JSON.stringify({ v: 1, request: [request.command, request.profileArg ?? null, request.profileFlag ?? null], vars, files });
+  const text = JSON.stringify({ v: 1, request, vars, files });
   return { name: `${hash53(text, 1)}${hash53(text, 2)}`, text };
 }

@@ -1,4 +1,4 @@
-// The full path's half of the fast path: after `rolecall export` printed credential_process JSON,
+// The full path's half of the fast path: after `rolecall export` (or `auth`, `get-cred -j`) printed credential_process JSON,
 // remember which cache key answers this request (its fingerprint: argv, environment, config file
 // identities), so the next identical call is answered by bin.ts without parsing any config.
 import type { Parsed } from '../cli/command';
@@ -6,7 +6,7 @@ import type { Profile } from '../config/profile';
 import { parseDuration } from '../config/duration';
 import type { Credentials } from '../sts/credentials';
 import { fingerprint } from '../fastpath/fingerprint';
-import type { FastRequest } from '../fastpath/request';
+import { canonical, SPECS, type FastCommand, type FastRequest } from '../fastpath/request';
 import { writeFileAtomic } from './atomic-write';
 import { ensureCacheDir, type StoreDeps } from './cache-dir';
 import { DEFAULT_REFRESH_WINDOW_SECONDS, indexFile, type IndexEntry } from './layout';
@@ -17,14 +17,23 @@ export function refreshWindowSeconds(profile: Profile): number {
   return raw ? parseDuration(raw, { min: 0, max: 43200 }) : DEFAULT_REFRESH_WINDOW_SECONDS;
 }
 
-// flags that do not change which cached credentials answer: --refresh still writes the same key
-const NEUTRAL_FLAGS = new Set(['profile', 'format', 'refresh', 'debug']);
+// global flags that do not change which cached credentials answer: --refresh still writes the same key
+const NEUTRAL_GLOBALS = new Set(['refresh', 'debug']);
 
-/** The FastRequest this parsed `export` is, when bin.ts could answer it; else undefined. */
-export function fastRequestOf(parsed: Parsed): FastRequest | undefined {
-  if (parsed.globals.noCache || parsed.positionals.length > 1) return undefined;
-  if (Object.keys(parsed.values).some((flag) => !NEUTRAL_FLAGS.has(flag))) return undefined;
-  return { command: 'export', profileArg: parsed.positionals[0], profileFlag: parsed.globals.profile };
+/** The FastRequest this parsed command is, when bin.ts could answer it the same way; else undefined. */
+export function fastRequestOf(command: FastCommand, parsed: Parsed): FastRequest | undefined {
+  if (parsed.globals.noCache) return undefined;
+  const spec = SPECS[command];
+  const flags = new Map<string, string | true>();
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (NEUTRAL_GLOBALS.has(name)) continue;
+    const known = (typeof value === 'string' && spec.strings.includes(name)) || (value === true && spec.booleans.includes(name));
+    if (!known) return undefined;
+    flags.set(name, value);
+  }
+  const { min, max } = spec.positionals;
+  if (parsed.positionals.length < min || parsed.positionals.length > max) return undefined;
+  return canonical(command, parsed.positionals, flags);
 }
 
 export type Recorder = (resolved: { cacheKey: string; credentials: Credentials; plan: { profile: Profile } }) => Promise<void>;
@@ -34,8 +43,8 @@ export type Recorder = (resolved: { cacheKey: string; credentials: Credentials; 
  * made meanwhile then only causes a miss); call the recorder after credential_process JSON was
  * printed. It never fails the command: the fast path is an optimisation, a problem is a --debug line.
  */
-export function fastPathRecorder(parsed: Parsed, deps: StoreDeps): Recorder {
-  const request = fastRequestOf(parsed);
+export function fastPathRecorder(command: FastCommand, parsed: Parsed, deps: StoreDeps): Recorder {
+  const request = fastRequestOf(command, parsed);
   const print = request && fingerprint(request, deps.env, deps.home);
   return async (resolved) => {
     // long-lived keys are never cached, so there would be nothing for the fast path to find
