@@ -111,6 +111,13 @@ f = c.get_frozen_credentials()
 print(json.dumps({"method": c.method, "AccessKeyId": f.access_key, "SecretAccessKey": f.secret_key, "Token": f.token}))
 `;
 
+/** the AWS SDK for JavaScript v3 with its default credential chain, in a child node */
+export const SDK_JS = `
+const { STSClient } = require('@aws-sdk/client-sts');
+new STSClient({}).config.credentials().then((c) => console.log(JSON.stringify(c)), (e) => { console.error(e); process.exit(1); });
+`;
+export const NODE_PATH = new URL('../../node_modules', import.meta.url).pathname;
+
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCredentialServer, type CredentialServer } from '../../src/server/index';
-import { AWS, BOTO3_FROZEN, childEnv, deps, http, mintingProvider, recordingLogger, run, sleep } from './server-fixtures';
+import { AWS, BOTO3_FROZEN, childEnv, deps, http, mintingProvider, NODE_PATH, recordingLogger, run, SDK_JS, sleep } from './server-fixtures';
 
 const CREDENTIALS = '/latest/meta-data/iam/security-credentials/';
 
@@ -59,6 +59,19 @@ describe('IMDSv2 credential server', () => {
       const out = JSON.parse(result.stdout) as Record<string, string>;
       assert.equal(out.method, 'iam-role');
       assert.equal(out.AccessKeyId, minted.minted[0]?.accessKeyId);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('serves the AWS SDK for JavaScript v3 through its default chain', async () => {
+    const { env, cleanup } = childEnv(server, { NODE_PATH });
+    try {
+      const result = await run(process.execPath, ['-e', SDK_JS], env);
+      assert.equal(result.code, 0, result.stderr);
+      const out = JSON.parse(result.stdout) as Record<string, string>;
+      assert.equal(out.accessKeyId, minted.minted[0]?.accessKeyId);
+      assert.equal(out.sessionToken, minted.minted[0]?.sessionToken);
     } finally {
       cleanup();
     }
