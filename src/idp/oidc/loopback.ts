@@ -39,7 +39,14 @@ function page(title: string, text: string): string {
 }
 
 function send(res: ServerResponse, status: number, title: string, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', ...headers });
+  // the page runs nothing and loads nothing; the callback URL (with the code) must not leak as a referrer
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    ...headers,
+  });
   res.end(page(title, text));
 }
 
