@@ -188,9 +188,12 @@ describe('AssumeRoleWithSAML', () => {
     assert.deepEqual(await awsError(saml(tampered)), { name: 'InvalidIdentityTokenException', message: 'Response signature invalid', status: 400 });
   });
 
-  it('refuses an expired assertion', async () => {
-    const old = response({ issueInstant: new Date(Date.now() - 30 * 60_000), notOnOrAfter: new Date(Date.now() - 20 * 60_000) });
-    assert.deepEqual(await awsError(saml(old)), { name: 'ExpiredTokenException', message: 'Token must be redeemed within 5 minutes of issuance', status: 400 });
+  it('refuses an expired assertion, and one issued more than 5 minutes ago', async () => {
+    const expired = { name: 'ExpiredTokenException', message: 'Token must be redeemed within 5 minutes of issuance', status: 400 };
+    const old = response({ issueInstant: new Date(Date.now() - 2 * 60_000), notOnOrAfter: new Date(Date.now() - 1000) });
+    assert.deepEqual(await awsError(saml(old)), expired);
+    const stale = response({ issueInstant: new Date(Date.now() - 6 * 60_000), notOnOrAfter: new Date(Date.now() + 60 * 60_000) });
+    assert.deepEqual(await awsError(saml(stale)), expired);
   });
 
   it('refuses a role the assertion does not carry, and a wrong audience', async () => {

@@ -21,8 +21,10 @@ const SESSION_NAME_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/RoleSessi
 const SESSION_DURATION_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/SessionDuration';
 /** the audiences AWS sign-in accepts: global and regional endpoints */
 const AWS_AUDIENCE = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml$/;
-/** AWS allows this much clock difference with the IdP */
+/** AWS allows this much clock difference with the IdP (NotBefore, IssueInstant in the future) */
 const SKEW_MS = 5 * 60 * 1000;
+/** an assertion is good for one use soon after it was issued, whatever its NotOnOrAfter says */
+const REDEEM_WITHIN_MS = 5 * 60 * 1000;
 const DENIED = 'Not authorized to perform sts:AssumeRoleWithSAML';
 
 function parseXml(xml: string): Element {
@@ -85,13 +87,14 @@ function checkTimes(assertion: Element, now: number): void {
   const issued = at(assertion.getAttribute('IssueInstant'));
   if (Number.isNaN(issued)) throw invalidIdentityToken('Invalid SAML response: Assertion has no IssueInstant');
   if (issued > now + SKEW_MS) throw invalidIdentityToken('Invalid SAML response: IssueInstant is in the future');
+  if (now > issued + REDEEM_WITHIN_MS) throw expired();
   const conditions = children(assertion, SAML, 'Conditions')[0];
   const notBefore = at(conditions?.getAttribute('NotBefore') ?? null);
   if (notBefore > now + SKEW_MS) throw invalidIdentityToken('Invalid SAML response: the assertion is not yet valid (Conditions NotBefore)');
   const deadlines = [conditions?.getAttribute('NotOnOrAfter') ?? null, ...descendants(assertion, SAML, 'SubjectConfirmationData').map((d) => d.getAttribute('NotOnOrAfter'))]
     .map(at)
     .filter((t) => !Number.isNaN(t));
-  if (deadlines.some((t) => now >= t + SKEW_MS)) throw expired();
+  if (deadlines.some((t) => now >= t)) throw expired();
 }
 
 function subjectType(format: string | null): string {
