@@ -2,6 +2,7 @@
 // a login URL. The URL is a bearer secret: it is printed or handed to the browser, never logged.
 import { RolecallError } from '../errors';
 import type { Logger } from '../platform/logger';
+import type { Sts } from '../sts/client';
 import type { Credentials } from '../sts/credentials';
 
 export interface Partition {
@@ -37,22 +38,58 @@ export interface ConsoleLoginInput {
   issuer?: string;
 }
 
-export async function consoleLoginUrl(input: ConsoleLoginInput, deps: { log: Logger; fetch?: typeof fetch }): Promise<string> {
+/**
+ * The federated user's session policy: without one, GetFederationToken's session may do nothing at all.
+ * Allowing everything leaves the user's own policies as the only limit (what aws-vault does too).
+ */
+const FEDERATION_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+
+/** GetFederationToken's Name: 2..32 of [\w+=,.@-]; the IAM user's name when it fits. */
+export function federatedName(arn: string | undefined): string {
+  const user = /:user\/(?:.*\/)?([^/]+)$/.exec(arn ?? '')?.[1] ?? '';
+  const name = user.replace(/[^\w+=,.@-]/g, '').slice(0, 32);
+  return name.length >= 2 ? name : 'rolecall';
+}
+
+/** Long-lived IAM user keys cannot sign in: trade them for a federated user's temporary credentials first. */
+async function temporary(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<Credentials> {
   const { credentials } = input;
-  if (!credentials.sessionToken) {
+  if (credentials.sessionToken) return credentials;
+  if (!deps.sts) {
     throw new RolecallError('CONSOLE_ERROR', 'the console federation endpoint needs temporary credentials, and these are long-lived keys', {
       hint: 'Use a profile that assumes a role, or give the IAM user profile an mfa_serial so rolecall gets a session first.',
     });
   }
+  if (input.sessionDurationSeconds !== undefined) {
+    throw new RolecallError('CONSOLE_ERROR', 'a console session length cannot be asked for with long-lived IAM user keys', {
+      hint: 'AWS refuses SessionDuration for GetFederationToken credentials; the console lasts as long as they do. Drop --console-duration, or use a profile that assumes a role.',
+    });
+  }
+  const name = federatedName(credentials.arn);
+  deps.log.info(
+    `These are long-lived IAM user keys, which cannot sign in to the console: getting a federated user session "${name}" with GetFederationToken first (it has the user's permissions, lasts 12 h, and cannot call IAM or STS).`,
+  );
+  return deps.sts.getFederationToken(credentials, { name, policy: FEDERATION_POLICY });
+}
+
+export interface ConsoleLoginDeps {
+  log: Logger;
+  fetch?: typeof fetch;
+  /** exchanges long-lived keys for temporary ones; without it, long-lived keys are refused */
+  sts?: Pick<Sts, 'getFederationToken'>;
+}
+
+export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<string> {
+  const credentials = await temporary(input, deps);
   const duration = input.sessionDurationSeconds;
   if (duration !== undefined) {
     if (input.chained) {
       throw new RolecallError('CONSOLE_ERROR', `a console session of ${duration}s cannot be asked for with credentials of a chained role`, {
-        hint: 'AWS caps chained role sessions at 1 hour and refuses SessionDuration for them: drop --duration, or use a profile that assumes the role directly.',
+        hint: 'AWS caps chained role sessions at 1 hour and refuses SessionDuration for them: drop --console-duration, or use a profile that assumes the role directly.',
       });
     }
     if (duration < 900 || duration > 43200) {
-      throw new RolecallError('USAGE', `a console session lasts 900..43200 seconds, not ${duration}`, { hint: 'Pass --duration between 15m and 12h.' });
+      throw new RolecallError('USAGE', `a console session lasts 900..43200 seconds, not ${duration}`, { hint: 'Pass --console-duration between 15m and 12h.' });
     }
   }
   const partition = partitionOf(input.region);

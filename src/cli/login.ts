@@ -2,15 +2,16 @@
 import { consoleLoginUrl } from '../app/console-login';
 import { resolveCredentials } from '../app/resolve-credentials';
 import { parseDuration } from '../config/duration';
-import { DEFAULT_REGION } from '../sts/client';
+import { createSts, DEFAULT_REGION } from '../sts/client';
 import { openBrowser } from '../platform/browser';
+import { agent as browserAgent } from '../idp/oidc/settings';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 
 export const command: Command = {
   name: 'login',
-  usage: 'rolecall login [PROFILE] [--url] [--destination URL] [--duration D]',
+  usage: 'rolecall login [PROFILE] [--url] [--destination URL] [--console-duration D]',
   options: { ...CREDENTIAL_OPTIONS, url: { type: 'boolean' }, destination: { type: 'string' }, 'console-duration': { type: 'string' } },
   help: `Opens the AWS console signed in as the profile's role, through the AWS federation endpoint.
 The browser is the profile's agent (aws-oidc's agent array with {} for the URL, e.g. a Chrome
@@ -38,14 +39,13 @@ ${CREDENTIAL_HELP}`,
         sessionDurationSeconds: consoleDuration ? parseDuration({ value: consoleDuration, source: { kind: 'flag', name: '--console-duration' } }) : undefined,
         chained,
       },
-      { log: ctx.log },
+      { log: ctx.log, sts: createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log }) },
     );
     if (booleanFlag(parsed, 'url')) {
       ctx.stdout(`${url}\n`);
       return 0;
     }
-    const agent = plan.profile.settings.get('web_identity_agent');
-    const opened = await openBrowser(url, agent ? (JSON.parse(agent.value) as string[]) : undefined, { env: ctx.env, platform: process.platform });
+    const opened = await openBrowser(url, browserAgent(plan.profile), { env: ctx.env, platform: process.platform });
     if (!opened) {
       ctx.log.info('No browser to open here: run `rolecall login --url` and open the URL yourself.');
       return 1;

@@ -9,6 +9,7 @@ export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: string }> = [
   { env: 'AWS_ENDPOINT_URL', key: 'endpoint_url' },
   { env: 'AWS_ENDPOINT_URL_STS', key: 'endpoint_url.sts' },
   { env: 'AWS_ENDPOINT_URL_IAM', key: 'endpoint_url.iam' },
+  { env: 'AWS_ENDPOINT_URL_SIGNIN', key: 'endpoint_url.signin' },
   { env: 'CREDENTIALS_DURATION', key: 'credentials_duration' },
   { env: 'AWS_ROLE_SESSION_TIMEOUT', key: 'duration_seconds' },
   { env: 'WEB_IDENTITY_AUTH_URL', key: 'web_identity_auth_url' },

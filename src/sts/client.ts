@@ -6,6 +6,7 @@ import {
   AssumeRoleWithSAMLCommand,
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
+  GetFederationTokenCommand,
   GetSessionTokenCommand,
   type Credentials as StsCredentials,
 } from '@aws-sdk/client-sts';
@@ -38,6 +39,8 @@ export interface Sts {
   assumeRoleWithWebIdentity(input: { roleArn: string; sessionName: string; durationSeconds: number; token: string }): Promise<Credentials>;
   assumeRoleWithSaml(input: { roleArn: string; principalArn: string; assertion: string; durationSeconds?: number }): Promise<Credentials>;
   getCallerIdentity(source: Credentials): Promise<CallerIdentity>;
+  /** temporary credentials for an IAM user's long-lived keys, as a federated user named `name` (the console needs them) */
+  getFederationToken(source: Credentials, input: { name: string; durationSeconds?: number; policy?: string }): Promise<Credentials>;
 }
 
 export function accountOf(arn: string | undefined): string | undefined {
@@ -148,6 +151,18 @@ export function createSts(options: StsOptions): Sts {
       call('GetCallerIdentity', undefined, async () => {
         const out = await client(source).send(new GetCallerIdentityCommand({}));
         return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+      }),
+    getFederationToken: (source, input) =>
+      call('GetFederationToken', input.name, async () => {
+        const out = await client(source).send(
+          new GetFederationTokenCommand({
+            Name: input.name,
+            DurationSeconds: input.durationSeconds,
+            Policy: input.policy,
+          }),
+        );
+        const arn = out.FederatedUser?.Arn;
+        return remember({ ...fromSts(out.Credentials, arn, 'GetFederationToken'), accountId: accountOf(arn) ?? source.accountId });
       }),
   };
 }

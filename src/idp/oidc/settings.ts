@@ -112,7 +112,7 @@ function issuer(profile: Profile): Setting<string> {
 }
 
 /** aws-oidc's agent arrives as a JSON array; a plain string is split on spaces */
-function agent(profile: Profile): string[] | undefined {
+export function agent(profile: Profile): string[] | undefined {
   const s = find(profile, KEYS.agent);
   if (!s) return undefined;
   if (!s.value.startsWith('[')) return s.value.split(/\s+/);
