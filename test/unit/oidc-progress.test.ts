@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { showProgress } from '../../src/idp/oidc/progress';
+import { showProgress, tellUser } from '../../src/idp/oidc/progress';
+import { createLogger } from '../../src/platform/logger';
+import type { TtyStreams } from '../../src/platform/tty';
 import { openBrowser } from '../../src/platform/browser';
 import { RolecallError } from '../../src/errors';
 
@@ -32,4 +34,19 @@ test('openBrowser starts the agent detached, and a missing command is BROWSER_LA
     assert.doesNotMatch(e.message, /127\.0\.0\.1/, 'the URL is not in the error');
     return true;
   });
+});
+
+test('instructions go to stderr, and to the terminal too when stderr is captured', () => {
+  const logged: string[] = [];
+  const log = createLogger({ write: (t) => logged.push(t) });
+  const tty: string[] = [];
+  let closed = 0;
+  const fakeTty = () => ({ output: { write: (t: string) => tty.push(t) > 0 }, input: {}, close: () => void closed++ }) as unknown as TtyStreams;
+  tellUser('Open this URL: http://idp/x', log, true, fakeTty);
+  assert.deepEqual([logged, tty], [['Open this URL: http://idp/x\n'], []]);
+  tellUser('Open this URL: http://idp/y', log, false, fakeTty);
+  assert.deepEqual(tty, ['Open this URL: http://idp/y\n']);
+  assert.equal(closed, 1);
+  tellUser('no terminal at all', log, false, () => undefined);
+  assert.equal(logged.at(-1), 'no terminal at all\n');
 });

@@ -8,7 +8,7 @@ import { openBrowser } from '../../platform/browser';
 import type { OidcClient } from './client';
 import { oidcError } from './errors';
 import { startLoopback } from './loopback';
-import { showProgress } from './progress';
+import { showProgress, tellUser } from './progress';
 import type { OidcSettings } from './settings';
 
 /** parameters the login's security rests on: additional_query must not replace them */
@@ -56,7 +56,7 @@ export async function browserLogin<T>(
         return false;
       }));
     if (opened) deps.log.info(`Opened the browser to sign in at ${client.issuer}.`);
-    else deps.log.info(`Open this URL in a browser to sign in at ${client.issuer}:\n\n  ${url}\n`);
+    else tellUser(`Open this URL in a browser to sign in at ${client.issuer}:\n\n  ${url}\n`, deps.log);
     const progress = showProgress('Waiting for the login in the browser...');
     const callback = await loopback.callback.finally(() => progress.stop());
     let result: T;

@@ -5,7 +5,7 @@ import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import type { OidcClient } from './client';
 import { oidcError } from './errors';
-import { showProgress } from './progress';
+import { showProgress, tellUser } from './progress';
 import type { OidcSettings } from './settings';
 
 export async function deviceLogin(client: OidcClient, settings: OidcSettings, scopes: string[], log: Logger): Promise<oidc.TokenEndpointResponse> {
@@ -16,9 +16,10 @@ export async function deviceLogin(client: OidcClient, settings: OidcSettings, sc
     throw oidcError(error, 'the device login', client.issuer);
   });
   const direct = authorization.verification_uri_complete;
-  log.info(
+  tellUser(
     `To sign in at ${client.issuer}, open ${authorization.verification_uri} and enter the code ${authorization.user_code}` +
       (direct ? `\n(or open ${direct} and check that it shows that code)` : ''),
+    log,
   );
   const expiresFirst = authorization.expires_in <= settings.timeoutSeconds;
   const signal = AbortSignal.timeout(Math.min(authorization.expires_in, settings.timeoutSeconds) * 1000);

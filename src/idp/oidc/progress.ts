@@ -1,5 +1,9 @@
-// "Waiting for ..." on stderr while the user logs in: a spinner on a terminal, one plain line when
-// stderr is a file or pipe (a credential_process under the AWS CLI), so logs stay readable.
+// What the user must see while logging in. "Waiting for ..." on stderr: a spinner on a terminal,
+// one plain line when stderr is a file or pipe, so logs stay readable. And the instructions (a URL
+// to open, a device code), which also go to the terminal itself when stderr is captured: the AWS
+// CLI keeps a credential_process's stderr to itself unless the process fails.
+import type { Logger } from '../../platform/logger';
+import { openTty, type TtyStreams } from '../../platform/tty';
 
 export interface Progress {
   stop(): void;
@@ -27,4 +31,16 @@ export function showProgress(message: string, stream: NodeJS.WriteStream = proce
       stream.write('\r\u001b[K');
     },
   };
+}
+
+export function tellUser(message: string, log: Logger, stderrIsTTY = process.stderr.isTTY === true, open: () => TtyStreams | undefined = openTty): void {
+  log.info(message);
+  if (stderrIsTTY) return;
+  const tty = open();
+  if (!tty) return;
+  try {
+    tty.output.write(`${message}\n`);
+  } finally {
+    tty.close();
+  }
 }
