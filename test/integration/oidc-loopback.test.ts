@@ -120,3 +120,17 @@ test('a browser command that cannot start: a warning, the URL printed, and the l
     await op.close();
   }
 });
+
+test('Linux with no display, no agent and no $BROWSER: the URL is printed and the login waits for it', async () => {
+  const op = await startHostileOp();
+  try {
+    const h = harness({ env: { PATH: process.env.PATH } });
+    const signing = signIn(testSettings(op.issuer, { noBrowser: false }), h.deps);
+    const url = await h.loginUrl();
+    assert.doesNotMatch(h.stderr(), /Opened the browser|warning/);
+    assert.equal((await fetch(url)).status, 200);
+    await signing;
+  } finally {
+    await op.close();
+  }
+});
