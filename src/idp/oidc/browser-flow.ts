@@ -68,7 +68,7 @@ export async function browserLogin<T>(
         });
       result = await accept(response, nonce);
     } catch (error) {
-      const message = error instanceof RolecallError ? error.message : 'the login could not be completed';
+      const message = error instanceof RolecallError ? deps.log.mask(error.message) : 'the login could not be completed';
       await callback.finish({ ok: false, message });
       throw error;
     }
