@@ -1,6 +1,8 @@
 // rolecall whoami [PROFILE]
 import { resolveCredentials } from '../app/resolve-credentials';
+import { RolecallError } from '../errors';
 import { createSts } from '../sts/client';
+import { accountAlias } from '../sts/iam';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 
@@ -9,23 +11,30 @@ export const command: Command = {
   usage: 'rolecall whoami [PROFILE] [--json]',
   options: CREDENTIAL_OPTIONS,
   help: `Gets the profile's credentials (from the cache when fresh), asks STS who they are
-(GetCallerIdentity), and shows the ARN, the account, when they expire and the steps that made them.
+(GetCallerIdentity), and shows the ARN, the account and its alias (IAM ListAccountAliases, when the
+credentials may call it), when they expire and the steps that made them.
 
 ${CREDENTIAL_HELP}`,
   async run(parsed, ctx) {
     const { credentials, plan } = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);
     const sts = createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log });
     const identity = await sts.getCallerIdentity(credentials);
+    // the alias is a nicety: role and federated sessions often may not call IAM, which must not fail whoami
+    const alias = await accountAlias(credentials, { region: plan.region?.value, endpoint: plan.iamEndpoint?.value, log: ctx.log }).catch((error: unknown) => {
+      if (!(error instanceof RolecallError)) throw error;
+      ctx.log.debug(`no account alias: ${error.message}`);
+      return undefined;
+    });
     const expires = credentials.expiration?.toISOString();
     if (parsed.globals.json) {
-      ctx.stdout(`${JSON.stringify({ profile: plan.profile.name, ...identity, expiration: expires ?? null, chain: credentials.chain }, null, 2)}\n`);
+      ctx.stdout(`${JSON.stringify({ profile: plan.profile.name, ...identity, accountAlias: alias ?? null, expiration: expires ?? null, chain: credentials.chain }, null, 2)}\n`);
       return 0;
     }
     const minutes = credentials.expiration ? Math.round((credentials.expiration.getTime() - ctx.clock.now().getTime()) / 60000) : undefined;
     const lines = [
       `profile  ${plan.profile.name}`,
       `arn      ${identity.arn}`,
-      `account  ${identity.account}`,
+      `account  ${identity.account}${alias ? ` (${alias})` : ''}`,
       `user id  ${identity.userId}`,
       `expires  ${expires ? `${expires} (in ${minutes} min)` : 'never (long-lived keys)'}`,
       'chain',

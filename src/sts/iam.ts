@@ -1,18 +1,39 @@
-// The IAM calls rolecall makes (ListRoles, every page), errors mapped like STS's.
-import { IAMClient, paginateListRoles } from '@aws-sdk/client-iam';
+// The IAM calls rolecall makes (ListRoles, every page; ListAccountAliases), errors mapped like STS's.
+import { IAMClient, ListAccountAliasesCommand, paginateListRoles } from '@aws-sdk/client-iam';
 import type { Logger } from '../platform/logger';
 import type { Credentials } from './credentials';
 import { mapAwsError } from './errors';
 import { DEFAULT_REGION } from './client';
 import type { RoleSummary } from '../app/list-roles';
 
-export async function listAllRoles(source: Credentials, options: { region?: string; endpoint?: string; log: Logger }): Promise<RoleSummary[]> {
-  const client = new IAMClient({
+export interface IamOptions {
+  region?: string;
+  endpoint?: string;
+  log: Logger;
+}
+
+function iamClient(source: Credentials, options: IamOptions): IAMClient {
+  return new IAMClient({
     region: options.region ?? DEFAULT_REGION,
     endpoint: options.endpoint,
     maxAttempts: 4,
     credentials: { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken },
   });
+}
+
+/** The account's alias (an account has at most one), or undefined when it has none. */
+export async function accountAlias(source: Credentials, options: IamOptions): Promise<string | undefined> {
+  options.log.debug(`IAM ListAccountAliases at ${options.endpoint ?? 'the IAM endpoint'}`);
+  try {
+    const out = await iamClient(source, options).send(new ListAccountAliasesCommand({}));
+    return out.AccountAliases?.[0];
+  } catch (error) {
+    throw mapAwsError(error, { action: 'ListAccountAliases', endpoint: options.endpoint });
+  }
+}
+
+export async function listAllRoles(source: Credentials, options: IamOptions): Promise<RoleSummary[]> {
+  const client = iamClient(source, options);
   const roles: RoleSummary[] = [];
   let pages = 0;
   try {

@@ -1,0 +1,51 @@
+// `rolecall whoami` against the testbed: the identity STS sees, the account alias IAM knows, the
+// expiry, and the chain of steps that made the credentials.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { runRolecall, type Home } from '../helpers/cli';
+import { bastionHome } from '../helpers/bastion';
+
+let testbed: Testbed;
+let home: Home;
+
+before(async () => {
+  testbed = await startTestbed();
+  home = bastionHome(testbed);
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+test('whoami of a role chained three deep: arn, account with its alias, expiry and every step', async () => {
+  const run = await runRolecall(['whoami', 'audit'], { env: home.env });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'profile  audit');
+  assert.match(lines[1]!, /^arn      arn:aws:sts::222222222222:assumed-role\/audit\/\S+$/);
+  assert.equal(lines[2], 'account  222222222222 (staging)');
+  assert.match(lines[4]!, /^expires  \d{4}-\d\d-\d\dT.* \(in (59|60) min\)$/, 'chained roles last 1 h');
+  assert.equal(lines[5], 'chain');
+  const chain = lines.slice(6);
+  assert.equal(chain.length, 5, chain.join('\n'));
+  assert.deepEqual(chain, [
+    '  1. static keys of profile bastion (credentials file)',
+    '  2. GetSessionToken with MFA arn:aws:iam::111111111111:mfa/alice (profile bastion)',
+    '  3. AssumeRole arn:aws:iam::222222222222:role/read (profile read)',
+    '  4. AssumeRole arn:aws:iam::333333333333:role/admin (profile admin)',
+    '  5. AssumeRole arn:aws:iam::222222222222:role/audit (profile audit)',
+  ]);
+});
+
+test('whoami --json of long-lived keys: the user, the alias, no expiry', async () => {
+  const run = await runRolecall(['whoami', 'bob', '--json'], { env: home.env });
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout) as Record<string, unknown>;
+  assert.equal(out.profile, 'bob');
+  assert.equal(out.arn, 'arn:aws:iam::111111111111:user/bob');
+  assert.equal(out.account, '111111111111');
+  assert.equal(out.accountAlias, 'bastion');
+  assert.equal(out.expiration, null);
+  assert.deepEqual(out.chain, ['static keys of profile bob (credentials file)']);
+});
