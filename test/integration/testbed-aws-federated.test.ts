@@ -36,6 +36,8 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   world = defaultWorld(issuer);
+  // a registered provider whose issuer does not answer
+  world.oidcProviders.push({ arn: 'arn:aws:iam::222222222222:oidc-provider/127.0.0.1:9', url: 'http://127.0.0.1:9', clientIds: ['rolecall-cli'] });
   aws = await startAws(world, { worldDir: dirname(DEFAULT_WORLD) });
 });
 after(async () => {
@@ -110,6 +112,9 @@ describe('AssumeRoleWithWebIdentity', () => {
     assert.equal((await awsError(webIdentity(developer, none))).name, 'InvalidIdentityTokenException');
     const stranger = await awsError(webIdentity(developer, await idToken({ iss: 'http://127.0.0.1:9/other' })));
     assert.deepEqual(stranger, { name: 'InvalidIdentityTokenException', message: 'No OpenIDConnect provider found in your account for http://127.0.0.1:9/other', status: 400 });
+    const down = await awsError(webIdentity(developer, await idToken({ iss: 'http://127.0.0.1:9' })));
+    assert.equal(down.name, 'InvalidIdentityTokenException');
+    assert.match(down.message, /^Couldn't retrieve verification key from your identity provider/);
   });
 
   it('leads through a jump role to a chained role capped at 1 h', async () => {

@@ -107,7 +107,7 @@ function queryParams(request: IncomingRequest): URLSearchParams {
 
 export async function startAws(world: World, options: { worldDir: string; port?: number }): Promise<AwsEmulator> {
   const sessions = new Sessions();
-  const state: State = { world, worldDir: options.worldDir, sessions };
+  const state: State = { world, worldDir: options.worldDir, sessions, keySets: new Map() };
   const federation = new Federation(world, sessions);
   const counts = new Map<string, number>();
   let skewSeconds = world.settings.dateSkewSeconds ?? 0;

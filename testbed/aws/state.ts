@@ -3,12 +3,15 @@
 import type { World, WorldRole, WorldUser } from '../world';
 import type { Principal } from './identity';
 import type { Session, Sessions } from './sessions';
+import type { KeySets } from './web-identity';
 import type { XmlValue } from './xml';
 
 export interface State {
   world: World;
   worldDir: string;
   sessions: Sessions;
+  /** the OIDC issuers' key sets, fetched on first use */
+  keySets: KeySets;
 }
 
 export interface Caller {

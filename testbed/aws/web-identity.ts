@@ -15,8 +15,8 @@ const DENIED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity';
 const stripSlash = (url: string) => url.replace(/\/+$/, '');
 const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-/** issuer -> its key set; jose refetches on an unknown kid, so rotated keys still verify */
-const keySets = new Map<string, Promise<JWTVerifyGetKey>>();
+/** issuer -> its key set, per emulator; jose refetches on an unknown kid, so rotated keys still verify */
+export type KeySets = Map<string, Promise<JWTVerifyGetKey>>;
 
 async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
   const response = await fetch(`${stripSlash(issuer)}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
@@ -26,7 +26,7 @@ async function discoverKeys(issuer: string): Promise<JWTVerifyGetKey> {
   return createRemoteJWKSet(new URL(jwksUri));
 }
 
-function keysFor(issuer: string): Promise<JWTVerifyGetKey> {
+function keysFor(keySets: KeySets, issuer: string): Promise<JWTVerifyGetKey> {
   let keys = keySets.get(issuer);
   if (!keys) {
     keys = discoverKeys(issuer);
@@ -36,15 +36,15 @@ function keysFor(issuer: string): Promise<JWTVerifyGetKey> {
   return keys;
 }
 
-async function verify(token: string, issuer: string): Promise<JWTPayload> {
+async function verify(keySets: KeySets, token: string, issuer: string): Promise<JWTPayload> {
   let keys: JWTVerifyGetKey;
   try {
-    keys = await keysFor(issuer);
+    keys = await keysFor(keySets, issuer);
   } catch {
     throw invalidIdentityToken(NO_KEYS);
   }
   try {
-    return (await jwtVerify(token, keys, { issuer: [issuer, stripSlash(issuer)] })).payload;
+    return (await jwtVerify(token, keys, { issuer })).payload;
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
       const now = Math.floor(Date.now() / 1000);
@@ -56,7 +56,7 @@ async function verify(token: string, issuer: string): Promise<JWTPayload> {
   }
 }
 
-export const assumeRoleWithWebIdentity: Handler = async ({ world, sessions }, { params }) => {
+export const assumeRoleWithWebIdentity: Handler = async ({ world, sessions, keySets }, { params }) => {
   const roleArn = lengthBetween(required(params, 'RoleArn', 'roleArn'), 'roleArn', 20, 2048);
   const name = sessionName(params);
   const token = lengthBetween(required(params, 'WebIdentityToken', 'webIdentityToken'), 'webIdentityToken', 4, 20000);
@@ -73,7 +73,7 @@ export const assumeRoleWithWebIdentity: Handler = async ({ world, sessions }, { 
   const provider = world.oidcProviders.find((p) => accountOf(p.arn) === accountOf(roleArn) && stripSlash(p.url) === stripSlash(issuer));
   if (!provider) throw invalidIdentityToken(`No OpenIDConnect provider found in your account for ${issuer}`);
 
-  const claims = await verify(token, issuer);
+  const claims = await verify(keySets, token, issuer);
   const audience = list(claims.aud).find((a) => provider.clientIds.includes(a));
   if (!audience) throw invalidIdentityToken('Incorrect token audience');
 
