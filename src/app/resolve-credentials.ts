@@ -9,13 +9,14 @@ import { describeSource } from '../config/source';
 import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
-import { parseDuration } from '../config/duration';
+import { parseDuration, sessionBounds, SESSION_BOUNDS } from '../config/duration';
 import { buildPlan } from '../plan/build';
 import type { Plan, Step } from '../plan/step';
 import { createSts } from '../sts/client';
 import type { Credentials } from '../sts/credentials';
 import { runPlan, stepKey, type PlanDeps, type SamlResult } from './run-plan';
 import { mfaCodeSource } from './mfa';
+import { oidcLogin } from './oidc-login';
 import { openCredentialCache } from '../store/credential-cache';
 import { withLock } from '../store/lock';
 import { openSecretStore, type SecretStore } from '../store/secrets';
@@ -52,8 +53,10 @@ export function loadProfile(request: Pick<CredentialRequest, 'profileName' | 'ov
 }
 
 export function planFor(profile: Profile, ctx: Context): Plan {
-  validateProfile(profile);
-  const { plan, notices } = buildPlan(profile);
+  const bounds = sessionBounds(ctx.env);
+  if (bounds.min < SESSION_BOUNDS.min) ctx.log.warn(`ROLECALL_MIN_SESSION_SECONDS=${bounds.min}: sessions shorter than 15 minutes are for the testbed only; AWS refuses them.`);
+  validateProfile(profile, bounds);
+  const { plan, notices } = buildPlan(profile, bounds);
   for (const notice of notices) ctx.log.warn(notice);
   return plan;
 }
@@ -94,18 +97,8 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     },
     webIdentityToken: async (step: Extract<Step, { kind: 'WebIdentity' }>) => {
       if (step.token.from === 'file') return { token: await tokenFromFile(step.token.path), sessionName: `rolecall-${Math.floor(ctx.clock.now().getTime() / 1000)}` };
-      const { oidcSettings } = await import('../idp/oidc/settings');
-      const { signIn, sessionNameFromClaims } = await import('../idp/oidc/sign-in');
-      const settings = oidcSettings(profile, { device: request.device, noBrowser: request.noBrowser });
-      const tokens = await signIn(settings, {
-        env: ctx.env,
-        clock: ctx.clock,
-        log: ctx.log,
-        prompt: ctx.prompt,
-        secrets: secretStore(),
-        profileName: profile.name,
-        passwordFlag: request.password,
-      });
+      const { settings, tokens } = await oidcLogin(profile, request, ctx, secretStore);
+      const { sessionNameFromClaims } = await import('../idp/oidc/session-name');
       return { token: settings.tokenType === 'access_token' ? tokens.accessToken : tokens.idToken, sessionName: sessionNameFromClaims(tokens.claims) };
     },
     samlAssertion: async (step: Extract<Step, { kind: 'Saml' }>): Promise<SamlResult> => {

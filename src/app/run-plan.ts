@@ -10,7 +10,7 @@ import { describeStep } from '../plan/step';
 import type { Credentials } from '../sts/credentials';
 import type { Sts } from '../sts/client';
 import { isDurationAboveMax } from '../sts/errors';
-import { describeSource } from '../config/source';
+import { describeSource, type Setting } from '../config/source';
 
 export interface StepCache {
   read(key: string): Promise<Credentials | undefined>;
@@ -97,6 +97,27 @@ async function staticKeys(step: Extract<Step, { kind: 'StaticKeys' }>, deps: Pla
   return { ...stored, chain };
 }
 
+/**
+ * Runs an STS call at the asked duration; when the role allows less (its MaxSessionDuration), once
+ * more at one hour, with a notice. `call` gets the duration and whether this is the retry.
+ */
+async function withDurationRetry(
+  roleArn: string,
+  asked: Setting<number> | number,
+  log: Logger,
+  call: (durationSeconds: number, retry: boolean) => Promise<Credentials>,
+): Promise<Credentials> {
+  const seconds = typeof asked === 'number' ? asked : asked.value;
+  try {
+    return await call(seconds, false);
+  } catch (error) {
+    if (!(error instanceof RolecallError) || !isDurationAboveMax(error) || seconds <= 3600) throw error;
+    const where = typeof asked === 'number' ? '' : ` (${describeSource(asked.source)})`;
+    log.warn(`${roleArn} allows less than the ${seconds}s asked for${where}; retrying with 1h.`);
+    return call(3600, true);
+  }
+}
+
 async function runStep(step: Step, previous: Credentials | undefined, deps: PlanDeps): Promise<Credentials> {
   const { sts, log, clock } = deps;
   switch (step.kind) {
@@ -106,50 +127,30 @@ async function runStep(step: Step, previous: Credentials | undefined, deps: Plan
       const tokenCode = await deps.mfaCode(step.mfaSerial.value, step.profile);
       return sts.getSessionToken(previous!, { serialNumber: step.mfaSerial.value, tokenCode, durationSeconds: step.durationSeconds.value });
     }
-    case 'AssumeRole': {
-      const tokenCode = step.mfaSerial ? await deps.mfaCode(step.mfaSerial.value, step.profile) : undefined;
-      const input = {
-        roleArn: step.roleArn.value,
-        sessionName: step.sessionName?.value ?? defaultSessionName(clock),
-        durationSeconds: step.durationSeconds.value,
-        externalId: step.externalId?.value,
-        serialNumber: step.mfaSerial?.value,
-        tokenCode,
-      };
-      try {
-        return await sts.assumeRole(previous!, input);
-      } catch (error) {
-        if (!(error instanceof RolecallError) || !isDurationAboveMax(error) || input.durationSeconds <= 3600) throw error;
-        log.warn(
-          `${input.roleArn} allows less than the ${input.durationSeconds}s asked for (${describeSource(step.durationSeconds.source)}); retrying with 1h.`,
-        );
-        // an MFA code is accepted once: a retry that needs one asks for the next
-        const retryCode = step.mfaSerial ? await deps.mfaCode(step.mfaSerial.value, step.profile) : undefined;
-        return sts.assumeRole(previous!, { ...input, durationSeconds: 3600, tokenCode: retryCode });
-      }
-    }
+    case 'AssumeRole':
+      return withDurationRetry(step.roleArn.value, step.durationSeconds, log, async (durationSeconds) =>
+        sts.assumeRole(previous!, {
+          roleArn: step.roleArn.value,
+          sessionName: step.sessionName?.value ?? defaultSessionName(clock),
+          durationSeconds,
+          externalId: step.externalId?.value,
+          serialNumber: step.mfaSerial?.value,
+          // an MFA code is accepted once: a retry asks for the next
+          tokenCode: step.mfaSerial ? await deps.mfaCode(step.mfaSerial.value, step.profile) : undefined,
+        }),
+      );
     case 'WebIdentity': {
       const { token, sessionName } = await deps.webIdentityToken(step);
-      const input = { roleArn: step.roleArn.value, sessionName: step.sessionName?.value ?? sessionName, durationSeconds: step.durationSeconds.value, token };
-      try {
-        return await sts.assumeRoleWithWebIdentity(input);
-      } catch (error) {
-        if (!(error instanceof RolecallError) || !isDurationAboveMax(error) || input.durationSeconds <= 3600) throw error;
-        log.warn(`${input.roleArn} allows less than the ${input.durationSeconds}s asked for; retrying with 1h.`);
-        return sts.assumeRoleWithWebIdentity({ ...input, durationSeconds: 3600 });
-      }
+      return withDurationRetry(step.roleArn.value, step.durationSeconds, log, (durationSeconds) =>
+        sts.assumeRoleWithWebIdentity({ roleArn: step.roleArn.value, sessionName: step.sessionName?.value ?? sessionName, durationSeconds, token }),
+      );
     }
     case 'Saml': {
       const saml = await deps.samlAssertion(step);
-      const durationSeconds = Math.min(step.durationSeconds.value, saml.sessionDuration ?? Number.MAX_SAFE_INTEGER);
-      const input = { roleArn: saml.roleArn, principalArn: saml.principalArn, assertion: saml.assertion, durationSeconds };
-      try {
-        return await sts.assumeRoleWithSaml(input);
-      } catch (error) {
-        if (!(error instanceof RolecallError) || !isDurationAboveMax(error) || durationSeconds <= 3600) throw error;
-        log.warn(`${saml.roleArn} allows less than the ${durationSeconds}s asked for; retrying with 1h.`);
-        return sts.assumeRoleWithSaml({ ...input, durationSeconds: 3600 });
-      }
+      const asked = Math.min(step.durationSeconds.value, saml.sessionDuration ?? Number.MAX_SAFE_INTEGER);
+      return withDurationRetry(saml.roleArn, asked, log, (durationSeconds) =>
+        sts.assumeRoleWithSaml({ roleArn: saml.roleArn, principalArn: saml.principalArn, assertion: saml.assertion, durationSeconds }),
+      );
     }
   }
 }

@@ -13,6 +13,7 @@ import { samlLogin } from '../idp/saml/login';
 import type { SecretStore } from '../store/secrets';
 import type { CredentialRequest } from './resolve-credentials';
 import type { SamlResult } from './run-plan';
+import { oidcLogin } from './oidc-login';
 
 function flag(profile: Profile, key: string): boolean {
   return /^(true|yes|1)$/i.test(profile.settings.get(key)?.value ?? '');
@@ -33,18 +34,7 @@ async function assertionFromPostApi(profile: Profile, request: CredentialRequest
 }
 
 async function assertionFromTokenExchange(profile: Profile, request: CredentialRequest, ctx: Context, secrets: () => SecretStore): Promise<string> {
-  const { oidcSettings } = await import('../idp/oidc/settings');
-  const { signIn } = await import('../idp/oidc/sign-in');
-  const settings = oidcSettings(profile, { device: request.device, noBrowser: request.noBrowser });
-  const tokens = await signIn(settings, {
-    env: ctx.env,
-    clock: ctx.clock,
-    log: ctx.log,
-    prompt: ctx.prompt,
-    secrets: secrets(),
-    profileName: profile.name,
-    passwordFlag: request.password,
-  });
+  const { settings, tokens } = await oidcLogin(profile, request, ctx, secrets);
   const subjectTokenType = (profile.settings.get('oidc_provider_token_exchange_subject_token_type')?.value ??
     'urn:ietf:params:oauth:token-type:access_token') as SubjectTokenType;
   if (!/^urn:ietf:params:oauth:token-type:(access|id)_token$/.test(subjectTokenType)) {

@@ -17,7 +17,24 @@ function toSeconds(text: string): number | undefined {
   return Math.floor(total + 1e-9);
 }
 
-export function parseDuration(s: Setting<string>, bounds: { min: number; max: number } = { min: 900, max: 43200 }): number {
+export interface DurationBounds {
+  min: number;
+  max: number;
+}
+
+/** what STS grants a role session: 15 minutes to 12 hours */
+export const SESSION_BOUNDS: DurationBounds = { min: 900, max: 43200 };
+
+/**
+ * The session bounds in force: ROLECALL_MIN_SESSION_SECONDS lowers the minimum for tests against the
+ * testbed, whose sessions can be seconds long (real STS refuses anything under 900).
+ */
+export function sessionBounds(env: NodeJS.ProcessEnv): DurationBounds {
+  const min = Number(env.ROLECALL_MIN_SESSION_SECONDS);
+  return Number.isInteger(min) && min >= 1 && min < SESSION_BOUNDS.min ? { ...SESSION_BOUNDS, min } : SESSION_BOUNDS;
+}
+
+export function parseDuration(s: Setting<string>, bounds: DurationBounds = SESSION_BOUNDS): number {
   const text = s.value.trim();
   const seconds = toSeconds(text);
   const where = describeSource(s.source);

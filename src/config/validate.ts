@@ -1,7 +1,7 @@
 // Checks of the keys rolecall knows, with errors that name the value and where it came from.
 // Unknown keys pass: the same files carry other tools' settings.
 import { RolecallError } from '../errors';
-import { parseDuration } from './duration';
+import { parseDuration, SESSION_BOUNDS, type DurationBounds } from './duration';
 import type { Profile } from './profile';
 import { describeSource, type Setting } from './source';
 
@@ -61,13 +61,13 @@ function mfaSerial(key: string, value: Setting<string>): void {
   }
 }
 
-function durationSeconds(key: string, value: Setting<string>): void {
+function durationSeconds(key: string, value: Setting<string>, bounds: DurationBounds): void {
   if (!/^\d+$/.test(value.value.trim())) throw invalid(key, value, 'is not a whole number of seconds', 'Write seconds, e.g. 3600.');
-  parseDuration(value);
+  parseDuration(value, bounds);
 }
 
-function duration(_key: string, value: Setting<string>): void {
-  parseDuration(value);
+function duration(_key: string, value: Setting<string>, bounds: DurationBounds): void {
+  parseDuration(value, bounds);
 }
 
 function agent(key: string, value: Setting<string>): void {
@@ -84,7 +84,7 @@ function agent(key: string, value: Setting<string>): void {
 }
 
 const ROLE_HINT = 'An IAM role ARN looks like arn:aws:iam::123456789012:role/NAME.';
-const CHECKS: ReadonlyMap<string, (key: string, value: Setting<string>) => void> = new Map([
+const CHECKS: ReadonlyMap<string, (key: string, value: Setting<string>, bounds: DurationBounds) => void> = new Map([
   ['role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
   ['default_iam_role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
   ['jump_role_arn', matches(ROLE_ARN, 'an IAM role ARN', ROLE_HINT)],
@@ -111,10 +111,10 @@ export function isAccountId(text: string): boolean {
 }
 
 /** Throws CONFIG_INVALID (or DURATION_INVALID) for the first bad value, naming where it came from. */
-export function validateProfile(profile: Profile): void {
+export function validateProfile(profile: Profile, bounds: DurationBounds = SESSION_BOUNDS): void {
   for (const [key, value] of profile.settings) {
     const check = key.startsWith('endpoint_url.') ? url : CHECKS.get(key);
-    check?.(key, value);
+    check?.(key, value, bounds);
   }
-  if (profile.sourceProfile) validateProfile(profile.sourceProfile);
+  if (profile.sourceProfile) validateProfile(profile.sourceProfile, bounds);
 }

@@ -1,7 +1,7 @@
 // Profile -> Plan, as a pure function. Walks source_profile from the profile down to the one that
 // holds credentials, then returns the steps from there back up.
 import { RolecallError } from '../errors';
-import { parseDuration } from '../config/duration';
+import { parseDuration, SESSION_BOUNDS, type DurationBounds } from '../config/duration';
 import type { Profile } from '../config/profile';
 import { describeSource, type Setting, type Source } from '../config/source';
 import type { Plan, Step } from './step';
@@ -28,10 +28,10 @@ function pick(profile: Profile, ...keys: string[]): Setting | undefined {
   return best;
 }
 
-function roleDuration(profile: Profile): Setting<number> {
+function roleDuration(profile: Profile, bounds: DurationBounds): Setting<number> {
   const raw = pick(profile, 'duration_seconds', 'credentials_duration');
   if (!raw) return { value: DEFAULT_ROLE_SECONDS, source: { kind: 'default' } };
-  return { value: parseDuration(raw), source: raw.source };
+  return { value: parseDuration(raw, bounds), source: raw.source };
 }
 
 function isEnvironmentSource(profile: Profile): boolean {
@@ -60,7 +60,7 @@ function samlAssertion(profile: Profile): 'post-api' | 'token-exchange' | undefi
 }
 
 /** the steps that produce credentials for `profile`; `nextCarriesMfa`: the AssumeRole above sends its own MFA code */
-function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
+function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds): Walk {
   const roleArn = profile.settings.get('role_arn');
   const jumpRoleArn = profile.settings.get('jump_role_arn');
   const sessionName = profile.settings.get('role_session_name');
@@ -73,9 +73,9 @@ function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
       assertion: saml,
       idp: idpSettings(profile),
       roleArn: jumpRoleArn ?? roleArn,
-      durationSeconds: roleDuration(profile),
+      durationSeconds: roleDuration(profile, bounds),
     };
-    return withJump(profile, samlStep, jumpRoleArn ? roleArn : undefined);
+    return withJump(profile, samlStep, jumpRoleArn ? roleArn : undefined, bounds);
   }
 
   const tokenFile = profile.settings.get('web_identity_token_file');
@@ -89,16 +89,16 @@ function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
       token: tokenFile ? { from: 'file', path: tokenFile } : { from: 'oidc' },
       idp: idpSettings(profile),
       sessionName,
-      durationSeconds: roleDuration(profile),
+      durationSeconds: roleDuration(profile, bounds),
     };
-    return withJump(profile, webStep, jumpRoleArn ? roleArn : undefined);
+    return withJump(profile, webStep, jumpRoleArn ? roleArn : undefined, bounds);
   }
 
   if (roleArn) {
     const mfaSerial = profile.settings.get('mfa_serial');
     let below: Walk;
     if (profile.sourceProfile) {
-      below = walk(profile.sourceProfile, mfaSerial !== undefined);
+      below = walk(profile.sourceProfile, mfaSerial !== undefined, bounds);
     } else if (isEnvironmentSource(profile)) {
       below = { steps: [{ kind: 'StaticKeys', profile: profile.name, origin: 'env' }], notices: [] };
     } else {
@@ -110,7 +110,7 @@ function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
     }
     const last = below.steps[below.steps.length - 1]!;
     const chained = last.kind === 'AssumeRole' || last.kind === 'WebIdentity' || last.kind === 'Saml';
-    const assume = assumeRoleStep(profile, roleArn, chained, below.notices);
+    const assume = assumeRoleStep(profile, roleArn, chained, below.notices, bounds);
     return { steps: [...below.steps, { ...assume, mfaSerial, externalId: profile.settings.get('external_id') }], notices: below.notices };
   }
 
@@ -143,8 +143,8 @@ function walk(profile: Profile, nextCarriesMfa: boolean): Walk {
   return { steps: [keys], notices: [] };
 }
 
-function assumeRoleStep(profile: Profile, roleArn: Setting, chained: boolean, notices: string[]): Extract<Step, { kind: 'AssumeRole' }> {
-  let durationSeconds = roleDuration(profile);
+function assumeRoleStep(profile: Profile, roleArn: Setting, chained: boolean, notices: string[], bounds: DurationBounds): Extract<Step, { kind: 'AssumeRole' }> {
+  let durationSeconds = roleDuration(profile, bounds);
   if (chained && durationSeconds.value > CHAINED_ROLE_MAX_SECONDS) {
     notices.push(
       `${roleArn.value} is assumed with role credentials (role chaining), which AWS caps at 1 hour: asking for 1h instead of ${durationSeconds.value}s (${describeSource(durationSeconds.source)}).`,
@@ -154,14 +154,14 @@ function assumeRoleStep(profile: Profile, roleArn: Setting, chained: boolean, no
   return { kind: 'AssumeRole', profile: profile.name, roleArn, sessionName: profile.settings.get('role_session_name'), durationSeconds, chained };
 }
 
-function withJump(profile: Profile, first: Step, target: Setting | undefined): Walk {
+function withJump(profile: Profile, first: Step, target: Setting | undefined, bounds: DurationBounds): Walk {
   const notices: string[] = [];
   if (!target) return { steps: [first], notices };
-  return { steps: [first, assumeRoleStep(profile, target, true, notices)], notices };
+  return { steps: [first, assumeRoleStep(profile, target, true, notices, bounds)], notices };
 }
 
-export function buildPlan(profile: Profile): PlanResult {
-  const { steps, notices } = walk(profile, false);
+export function buildPlan(profile: Profile, bounds: DurationBounds = SESSION_BOUNDS): PlanResult {
+  const { steps, notices } = walk(profile, false, bounds);
   const endpoint = profile.settings.get('endpoint_url');
   return {
     plan: {
