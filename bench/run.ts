@@ -30,8 +30,11 @@ function timeOnce(command: string, args: string[], env: NodeJS.ProcessEnv): numb
 function medians(commands: Record<string, { command: string; args: string[]; env: NodeJS.ProcessEnv; reps?: number }>): Record<string, number> {
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   const rounds = Math.max(...Object.values(commands).map((c) => c.reps ?? REPS));
+  const entries = Object.entries(commands);
   for (let i = 0; i < rounds; i++) {
-    for (const [name, c] of Object.entries(commands)) {
+    // a different order each round, so that no command always follows the same one
+    const order = entries.map((_, j) => entries[(i + j) % entries.length]!);
+    for (const [name, c] of order) {
       if (i < (c.reps ?? REPS)) samples[name]!.push(timeOnce(c.command, c.args, c.env));
     }
   }
