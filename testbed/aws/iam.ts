@@ -3,15 +3,10 @@
 import { AwsFault, validationError } from './fault';
 import { accountOf, splitRoleArn, uniqueId } from './identity';
 import { pattern } from './params';
-import type { Caller, Handler } from './state';
+import { signedCaller, type Call, type Handler, type State } from './state';
 
 /** the world has no creation times; a fixed one keeps answers stable */
 const CREATED = new Date('2024-01-15T09:30:00Z');
-
-function caller(call: { caller?: Caller }): Caller {
-  if (!call.caller) throw new Error('signed action reached without a caller');
-  return call.caller;
-}
 
 function maxItems(params: URLSearchParams): number {
   const raw = params.get('MaxItems');
@@ -37,7 +32,7 @@ function page<T>(items: T[], params: URLSearchParams): { items: T[]; IsTruncated
 const encodePolicy = (policy: unknown) => encodeURIComponent(JSON.stringify(policy));
 
 export const listRoles: Handler = ({ world }, call) => {
-  const { account } = caller(call).principal;
+  const { account } = signedCaller(call).principal;
   const prefix = call.params.get('PathPrefix') ?? '/';
   pattern(prefix, 'pathPrefix', /^\/.*$/, '\\u002F[\\u0021-\\u007F]*');
   const roles = world.roles
@@ -61,8 +56,8 @@ export const listRoles: Handler = ({ world }, call) => {
   };
 };
 
-function userFor(call: { caller?: Caller; params: URLSearchParams }, world: Parameters<Handler>[0]['world']) {
-  const who = caller(call);
+function userFor(call: Call, world: State['world']) {
+  const who = signedCaller(call);
   const name = call.params.get('UserName');
   if (name === null) {
     if (!who.user) throw validationError('Must specify userName when calling with non-User credentials');
@@ -89,6 +84,6 @@ export const listMfaDevices: Handler = ({ world }, call) => {
 };
 
 export const listAccountAliases: Handler = ({ world }, call) => {
-  const alias = world.accounts[caller(call).principal.account]?.alias;
+  const alias = world.accounts[signedCaller(call).principal.account]?.alias;
   return { AccountAliases: alias ? [alias] : [], IsTruncated: false };
 };

@@ -2,6 +2,8 @@
 import { constraint, validationError } from './fault';
 
 const SESSION_NAME = /^[\w+=,.@-]*$/;
+/** the longest role session STS grants */
+export const MAX_ROLE_SESSION = 43200;
 
 export function required(params: URLSearchParams, name: string, member: string): string {
   const value = params.get(name);

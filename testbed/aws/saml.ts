@@ -9,7 +9,7 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { accessDenied, expiredTokenException, invalidIdentityToken, validationError } from './fault';
 import { accountOf, roleSessionPrincipal } from './identity';
-import { duration, lengthBetween, required, withinRoleLimit } from './params';
+import { duration, lengthBetween, MAX_ROLE_SESSION, required, withinRoleLimit } from './params';
 import { trustAllows } from './policy';
 import { assumedRoleUserXml, credentialsXml, findRole, type Handler } from './state';
 
@@ -166,7 +166,7 @@ export const assumeRoleWithSaml: Handler = ({ world, worldDir, sessions }, { par
   const attribute = attributeValues(assertion, SESSION_DURATION_ATTRIBUTE)[0];
   const cap = attribute !== undefined && /^\d+$/.test(attribute) ? Number(attribute) : undefined;
   // AWS: DurationSeconds defaults to 1 h whatever the assertion says; SessionDuration only caps it
-  const requested = duration(params, 3600, world.settings.minSessionSeconds, 43200);
+  const requested = duration(params, 3600, world.settings.minSessionSeconds, MAX_ROLE_SESSION);
   const seconds = withinRoleLimit(Math.min(requested, cap ?? Infinity), role.maxSessionDuration, false);
   const principal = roleSessionPrincipal(role.arn, sessionName, undefined);
   const session = sessions.issue(principal, 'AssumeRoleWithSAML', seconds);

@@ -29,6 +29,12 @@ export interface Call {
 
 export type Handler = (state: State, call: Call) => Promise<Record<string, XmlValue>> | Record<string, XmlValue>;
 
+/** the verified caller of a signed action (index.ts refuses unsigned calls to those before they get here) */
+export function signedCaller(call: Call): Caller {
+  if (!call.caller) throw new Error('signed action reached without a caller');
+  return call.caller;
+}
+
 export function findRole(world: World, arn: string): WorldRole | undefined {
   return world.roles.find((r) => r.arn === arn);
 }

@@ -3,19 +3,12 @@
 import type { World, WorldUser } from '../world';
 import { accessDenied } from './fault';
 import { roleSessionPrincipal, type Principal } from './identity';
-import { duration, lengthBetween, mfaParams, pattern, required, sessionName, withinRoleLimit } from './params';
+import { duration, lengthBetween, MAX_ROLE_SESSION, mfaParams, pattern, required, sessionName, withinRoleLimit } from './params';
 import { trustAllows, type ConditionContext } from './policy';
-import { assumedRoleUserXml, credentialsXml, findRole, type Caller, type Handler } from './state';
+import { assumedRoleUserXml, credentialsXml, findRole, signedCaller, type Caller, type Handler } from './state';
 import { totpValid } from './totp';
 
-const MAX_ROLE_SESSION = 43200;
 const MAX_USER_SESSION = 129600;
-
-function signedCaller(caller: Caller | undefined): Caller {
-  // index.ts refuses unsigned calls to these actions before they get here
-  if (!caller) throw new Error('signed action reached without a caller');
-  return caller;
-}
 
 const MFA_FAILED = 'MultiFactorAuthentication failed with invalid MFA one time pass code.';
 
@@ -31,7 +24,7 @@ function verifyMfa(world: World, caller: Caller, params: URLSearchParams): Date 
 }
 
 /** the aws:* keys IAM puts into every request context */
-export function principalContext(principal: Principal, mfaAuthTime: Date | undefined): ConditionContext {
+function principalContext(principal: Principal, mfaAuthTime: Date | undefined): ConditionContext {
   return {
     'aws:multifactorauthpresent': mfaAuthTime ? 'true' : principal.kind === 'user' ? undefined : 'false',
     'aws:multifactorauthage': mfaAuthTime ? String(Math.floor((Date.now() - mfaAuthTime.getTime()) / 1000)) : undefined,
@@ -45,7 +38,7 @@ export function principalContext(principal: Principal, mfaAuthTime: Date | undef
 }
 
 export const getSessionToken: Handler = ({ world, sessions }, call) => {
-  const caller = signedCaller(call.caller);
+  const caller = signedCaller(call);
   const seconds = duration(call.params, 43200, world.settings.minSessionSeconds, MAX_USER_SESSION);
   if (caller.principal.kind !== 'user') throw accessDenied('Cannot call GetSessionToken with session credentials');
   const mfaAuthTime = verifyMfa(world, caller, call.params);
@@ -54,7 +47,7 @@ export const getSessionToken: Handler = ({ world, sessions }, call) => {
 };
 
 export const assumeRole: Handler = ({ world, sessions }, call) => {
-  const caller = signedCaller(call.caller);
+  const caller = signedCaller(call);
   const { params } = call;
   const roleArn = lengthBetween(required(params, 'RoleArn', 'roleArn'), 'roleArn', 20, 2048);
   const name = sessionName(params);
@@ -80,13 +73,13 @@ export const assumeRole: Handler = ({ world, sessions }, call) => {
 };
 
 export const getCallerIdentity: Handler = (_state, call) => {
-  const { principal } = signedCaller(call.caller);
+  const { principal } = signedCaller(call);
   return { UserId: principal.userId, Account: principal.account, Arn: principal.arn };
 };
 
 /** used by console sign-in for IAM users: the federation endpoint wants temporary credentials */
 export const getFederationToken: Handler = ({ world, sessions }, call) => {
-  const caller = signedCaller(call.caller);
+  const caller = signedCaller(call);
   const name = sessionName(call.params, 'Name', 'name', 32);
   const seconds = duration(call.params, 43200, world.settings.minSessionSeconds, MAX_USER_SESSION);
   if (caller.principal.kind !== 'user') throw accessDenied('Cannot call GetFederationToken with session credentials');

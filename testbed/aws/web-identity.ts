@@ -3,7 +3,7 @@
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { accessDenied, expiredTokenException, invalidIdentityToken } from './fault';
 import { accountOf, roleSessionPrincipal } from './identity';
-import { duration, lengthBetween, required, sessionName, withinRoleLimit } from './params';
+import { duration, lengthBetween, MAX_ROLE_SESSION, required, sessionName, withinRoleLimit } from './params';
 import { trustAllows } from './policy';
 import { assumedRoleUserXml, credentialsXml, findRole, type Handler } from './state';
 
@@ -60,7 +60,7 @@ export const assumeRoleWithWebIdentity: Handler = async ({ world, sessions, keyS
   const roleArn = lengthBetween(required(params, 'RoleArn', 'roleArn'), 'roleArn', 20, 2048);
   const name = sessionName(params);
   const token = lengthBetween(required(params, 'WebIdentityToken', 'webIdentityToken'), 'webIdentityToken', 4, 20000);
-  const requested = duration(params, 3600, world.settings.minSessionSeconds, 43200);
+  const requested = duration(params, 3600, world.settings.minSessionSeconds, MAX_ROLE_SESSION);
 
   let unverified: JWTPayload;
   try {
