@@ -1,4 +1,5 @@
-// rolecall doctor [PROFILE]: the resolved settings with where each came from, and the plan.
+// rolecall doctor [PROFILE]: the resolved settings with where each came from, the plan, and the checks.
+import { runChecks, type Level } from '../app/doctor';
 import { loadProfile, planFor } from '../app/resolve-credentials';
 import type { Profile } from '../config/profile';
 import { describeSource } from '../config/source';
@@ -13,28 +14,40 @@ function settingsOf(profile: Profile) {
     .map(([key, s]) => ({ key, value: s.value, source: describeSource(s.source) }));
 }
 
+const MARK: Record<Level, string> = { ok: 'ok  ', info: 'info', warn: 'WARN', fail: 'FAIL' };
+
 export const command: Command = {
   name: 'doctor',
   usage: 'rolecall doctor [PROFILE] [--json]',
   options: CREDENTIAL_OPTIONS,
-  help: `Explains a profile without calling anything: every setting that applies, with the file and line,
-environment variable or flag it came from (secrets are not shown), the source_profile chain, and the
-steps rolecall would run to get credentials.`,
+  help: `Explains a profile without logging in: every setting that applies, with the file and line,
+environment variable or flag it came from (secrets are not shown), the source_profile chain, the
+steps rolecall would run to get credentials, and checks: settings other tools read differently
+(inline comments, duplicate sections, keys the AWS CLI ignores, a key in both files), a credentials
+file others can read, the keyring, the browser, whether STS and the IdP answer, and this machine's
+clock against theirs (AWS rejects signatures more than 5 minutes off).
+Exits 1 when a check fails, 0 otherwise (warnings included).
+
+Flags:
+  --json   the same as JSON: profile, profiles (settings with sources), steps, findings`,
   async run(parsed, ctx) {
     const request = credentialRequest(parsed, parsed.positionals[0]);
     const profile = loadProfile(request, ctx);
     const plan = planFor(profile, ctx);
     const chain: Profile[] = [];
     for (let p: Profile | undefined = profile; p; p = p.sourceProfile) chain.push(p);
+    const findings = await runChecks(profile, plan, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
     const report = {
       profile: profile.name,
       profileSource: describeSource(profile.nameSource),
       profiles: chain.map((p) => ({ name: p.name, settings: settingsOf(p) })),
       steps: plan.steps.map(describeStep),
+      findings,
     };
+    const code = findings.some((f) => f.level === 'fail') ? 1 : 0;
     if (parsed.globals.json) {
       ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
-      return 0;
+      return code;
     }
     const lines = [`profile ${report.profile} (from ${report.profileSource})`, ''];
     for (const p of report.profiles) {
@@ -43,8 +56,12 @@ steps rolecall would run to get credentials.`,
       for (const s of p.settings) lines.push(`  ${`${s.key} = ${s.value}`.padEnd(width)}   # ${s.source}`);
       lines.push('');
     }
-    lines.push('steps:', ...report.steps.map((s, i) => `  ${i + 1}. ${s}`));
+    lines.push('steps:', ...report.steps.map((s, i) => `  ${i + 1}. ${s}`), '', 'checks:');
+    for (const f of findings) {
+      lines.push(`  ${MARK[f.level]} ${f.message}`);
+      if (f.hint && f.level !== 'ok') lines.push(`       ${f.hint}`);
+    }
     ctx.stdout(`${lines.join('\n')}\n`);
-    return 0;
+    return code;
   },
 };

@@ -1,0 +1,110 @@
+// doctor's look at the shared config files as other tools see them: what rolecall reads one way and
+// the AWS CLI (botocore) another, and credentials files other users can read.
+import { statSync } from 'node:fs';
+import type { Profile } from '../config/profile';
+import { describeSource, type Setting } from '../config/source';
+import type { Finding } from './doctor';
+
+const INLINE_COMMENT = /\s[#;]/;
+const HEADER = /^\s*\[(.+)\]/;
+const OPTION = /^([^\s=:#;][^=:]*?)\s*[=:]/;
+
+/** Keys only rolecall (and the seeds' tools) read; the AWS CLI and SDKs skip them without a word. */
+const OTHER_TOOLS_IGNORE = /^(web_identity_(?!token_file$)|saml_|jump_role_arn$|credentials_duration$|mfa_type$|mfa_process$|federation_type$)/;
+
+/** Lexical findings in one INI file: inline comments, duplicate sections and keys (botocore reads both differently). */
+export function scanIni(path: string, text: string): Finding[] {
+  const found: Finding[] = [];
+  const headers = new Map<string, number>();
+  let keys = new Map<string, number>();
+  text.split(/\r?\n/).forEach((line, index) => {
+    const at = `${path}:${index + 1}`;
+    if (/^\s*[#;]/.test(line) || line.trim() === '') return;
+    const header = HEADER.exec(line)?.[1]?.trim();
+    if (header !== undefined) {
+      const first = headers.get(header);
+      if (first !== undefined) {
+        found.push({
+          check: 'config',
+          level: 'warn',
+          message: `[${header}] appears twice (${path}:${first} and ${at}): rolecall and the SDKs merge them, the AWS CLI refuses the whole file`,
+          hint: 'Merge the two sections into one.',
+        });
+      } else headers.set(header, index + 1);
+      keys = new Map();
+      return;
+    }
+    const key = OPTION.exec(line)?.[1]?.trim().toLowerCase();
+    if (key === undefined || /^\s/.test(line)) return;
+    const first = keys.get(key);
+    if (first !== undefined) {
+      found.push({
+        check: 'config',
+        level: 'warn',
+        message: `${key} is set twice in one section (${path}:${first} and ${at}): rolecall uses the last, the AWS CLI refuses the file`,
+        hint: 'Keep one of the two lines.',
+      });
+    } else keys.set(key, index + 1);
+    const value = line.slice(line.search(/[=:]/) + 1);
+    if (INLINE_COMMENT.test(value)) {
+      found.push({
+        check: 'config',
+        level: 'warn',
+        message: `${at}: ${key} has an inline comment, which rolecall and the SDKs drop but the AWS CLI keeps as part of the value`,
+        hint: 'Move the comment to a line of its own.',
+      });
+    }
+  });
+  return found;
+}
+
+/** Keys of the profile (its own sections) that the AWS CLI ignores, when `aws --profile` would not reach rolecall. */
+export function ignoredByAwsCli(profile: Profile): Finding[] {
+  if (profile.settings.has('credential_process')) return [];
+  const keys = [...profile.settings.entries()].filter(([key, s]) => s.source.kind === 'file' && OTHER_TOOLS_IGNORE.test(key)).map(([key]) => key);
+  if (keys.length === 0) return [];
+  return [
+    {
+      check: 'config',
+      level: 'warn',
+      message: `profile ${profile.name} sets ${keys.sort().join(', ')}, which the AWS CLI and SDKs ignore: \`aws --profile ${profile.name}\` will not log in the way rolecall does`,
+      hint: `Add \`credential_process = rolecall export ${profile.name}\` to a profile the AWS CLI uses.`,
+    },
+  ];
+}
+
+/**
+ * A key the profile sets in both files: the credentials file wins, for rolecall as for the AWS CLI,
+ * which surprises people editing the config file.
+ */
+export function shadowedKeys(profile: Profile, config: ReadonlyMap<string, Setting<string>>, credentialsPath: string): Finding[] {
+  const found: Finding[] = [];
+  for (const [key, s] of profile.settings) {
+    const other = config.get(key);
+    if (!other || s.source.kind !== 'file' || s.source.path !== credentialsPath || other.value === s.value) continue;
+    found.push({
+      check: 'config',
+      level: 'warn',
+      message: `${key} of profile ${profile.name} is set in both files; ${credentialsPath}:${s.source.line} wins over the config file's ${describeSource(other.source)}`,
+      hint: 'Keep the key in one file only.',
+    });
+  }
+  return found;
+}
+
+/** A credentials file (or config file holding keys) that other users can read. */
+export function permissionFinding(path: string, what: string): Finding | undefined {
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return { check: 'permissions', level: 'ok', message: `${what} ${path} is private (${mode.toString(8)})` };
+  return {
+    check: 'permissions',
+    level: 'warn',
+    message: `${what} ${path} can be read by ${mode & 0o004 ? 'every user on this machine' : 'its group'} (mode ${mode.toString(8).padStart(3, '0')})`,
+    hint: `chmod 600 ${path}`,
+  };
+}

@@ -1,0 +1,143 @@
+// rolecall doctor's checks: what other tools would read differently in the files, file permissions,
+// the keyring, the browser, and whether the IdP and STS answer, with this machine's clock compared
+// to theirs (AWS refuses signatures more than 5 minutes off). Clock and fetch come in as arguments.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { readConfigFiles, readTextFile } from '../config/files';
+import type { Profile } from '../config/profile';
+import { RolecallError } from '../errors';
+import { agent as browserAgent } from '../idp/oidc/settings';
+import { browserArgv } from '../platform/browser';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { Plan } from '../plan/step';
+import { openSecretStore } from '../store/secrets';
+import { ignoredByAwsCli, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
+
+export type Level = 'ok' | 'info' | 'warn' | 'fail';
+
+export interface Finding {
+  /** config, permissions, keyring, browser, idp, sts */
+  check: string;
+  level: Level;
+  message: string;
+  hint?: string;
+}
+
+export interface DoctorDeps {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  log: Logger;
+  clock: Clock;
+  fetch: typeof fetch;
+  platform: NodeJS.Platform;
+  /** how long to wait for each endpoint */
+  timeoutMs: number;
+}
+
+/** AWS SigV4 allows 5 minutes; beyond a minute something is already wrong with the clock. */
+const SKEW_WARN_SECONDS = 60;
+const SKEW_FAIL_SECONDS = 300;
+const KEYRING_PROBE = 'doctor-probe';
+
+export function skewFinding(check: string, what: string, skewSeconds: number): Finding {
+  const abs = Math.abs(skewSeconds);
+  const direction = skewSeconds > 0 ? 'behind' : 'ahead of';
+  const text = `this machine's clock is ${abs}s ${direction} ${what}`;
+  const hint = 'Sync the clock (timedatectl set-ntp true, or your OS time settings): AWS rejects signatures more than 5 minutes off, and ID tokens can look expired or not yet valid.';
+  if (abs > SKEW_FAIL_SECONDS) return { check, level: 'fail', message: `${text}: AWS rejects requests signed more than 5 minutes off`, hint };
+  if (abs > SKEW_WARN_SECONDS) return { check, level: 'warn', message: `${text} (AWS rejects signatures beyond 5 minutes)`, hint };
+  return { check, level: 'ok', message: `clock within ${Math.max(1, abs)}s of ${what}` };
+}
+
+/** GETs `url`: any HTTP answer means reachable; its Date header measures the clock skew. */
+export async function probe(check: string, what: string, url: string, deps: Pick<DoctorDeps, 'clock' | 'fetch' | 'timeoutMs'>): Promise<Finding[]> {
+  const before = deps.clock.now().getTime();
+  let response: Response;
+  try {
+    response = await deps.fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(deps.timeoutMs) });
+    await response.arrayBuffer();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    return [{ check, level: 'fail', message: `${what} ${url} does not answer (${cause})`, hint: 'Check the URL, the network, a proxy (HTTPS_PROXY) or a VPN.' }];
+  }
+  const local = (before + deps.clock.now().getTime()) / 2;
+  const found: Finding[] = [{ check, level: 'ok', message: `${what} ${url} answers (HTTP ${response.status})` }];
+  const date = Date.parse(response.headers.get('date') ?? '');
+  if (Number.isNaN(date)) found.push({ check, level: 'info', message: `${what} sends no Date header: clock skew not measured` });
+  // the Date header has whole seconds: anything within one second is no skew at all
+  else found.push(skewFinding(check, what, Math.abs(date - local) < 1000 ? 0 : Math.round((date - local) / 1000)));
+  return found;
+}
+
+function onPath(file: string, env: NodeJS.ProcessEnv): string | undefined {
+  const candidates = isAbsolute(file) ? [file] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, file));
+  return candidates.find((path) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function browserFinding(profile: Profile, deps: Pick<DoctorDeps, 'env' | 'platform'>): Finding {
+  const agent = browserAgent(profile);
+  const argv = browserArgv('URL', agent, { env: deps.env, platform: deps.platform });
+  const from = agent ? 'web_identity_agent' : deps.env.BROWSER ? '$BROWSER' : 'the system opener';
+  if (!argv) {
+    return { check: 'browser', level: 'warn', message: 'no browser can be opened here (no agent, no $BROWSER, no display)', hint: 'Logins print a URL to open elsewhere; or use the device flow (--device).' };
+  }
+  if (deps.platform === 'win32') return { check: 'browser', level: 'ok', message: `browser: ${argv[0]} (${from})` };
+  const found = onPath(argv[0]!, deps.env);
+  if (!found) return { check: 'browser', level: 'warn', message: `the browser command ${argv[0]} (${from}) is not found`, hint: 'Install it, or set web_identity_agent / $BROWSER to a browser that exists.' };
+  return { check: 'browser', level: 'ok', message: `browser: ${found} (${from})` };
+}
+
+export async function keyringFinding(deps: Pick<DoctorDeps, 'env' | 'home' | 'log'>): Promise<Finding> {
+  try {
+    // a read of a name never stored: it reaches the backend without changing anything
+    const store = openSecretStore(deps);
+    await store.get(KEYRING_PROBE);
+    if (store.backend === 'file') {
+      return { check: 'keyring', level: 'warn', message: 'secrets are kept in a 0600 file (ROLECALL_KEYRING=file), not the OS keyring', hint: 'Unset ROLECALL_KEYRING on a machine with a keyring.' };
+    }
+    return { check: 'keyring', level: 'ok', message: 'the OS keyring answers' };
+  } catch (error) {
+    if (!(error instanceof RolecallError)) throw error;
+    return { check: 'keyring', level: 'warn', message: error.message, hint: error.hint ?? 'Start a Secret Service (gnome-keyring) or set ROLECALL_KEYRING=file on a headless machine.' };
+  }
+}
+
+function stsUrl(plan: Plan): string {
+  if (plan.stsEndpoint) return plan.stsEndpoint.value;
+  const region = plan.region?.value ?? 'us-east-1';
+  return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`;
+}
+
+/** Every check for `profile`, files first, then the network (in parallel). */
+export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps): Promise<Finding[]> {
+  const files = readConfigFiles(deps.env, deps.home);
+  const findings: Finding[] = [];
+  for (const ini of [files.config, files.credentials]) {
+    const text = readTextFile(ini.path, 'file');
+    if (text !== undefined) findings.push(...scanIni(ini.path, text));
+  }
+  const chain: Profile[] = [];
+  for (let p: Profile | undefined = profile; p; p = p.sourceProfile) chain.push(p);
+  for (const p of chain) {
+    findings.push(...ignoredByAwsCli(p));
+    findings.push(...shadowedKeys(p, files.configProfiles.get(p.name)?.values ?? new Map(), files.credentials.path));
+  }
+  const permission = permissionFinding(files.credentials.path, 'the credentials file');
+  if (permission) findings.push(permission);
+  findings.push(browserFinding(profile, deps));
+  const issuer = profile.settings.get('web_identity_auth_url')?.value;
+  const network = await Promise.all([
+    keyringFinding(deps).then((f) => [f]),
+    probe('sts', 'STS', stsUrl(plan), deps),
+    issuer ? probe('idp', 'the IdP', `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, deps) : Promise.resolve([]),
+  ]);
+  return [...findings, ...network.flat()];
+}
