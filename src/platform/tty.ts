@@ -91,7 +91,9 @@ export function ttyPrompter(open: () => TtyStreams | undefined = openTty): Promp
       if (!tty) throw noTty(question, options.why);
       try {
         tty.output.write(question.endsWith(' ') ? question : `${question} `);
-        return (await readLine(tty, options.secret ?? false)).trim();
+        const line = await readLine(tty, options.secret ?? false);
+        // a password may begin or end with a space; anything else is trimmed
+        return options.secret ? line : line.trim();
       } finally {
         tty.close();
       }
