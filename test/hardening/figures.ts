@@ -1,0 +1,13 @@
+// Hardening figures for docs/reliability.md: each fault test, fuzz run and secret scan appends one
+// JSON line to $ROLECALL_FIGURES when it is set (scripts/hardening-figures is just `cat | jq`), so
+// the numbers in the docs are the ones a real run measured.
+import { appendFileSync } from 'node:fs';
+
+function record(entry: Record<string, unknown>): void {
+  const file = process.env.ROLECALL_FIGURES;
+  if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+}
+
+export const recordFault = (fault: string, outcome: 'credentials' | 'clear error' | 'files intact') => record({ kind: 'fault', fault, outcome });
+export const recordFuzz = (target: string, cases: number) => record({ kind: 'fuzz', target, cases });
+export const recordScan = (flow: string, secrets: number, places: number) => record({ kind: 'scan', flow, secrets, places });
