@@ -34,8 +34,8 @@ Examples:
     const cache = openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log });
     const removed = await cache.clear(profile);
     const credentials = removed.filter((path) => /[\\/]credentials[\\/][^\\/]+\.json$/.test(path)).length;
-    const whose = all ? 'for every profile' : `for profile ${profile}`;
-    ctx.log.info(credentials ? `Removed ${credentials} cached credential ${credentials === 1 ? 'set' : 'sets'} ${whose}.` : `No cached credentials ${whose}.`);
+    const whose = all ? 'of any profile' : `for profile ${profile}`;
+    ctx.log.info(credentials ? `Removed ${credentials} cached credential ${credentials === 1 ? 'set' : 'sets'}${all ? '' : ` ${whose}`}.` : `No cached credentials ${whose}.`);
     for (const path of removed) ctx.log.debug(`removed ${path}`);
     if (!all) return 0;
     const secrets = openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log });
