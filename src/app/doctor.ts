@@ -12,6 +12,7 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
+import { networkCode } from '../sts/errors';
 import { ignoredByAwsCli, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
@@ -58,15 +59,18 @@ export async function probe(check: string, what: string, url: string, deps: Pick
     response = await deps.fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(deps.timeoutMs) });
     await response.arrayBuffer();
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    const cause = networkCode(error) ?? ((error as { cause?: Error }).cause ?? (error as Error)).message;
     return [{ check, level: 'fail', message: `${what} ${url} does not answer (${cause})`, hint: 'Check the URL, the network, a proxy (HTTPS_PROXY) or a VPN.' }];
   }
   const local = (before + deps.clock.now().getTime()) / 2;
   const found: Finding[] = [{ check, level: 'ok', message: `${what} ${url} answers (HTTP ${response.status})` }];
   const date = Date.parse(response.headers.get('date') ?? '');
   if (Number.isNaN(date)) found.push({ check, level: 'info', message: `${what} sends no Date header: clock skew not measured` });
-  // the Date header has whole seconds: anything within one second is no skew at all
-  else found.push(skewFinding(check, what, Math.abs(date - local) < 1000 ? 0 : Math.round((date - local) / 1000)));
+  else {
+    // the Date header drops the milliseconds: its second's midpoint is the best guess of the server's time
+    const skewMs = date + 500 - local;
+    found.push(skewFinding(check, what, Math.abs(skewMs) < 1000 ? 0 : Math.round(skewMs / 1000)));
+  }
   return found;
 }
 

@@ -1,0 +1,128 @@
+// `rolecall doctor` against the testbed: clock skew measured from the Date headers of STS and the
+// IdP, a credentials file others can read, settings other tools read differently, and --json.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { runRolecall, type Home } from '../helpers/cli';
+import { bastionHome } from '../helpers/bastion';
+
+let testbed: Testbed;
+let home: Home;
+let env: NodeJS.ProcessEnv;
+
+interface Finding {
+  check: string;
+  level: 'ok' | 'info' | 'warn' | 'fail';
+  message: string;
+  hint?: string;
+}
+
+before(async () => {
+  testbed = await startTestbed();
+  home = bastionHome(
+    testbed,
+    `
+[profile oidc]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli   # the native client
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+endpoint_url = ${testbed.aws.url}
+
+[profile bob]
+region = eu-west-1
+`,
+  );
+  env = { ...home.env, BROWSER: '/bin/true' };
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+async function doctorJson(profile: string): Promise<{ code: number | null; report: { profile: string; findings: Finding[]; profiles: { name: string; settings: { key: string; value: string; source: string }[] }[]; steps: string[] } }> {
+  const run = await runRolecall(['doctor', profile, '--json'], { env });
+  assert.equal(run.stdout.trim().startsWith('{'), true, run.stderr);
+  return { code: run.code, report: JSON.parse(run.stdout) };
+}
+
+const find = (findings: Finding[], check: string, level: Finding['level']) => findings.filter((f) => f.check === check && f.level === level);
+
+test('doctor measures clock skew against STS and the IdP: over 5 minutes fails, over 1 minute warns, none is ok', async () => {
+  testbed.aws.setDateSkew(-400);
+  testbed.idp.setDateSkew(90);
+  try {
+    const run = await runRolecall(['doctor', 'oidc'], { env });
+    assert.equal(run.code, 1, run.stderr);
+    // the Date header has whole seconds: the measure is good to a second
+    assert.match(run.stdout, /FAIL this machine's clock is (399|400|401)s ahead of STS: AWS rejects requests signed more than 5 minutes off/);
+    assert.match(run.stdout, /WARN this machine's clock is (89|90|91)s behind the IdP \(AWS rejects signatures beyond 5 minutes\)/);
+    assert.match(run.stdout, /Sync the clock/);
+  } finally {
+    testbed.aws.setDateSkew(0);
+    testbed.idp.setDateSkew(0);
+  }
+  const { code, report } = await doctorJson('oidc');
+  assert.equal(code, 0);
+  assert.match(find(report.findings, 'sts', 'ok').map((f) => f.message).join('\n'), /clock within 1s of STS/);
+  assert.match(find(report.findings, 'idp', 'ok').map((f) => f.message).join('\n'), /openid-configuration answers \(HTTP 200\)/);
+});
+
+test('doctor warns about a credentials file others can read, with the chmod to fix it', async () => {
+  const path = join(home.dir, '.aws', 'credentials');
+  chmodSync(path, 0o644);
+  try {
+    const { report } = await doctorJson('bastion');
+    const [warning, ...more] = find(report.findings, 'permissions', 'warn');
+    assert.equal(more.length, 0);
+    assert.equal(warning!.message, `the credentials file ${path} can be read by every user on this machine (mode 644)`);
+    assert.equal(warning!.hint, `chmod 600 ${path}`);
+  } finally {
+    chmodSync(path, 0o600);
+  }
+  const { report } = await doctorJson('bastion');
+  assert.equal(find(report.findings, 'permissions', 'warn').length, 0);
+  assert.equal(find(report.findings, 'permissions', 'ok').length, 1);
+});
+
+test('doctor --json: settings with sources, steps, and what other tools read differently', async () => {
+  const { code, report } = await doctorJson('oidc');
+  assert.equal(code, 0);
+  assert.equal(report.profile, 'oidc');
+  const config = join(home.dir, '.aws', 'config');
+  const clientId = report.profiles[0]!.settings.find((s) => s.key === 'web_identity_client_id')!;
+  assert.equal(clientId.value, 'rolecall-cli');
+  assert.match(clientId.source, new RegExp(`^${config}:\\d+$`));
+  assert.match(report.steps.at(-1)!, /^AssumeRoleWithWebIdentity arn:aws:iam::222222222222:role\/oidc-developer/);
+  for (const f of report.findings) {
+    assert.deepEqual(Object.keys(f).filter((k) => !['check', 'level', 'message', 'hint'].includes(k)), []);
+    assert.ok(['ok', 'info', 'warn', 'fail'].includes(f.level));
+  }
+  const config_warnings = find(report.findings, 'config', 'warn').map((f) => f.message);
+  assert.ok(config_warnings.some((m) => /\[profile bob\] appears twice .* the AWS CLI refuses the whole file/.test(m)), config_warnings.join('\n'));
+  assert.ok(config_warnings.some((m) => /web_identity_client_id has an inline comment/.test(m)), config_warnings.join('\n'));
+  assert.ok(
+    config_warnings.some((m) => m.startsWith('profile oidc sets web_identity_auth_url, web_identity_client_id, which the AWS CLI and SDKs ignore')),
+    config_warnings.join('\n'),
+  );
+  assert.equal(find(report.findings, 'browser', 'ok')[0]!.message, 'browser: /bin/true ($BROWSER)');
+  assert.equal(find(report.findings, 'keyring', 'warn').length, 1, 'ROLECALL_KEYRING=file is said');
+});
+
+test('doctor names an STS endpoint that does not answer and fails', async () => {
+  const { code, report } = await doctorJson('bob');
+  assert.equal(code, 0);
+  // a port that was just free: nothing listens there
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  const closed = await runRolecall(['doctor', 'bob', '--json'], { env: { ...env, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` } });
+  assert.equal(closed.code, 1);
+  const findings = (JSON.parse(closed.stdout) as { findings: Finding[] }).findings;
+  assert.match(find(findings, 'sts', 'fail')[0]!.message, new RegExp(`^STS http://127\\.0\\.0\\.1:${port} does not answer \\(ECONNREFUSED\\)$`));
+  assert.ok(report.findings.length > 0);
+});
