@@ -44,21 +44,23 @@ async function kill9(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-test('32 concurrent processes: exactly one runs the login, the others wait and find its result', { timeout: 120_000 }, async () => {
-  const s = sandbox();
-  const results = await Promise.all(Array.from({ length: 32 }, () => child(['login', 'k', s.dir], s.env)));
-  for (const r of results) assert.equal(r.code, 0, r.stderr);
-  const outcomes = results.map((r) => r.stdout.trim());
-  assert.equal(outcomes.filter((o) => o === 'login').length, 1, outcomes.join(','));
-  assert.equal(outcomes.filter((o) => o === 'hit').length, 31);
-  const owner = readFileSync(join(s.dir, 'result'), 'utf8');
-  const waited = results.filter((r) => r.stderr.includes('waiting for rolecall pid'));
-  assert.ok(waited.length > 0, 'some processes waited');
-  for (const r of waited) assert.equal(r.stderr.match(/waiting for rolecall pid/g)!.length, 1, 'the wait is announced once');
-  assert.ok(waited.some((r) => r.stderr.includes(`pid ${owner}`)), 'waiters name the owner');
-  assert.deepEqual(readdirSync(join(s.dir, 'cache', 'locks')), [], 'no lock left behind');
-  s.done();
-});
+for (const count of [32, 100]) {
+  test(`${count} concurrent processes: exactly one runs the login, the others wait and find its result`, { timeout: 180_000 }, async () => {
+    const s = sandbox();
+    const results = await Promise.all(Array.from({ length: count }, () => child(['login', 'k', s.dir], s.env)));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const outcomes = results.map((r) => r.stdout.trim());
+    assert.equal(outcomes.filter((o) => o === 'login').length, 1, outcomes.join(','));
+    assert.equal(outcomes.filter((o) => o === 'hit').length, count - 1);
+    const owner = readFileSync(join(s.dir, 'result'), 'utf8');
+    const waited = results.filter((r) => r.stderr.includes('waiting for rolecall pid'));
+    assert.ok(waited.length > 0, 'some processes waited');
+    for (const r of waited) assert.equal(r.stderr.match(/waiting for rolecall pid/g)!.length, 1, 'the wait is announced once');
+    assert.ok(waited.some((r) => r.stderr.includes(`pid ${owner}`)), 'waiters name the owner');
+    assert.deepEqual(readdirSync(join(s.dir, 'cache', 'locks')), [], 'no lock left behind');
+    s.done();
+  });
+}
 
 test('kill -9 of the lock owner: the next caller takes over at once and succeeds', { timeout: 60_000 }, async () => {
   const s = sandbox();
