@@ -1,0 +1,124 @@
+// `rolecall setup` through a real pseudo-terminal (tmux): a person picks bastion+MFA, answers, confirms
+// and takes the first login; the profile then works, and every other byte of the config is kept.
+// The flag form runs without any terminal.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { BIN, runProcess, runRolecall, type Home } from '../helpers/cli';
+import { bastionHome } from '../helpers/bastion';
+
+// comments, odd spacing and an inline comment the wizard must leave exactly as they are
+const EXTRA = `
+# team profiles below; keep in sync with the wiki
+[profile ops]  ; ops team
+role_arn=arn:aws:iam::222222222222:role/deploy   # inline
+source_profile = bob
+
+`;
+
+let testbed: Testbed;
+let home: Home;
+let configPath: string;
+
+before(async () => {
+  testbed = await startTestbed();
+  home = bastionHome(testbed, EXTRA);
+  configPath = join(home.dir, '.aws', 'config');
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+async function waitFor(what: string, check: () => boolean, detail: () => string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${detail()}`);
+    await sleep(100);
+  }
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+test('the wizard on a terminal: bastion, answers, confirm, first login; the profile works and the rest of the file is untouched', async (t) => {
+  const before = readFileSync(configPath, 'utf8');
+  const socket = `rolecall-setup-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  t.after(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone with its only session
+    }
+  });
+  const stderrPath = join(home.dir, 'setup-stderr.txt');
+  const donePath = join(home.dir, 'setup-exit.txt');
+  const vars = Object.entries(home.env).map(([k, v]) => `${k}=${shellQuote(v ?? '')}`);
+  const command = `env -i ${vars.join(' ')} TERM=xterm-256color ${shellQuote(process.execPath)} ${shellQuote(BIN)} setup 2>${shellQuote(stderrPath)}; echo $? > ${shellQuote(donePath)}; sleep 30`;
+  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'setup', command);
+  const screen = () => tmux('capture-pane', '-p', '-t', 'setup');
+  const until = (what: string, text: string | RegExp) => waitFor(what, () => (typeof text === 'string' ? screen().includes(text) : text.test(screen())), screen);
+  const keys = (...k: string[]) => tmux('send-keys', '-t', 'setup', ...k);
+
+  await until('the kind question', 'How do you prove who you are?');
+  assert.match(screen(), /OIDC login -> AssumeRoleWithWebIdentity/);
+  keys('Down', 'Down', 'Down');
+  await until('bastion highlighted', /● IAM user keys with MFA/);
+  keys('Enter');
+  await until('the profile name question', 'Profile name');
+  keys('-l', 'newrole');
+  keys('Enter');
+  await until('the source profile question', 'Profile with the IAM user keys');
+  keys('Down');
+  await until('bastion highlighted', /● bastion/);
+  keys('Enter');
+  await until('the role question', 'Role ARN to assume');
+  keys('-l', 'arn:aws:iam::222222222222:role/read');
+  keys('Enter');
+  await until('the MFA question', 'MFA device ARN');
+  keys('Enter');
+  await until('the preview', 'Write this profile?');
+  assert.match(screen(), /\[profile newrole\]/);
+  assert.match(screen(), /role_arn = arn:aws:iam::222222222222:role\/read/);
+  keys('Enter');
+  await until('the login offer', 'Log in with newrole now?');
+  keys('Enter');
+  await waitFor('setup to end', () => existsSync(donePath), () => `${screen()}\nstderr:\n${readFileSync(stderrPath, 'utf8')}`);
+  const stderr = readFileSync(stderrPath, 'utf8');
+  assert.equal(readFileSync(donePath, 'utf8').trim(), '0', stderr);
+  assert.match(stderr, new RegExp(`Wrote \\[profile newrole\\] to ${configPath} \\(previous file kept as ${configPath}\\.rolecall-backup\\)`));
+  assert.match(stderr, /Logged in: arn:aws:sts::222222222222:assumed-role\/read\//);
+
+  const after = readFileSync(configPath, 'utf8');
+  assert.equal(readFileSync(`${configPath}.rolecall-backup`, 'utf8'), before);
+  assert.equal(after, `${before}[profile newrole]\nsource_profile = bastion\nrole_arn = arn:aws:iam::222222222222:role/read\n`);
+
+  const who = await runRolecall(['whoami', 'newrole', '--json'], { env: home.env });
+  assert.equal(who.code, 0, who.stderr);
+  assert.match((JSON.parse(who.stdout) as { arn: string }).arn, /^arn:aws:sts::222222222222:assumed-role\/read\//);
+});
+
+test('the flag form writes without a terminal; a missing answer without a terminal is an error naming the flag', async () => {
+  // setsid: no controlling terminal at all, as under cron or CI
+  const run = (args: string[]) => runProcess('setsid', [process.execPath, BIN, ...args], { env: home.env });
+  const before = readFileSync(configPath, 'utf8');
+  const missing = await run(['setup', '--kind', 'bastion', '--profile', 'scripted', '--source-profile', 'bastion']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no terminal to ask for --role-arn/);
+  assert.equal(readFileSync(configPath, 'utf8'), before, 'nothing written');
+
+  const ok = await run(['setup', '--kind', 'bastion', '--profile', 'scripted', '--source-profile', 'bastion', '--role-arn', 'arn:aws:iam::333333333333:role/read', '--region', 'eu-west-1', '--yes', '--no-login']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, '');
+  assert.equal(
+    readFileSync(configPath, 'utf8'),
+    `${before}\n[profile scripted]\nsource_profile = bastion\nrole_arn = arn:aws:iam::333333333333:role/read\nregion = eu-west-1\n`,
+  );
+  const exported = await runRolecall(['export', 'scripted', '--format', 'process'], { env: home.env });
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal((JSON.parse(exported.stdout) as { AccountId: string }).AccountId, '333333333333');
+});
