@@ -1,6 +1,6 @@
-// The cache directory and its permissions: created 0700, looser modes fixed with a warning, a
-// directory owned by someone else refused (they could read or plant credentials).
-import { chmodSync, mkdirSync, statSync, type Stats } from 'node:fs';
+// The cache directory and the files in it: directories 0700, files 0600, looser modes fixed with a
+// warning, a directory owned by someone else refused (they could read or plant credentials).
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { RolecallError } from '../errors';
 import type { Logger } from '../platform/logger';
@@ -64,4 +64,26 @@ export function ensureCacheDir(deps: StoreDeps): string {
   ensureDir(dir, deps.log, 'cache directory');
   for (const sub of SUBDIRS) ensureDir(join(dir, sub), deps.log, 'cache directory');
   return dir;
+}
+
+/** The text of a cache file of ours, or undefined when there is none; modes too open are fixed. */
+export function readPrivateFile(path: string, deps: StoreDeps): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') {
+      deps.log.warn(`${path} is a symbolic link; rolecall ignores it.`);
+      return undefined;
+    }
+    throw cacheError(path, error);
+  }
+  try {
+    tightenMode(path, fstatSync(fd), 0o600, deps.log);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -2,12 +2,12 @@
 // reused until the refresh window before expiry, never served once expired. Long-lived keys (no
 // expiration) are never written. A file that cannot be parsed is a miss with a warning; the next
 // write replaces it.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, unlinkSync, constants } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../platform/clock';
 import type { Credentials } from '../sts/credentials';
 import { writeFileAtomic } from './atomic-write';
-import { cacheError, ensureCacheDir, tightenMode, type StoreDeps } from './cache-dir';
+import { cacheError, ensureCacheDir, readPrivateFile, type StoreDeps } from './cache-dir';
 import { credentialFile, DEFAULT_REFRESH_WINDOW_SECONDS, isFresh, parseCacheEntry, type CacheEntry, type IndexEntry } from './layout';
 
 export interface CredentialCache {
@@ -21,28 +21,6 @@ export interface CredentialCache {
 
 export interface CacheDeps extends StoreDeps {
   clock: Clock;
-}
-
-/** The text of a cache file of ours, or undefined when there is none; modes too open are fixed. */
-export function readPrivateFile(path: string, deps: StoreDeps): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') {
-      deps.log.warn(`${path} is a symbolic link; rolecall ignores it.`);
-      return undefined;
-    }
-    throw cacheError(path, error);
-  }
-  try {
-    tightenMode(path, fstatSync(fd), 0o600, deps.log);
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function toCredentials(entry: CacheEntry): Credentials {

@@ -4,12 +4,11 @@
 // ROLECALL_KEYRING=file keeps them in a 0600 JSON file under the cache directory instead, with a
 // loud warning each time it is used.
 import { readFileSync } from 'node:fs';
-import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { RolecallError } from '../errors';
 import type { Clock } from '../platform/clock';
 import { writeFileAtomic } from './atomic-write';
-import { ensureCacheDir, type StoreDeps } from './cache-dir';
-import { readPrivateFile } from './credential-cache';
+import { ensureCacheDir, readPrivateFile, type StoreDeps } from './cache-dir';
 import { secretsFile } from './layout';
 import { withLock } from './lock';
 
@@ -46,29 +45,34 @@ function keyringError(operation: string, error: unknown): RolecallError {
   return new RolecallError(unavailable ? 'KEYRING_UNAVAILABLE' : 'KEYRING_ERROR', `the OS keyring could not ${operation}: ${message}`, { cause: error });
 }
 
-function keyringStore(pinned: Backend, deps: SecretDeps): SecretStore {
-  let module: typeof import('@napi-rs/keyring') | undefined;
-  let linuxStore: EntryOptions | undefined;
+function keyringStore(pinned: Exclude<Backend, 'file'>, deps: SecretDeps): SecretStore {
+  let binding: typeof import('@napi-rs/keyring') | undefined;
+  // Linux only: the store that answers (elsewhere the platform has one)
+  let linux: 'secret-service' | 'keyutils' | undefined;
   let warnedKernel = false;
 
-  const entry = async (name: string): Promise<AsyncEntry> => {
-    module ??= await import('@napi-rs/keyring');
-    if (process.platform !== 'linux') return new module.AsyncEntry(KEYRING_SERVICE, name);
-    if (pinned !== 'auto') return new module.AsyncEntry(KEYRING_SERVICE, name, { linux: { store: pinned as 'secret-service' | 'keyutils' } });
-    if (linuxStore) return new module.AsyncEntry(KEYRING_SERVICE, name, linuxStore);
-    try {
-      const found = new module.AsyncEntry(KEYRING_SERVICE, name, { linux: { store: 'secret-service' } });
-      linuxStore = { linux: { store: 'secret-service' } };
-      return found;
-    } catch {
-      deps.log.debug('no Secret Service on the session bus: using the kernel keyring');
-      linuxStore = { linux: { store: 'keyutils' } };
-      return new module.AsyncEntry(KEYRING_SERVICE, name, linuxStore);
+  /** the binding and, on Linux, the store: the pinned one, else the Secret Service when one answers */
+  const open = async () => {
+    binding ??= await import('@napi-rs/keyring');
+    if (process.platform === 'linux' && !linux) {
+      if (pinned !== 'auto') {
+        linux = pinned;
+      } else {
+        try {
+          new binding.AsyncEntry(KEYRING_SERVICE, 'probe', { linux: { store: 'secret-service' } });
+          linux = 'secret-service';
+        } catch {
+          deps.log.debug('no Secret Service on the session bus: using the kernel keyring');
+          linux = 'keyutils';
+        }
+      }
     }
+    return binding;
   };
   const run = async <T>(operation: string, name: string, fn: (e: AsyncEntry) => Promise<T>): Promise<T> => {
     try {
-      return await fn(await entry(name));
+      const { AsyncEntry } = await open();
+      return await fn(new AsyncEntry(KEYRING_SERVICE, name, linux ? { linux: { store: linux } } : undefined));
     } catch (error) {
       throw keyringError(operation, error);
     }
@@ -80,7 +84,7 @@ function keyringStore(pinned: Backend, deps: SecretDeps): SecretStore {
     set: (name, value) =>
       run(`store "${name}"`, name, async (e) => {
         await e.setPassword(value);
-        if (linuxStore?.linux?.store === 'keyutils' && !warnedKernel) {
+        if (pinned === 'auto' && linux === 'keyutils' && !warnedKernel) {
           warnedKernel = true;
           deps.log.warn('no Secret Service is running, so the secret went to the kernel keyring: it stays in memory and is lost at reboot.');
         }
@@ -88,19 +92,14 @@ function keyringStore(pinned: Backend, deps: SecretDeps): SecretStore {
     delete: (name) => run(`delete "${name}"`, name, (e) => e.deletePassword()),
     async list(prefix) {
       try {
-        await entry(prefix);
-        const names = linuxStore?.linux?.store === 'keyutils' || pinned === 'keyutils' ? kernelKeyNames() : await secretServiceNames();
+        const { findCredentialsAsync } = await open();
+        const names = linux === 'keyutils' ? kernelKeyNames() : (await findCredentialsAsync(KEYRING_SERVICE)).map((c) => c.account);
         return names.filter((name) => name.startsWith(prefix));
       } catch (error) {
         throw keyringError('list its entries', error);
       }
     },
   };
-
-  async function secretServiceNames(): Promise<string[]> {
-    module ??= await import('@napi-rs/keyring');
-    return (await module.findCredentialsAsync(KEYRING_SERVICE)).map((c) => c.account);
-  }
 }
 
 /**
