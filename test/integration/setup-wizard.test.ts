@@ -122,3 +122,24 @@ test('the flag form writes without a terminal; a missing answer without a termin
   assert.equal(exported.code, 0, exported.stderr);
   assert.equal((JSON.parse(exported.stdout) as { AccountId: string }).AccountId, '333333333333');
 });
+
+test('the OIDC kind checks the issuer and the client with a loopback redirect before writing', async () => {
+  const before = readFileSync(configPath, 'utf8');
+  const args = (clientId: string) => [
+    'setup', '--kind', 'oidc', '--profile', 'idp', '--issuer', testbed.idp.issuer, '--client-id', clientId,
+    '--role-arn', 'arn:aws:iam::222222222222:role/oidc-developer', '--yes', '--no-login',
+  ];
+  const refused = await runRolecall(args('no-such-client'), { env: home.env });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /refused client no-such-client with a loopback redirect/);
+  assert.equal(readFileSync(configPath, 'utf8'), before, 'nothing written');
+
+  const ok = await runRolecall(args('rolecall-cli'), { env: home.env });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stderr, /checked: discovery document found at .*\/\.well-known\/openid-configuration/);
+  assert.match(ok.stderr, /checked: client rolecall-cli is accepted with a loopback redirect/);
+  assert.equal(
+    readFileSync(configPath, 'utf8'),
+    `${before}\n[profile idp]\nweb_identity_auth_url = ${testbed.idp.issuer}\nweb_identity_client_id = rolecall-cli\nrole_arn = arn:aws:iam::222222222222:role/oidc-developer\n`,
+  );
+});
