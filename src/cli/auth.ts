@@ -4,6 +4,7 @@ import { awsOidcProfile, readAwsOidcConfig } from '../config/aws-oidc';
 import type { Setting } from '../config/source';
 import { RolecallError } from '../errors';
 import { renderCredentials } from '../output/render';
+import { fastPathRecorder } from '../store/fast-index';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
 
@@ -44,12 +45,14 @@ Flags:
     const duration = stringFlag(parsed, 'duration');
     if (duration) overrides.set('credentials_duration', { value: duration, source: { kind: 'flag', name: '--duration' } });
     if (parsed.globals.region) overrides.set('region', { value: parsed.globals.region, source: { kind: 'flag', name: '--region' } });
+    const record = fastPathRecorder('auth', parsed, ctx);
     const profile = awsOidcProfile(provider, readAwsOidcConfig(ctx.home), overrides, ctx.env);
-    const { credentials, plan } = await resolveCredentials(
+    const resolved = await resolveCredentials(
       { profile, refresh: parsed.globals.refresh, noCache: parsed.globals.noCache, device: booleanFlag(parsed, 'device'), noBrowser: booleanFlag(parsed, 'no-browser') },
       ctx,
     );
-    ctx.stdout(renderCredentials('process', { credentials, region: plan.region?.value }));
+    ctx.stdout(renderCredentials('process', { credentials: resolved.credentials, region: resolved.plan.region?.value }));
+    await record(resolved);
     return 0;
   },
 };

@@ -6,6 +6,7 @@ import { renderCredentials } from '../output/render';
 import { booleanFlag, stringFlag } from './args';
 import { promptVariables } from '../app/prompt-vars';
 import { readAccounts } from '../config/accounts';
+import { fastPathRecorder } from '../store/fast-index';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 
@@ -41,9 +42,13 @@ Examples:
     }
     const formatFlag = stringFlag(parsed, 'format');
     const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : defaultFormat(ctx.stdoutIsTTY, ctx.env);
-    const { credentials, plan } = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);
+    // credential_process calls come back often: remember where the answer is, for bin.ts's fast path
+    const record = format === 'process' ? fastPathRecorder('export', parsed, ctx) : undefined;
+    const resolved = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);
+    const { credentials, plan } = resolved;
     const extra = booleanFlag(parsed, 'prompt-vars') ? promptVariables(credentials, plan.profile.name, readAccounts(ctx.home, ctx.env)) : undefined;
     ctx.stdout(renderCredentials(format, { credentials, region: plan.region?.value, extra }));
+    await record?.(resolved);
     return 0;
   },
 };

@@ -5,6 +5,7 @@ import type { Setting } from '../config/source';
 import { RolecallError } from '../errors';
 import { defaultFormat } from '../output/formats';
 import { renderCredentials } from '../output/render';
+import { fastPathRecorder } from '../store/fast-index';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
 
@@ -45,21 +46,24 @@ Flags:
     const duration = stringFlag(parsed, 'duration');
     if (duration) overrides.set('credentials_duration', { value: duration, source: { kind: 'flag', name: '-d' } });
     if (parsed.globals.region) overrides.set('region', { value: parsed.globals.region, source: { kind: 'flag', name: '--region' } });
+    const json = booleanFlag(parsed, 'json');
+    const record = json ? fastPathRecorder('get-cred', parsed, ctx) : undefined;
     const file = readAwsCliOidcConfig(ctx.home, ctx.env);
     ctx.log.info(`Using config file: ${file.path}`);
     const profile = awsCliOidcProfile(name, file, overrides, ctx.env);
-    const { credentials, plan, fresh } = await resolveCredentials(
+    const resolved = await resolveCredentials(
       { profile, refresh: parsed.globals.refresh, noCache: parsed.globals.noCache, device: booleanFlag(parsed, 'device'), noBrowser: booleanFlag(parsed, 'no-browser') },
       ctx,
     );
+    const { credentials, plan, fresh } = resolved;
     const last = plan.steps[plan.steps.length - 1]!;
     if (last.kind !== 'Saml') {
       // the SAML path reports the login and the role itself, as it chooses the role
       if (fresh) ctx.log.info('Login successful!');
       if (last.kind === 'WebIdentity' || last.kind === 'AssumeRole') ctx.log.info(`Selected role: ${last.roleArn.value}`);
     }
-    const format = booleanFlag(parsed, 'json') ? 'process' : defaultFormat(true, ctx.env);
-    ctx.stdout(renderCredentials(format, { credentials, region: plan.region?.value }));
+    ctx.stdout(renderCredentials(json ? 'process' : defaultFormat(true, ctx.env), { credentials, region: plan.region?.value }));
+    await record?.(resolved);
     return 0;
   },
 };
