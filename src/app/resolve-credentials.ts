@@ -14,7 +14,7 @@ import { buildPlan } from '../plan/build';
 import type { Plan, Step } from '../plan/step';
 import { createSts } from '../sts/client';
 import type { Credentials } from '../sts/credentials';
-import { runPlan, stepKey, type PlanDeps, type SamlResult } from './run-plan';
+import { cacheableSteps, runPlan, stepKey, type PlanDeps, type SamlResult } from './run-plan';
 import { mfaCodeSource } from './mfa';
 import { oidcLogin } from './oidc-login';
 import { openCredentialCache } from '../store/credential-cache';
@@ -109,7 +109,7 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
 
   const cache = deps.cache;
   if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
-  const hit = request.refresh ? undefined : await cache.read(cacheKey);
+  const hit = request.refresh || cacheableSteps(plan) < plan.steps.length ? undefined : await cache.read(cacheKey);
   if (hit) return { credentials: hit, plan, cacheKey, fresh: false };
   // one process logs in; the others wait, then find its result in the cache (runPlan reads it first)
   const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, deps), {

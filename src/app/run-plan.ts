@@ -58,6 +58,15 @@ export function stepKey(plan: Plan, index: number): string {
   return createHash('sha256').update(JSON.stringify({ v: 1, scope, parts })).digest('hex').slice(0, 40);
 }
 
+/**
+ * How many leading steps may be cached. A SAML step whose role is picked on the terminal is not:
+ * its key cannot say which role was picked, and neither can the keys of the steps after it.
+ */
+export function cacheableSteps(plan: Plan): number {
+  const first = plan.steps.findIndex((step) => step.kind === 'Saml' && !step.roleArn);
+  return first < 0 ? plan.steps.length : first;
+}
+
 function defaultSessionName(clock: Clock): string {
   return `rolecall-${Math.floor(clock.now().getTime() / 1000)}`;
 }
@@ -163,8 +172,9 @@ export async function runPlan(plan: Plan, deps: PlanDeps): Promise<Credentials> 
   const { steps } = plan;
   let start = 0;
   let current: Credentials | undefined;
+  const cacheable = cacheableSteps(plan);
   if (deps.cache && !deps.refresh) {
-    for (let i = steps.length - 1; i >= 0; i--) {
+    for (let i = cacheable - 1; i >= 0; i--) {
       const cached = await deps.cache.read(stepKey(plan, i));
       if (cached) {
         deps.log.debug(`cache hit for step ${i + 1}/${steps.length}: ${describeStep(steps[i]!)}`);
@@ -181,7 +191,7 @@ export async function runPlan(plan: Plan, deps: PlanDeps): Promise<Credentials> 
     deps.log.debug(`step ${i + 1}/${steps.length}: ${describeStep(step)}`);
     const next = await runStep(step, current, deps);
     next.chain = [...(current?.chain ?? []), ...(next.chain.length ? next.chain : [describeStep(step)])];
-    if (deps.cache && expires(next)) await deps.cache.write(stepKey(plan, i), next, { profile: plan.profile.name });
+    if (deps.cache && i < cacheable && expires(next)) await deps.cache.write(stepKey(plan, i), next, { profile: plan.profile.name });
     current = next;
   }
   return current!;

@@ -123,3 +123,13 @@ test('cached credentials are keyed by the identity provider, not only the role',
   const samlB = profile('s', { saml_assertion_url: 'https://b.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
   assert.notEqual(key(samlA), key(samlB));
 });
+
+test('a SAML role picked on the terminal is never cached, nor anything after it', async () => {
+  const { cacheableSteps } = await import('../../src/app/run-plan');
+  const picked = profile('p', { saml_assertion_url: 'https://a.example.com/saml' });
+  assert.equal(cacheableSteps(buildPlan(picked).plan), 0);
+  const named = profile('n', { saml_assertion_url: 'https://a.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
+  assert.equal(cacheableSteps(buildPlan(named).plan), 1);
+  const bastionRole = profile('b', { role_arn: 'arn:aws:iam::222222222222:role/read' }, bastion);
+  assert.equal(cacheableSteps(buildPlan(bastionRole).plan), 3);
+});
