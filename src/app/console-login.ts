@@ -65,7 +65,8 @@ async function temporary(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Prom
       hint: 'AWS refuses SessionDuration for GetFederationToken credentials; the console lasts as long as they do. Drop --console-duration, or use a profile that assumes a role.',
     });
   }
-  const name = federatedName(credentials.arn);
+  // static keys from a file do not say whose they are; the federated user is named after the IAM user
+  const name = federatedName(credentials.arn ?? (await deps.sts.getCallerIdentity(credentials)).arn);
   deps.log.info(
     `These are long-lived IAM user keys, which cannot sign in to the console: getting a federated user session "${name}" with GetFederationToken first (it has the user's permissions, lasts 12 h, and cannot call IAM or STS).`,
   );
@@ -76,7 +77,7 @@ export interface ConsoleLoginDeps {
   log: Logger;
   fetch?: typeof fetch;
   /** exchanges long-lived keys for temporary ones; without it, long-lived keys are refused */
-  sts?: Pick<Sts, 'getFederationToken'>;
+  sts?: Pick<Sts, 'getFederationToken' | 'getCallerIdentity'>;
 }
 
 export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<string> {

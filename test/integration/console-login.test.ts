@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { federatedName, partitionOf } from '../../src/app/console-login';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { runRolecall, type Home } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
@@ -86,7 +87,8 @@ test('login with long-lived IAM user keys: GetFederationToken first, said on std
   assert.match(run.stderr, /long-lived IAM user keys.*GetFederationToken/);
   assert.equal(testbed.aws.calls('GetFederationToken'), 1);
   const page = await landOn(run.stdout.trim());
-  assert.match(page.identity, /^arn:aws:sts::111111111111:federated-user\//);
+  assert.equal(page.identity, 'arn:aws:sts::111111111111:federated-user/bob');
+  assert.match(run.stderr, /federated user session "bob"/);
 
   const refused = await runRolecall(['login', 'bob', '--url', '--console-duration', '1h'], { env });
   assert.notEqual(refused.code, 0);
@@ -116,4 +118,15 @@ web_identity_agent = ["${process.execPath}", "-e", "require('node:fs').writeFile
   } finally {
     agentHome.remove();
   }
+});
+
+test('the sign-in host and console follow the partition of the region; the federated name follows the IAM user', () => {
+  assert.equal(partitionOf('eu-west-1').signin, 'https://signin.aws.amazon.com/federation');
+  assert.equal(partitionOf('eu-west-1').console('eu-west-1'), 'https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1');
+  assert.equal(partitionOf('cn-north-1').signin, 'https://signin.amazonaws.cn/federation');
+  assert.equal(partitionOf('cn-northwest-1').console('cn-northwest-1'), 'https://console.amazonaws.cn/console/home?region=cn-northwest-1');
+  assert.equal(partitionOf('us-gov-west-1').signin, 'https://signin.amazonaws-us-gov.com/federation');
+  assert.equal(federatedName('arn:aws:iam::111111111111:user/ops/jane.doe@example.com'), 'jane.doe@example.com');
+  assert.equal(federatedName('arn:aws:iam::111111111111:user/a-very-long-user-name-of-forty-characters'), 'a-very-long-user-name-of-forty-c');
+  assert.equal(federatedName(undefined), 'rolecall');
 });
