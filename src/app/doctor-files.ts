@@ -100,11 +100,11 @@ export function permissionFinding(path: string, what: string): Finding | undefin
   } catch {
     return undefined;
   }
-  if ((mode & 0o077) === 0) return { check: 'permissions', level: 'ok', message: `${what} ${path} is private (${mode.toString(8)})` };
+  if ((mode & 0o077) === 0) return { check: 'permissions', level: 'ok', message: `${path} (${what}) is private (mode ${mode.toString(8)})` };
   return {
     check: 'permissions',
     level: 'warn',
-    message: `${what} ${path} can be read by ${mode & 0o004 ? 'every user on this machine' : 'its group'} (mode ${mode.toString(8).padStart(3, '0')})`,
+    message: `${path} (${what}) can be read by ${mode & 0o004 ? 'every user on this machine' : 'its group'} (mode ${mode.toString(8).padStart(3, '0')})`,
     hint: `chmod 600 ${path}`,
   };
 }

@@ -136,6 +136,11 @@ export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps):
   }
   const permission = permissionFinding(files.credentials.path, 'the credentials file');
   if (permission) findings.push(permission);
+  // keys are allowed in the config file too, and then it deserves the same care
+  if ([...files.config.sections.values()].some((section) => section.values.has('aws_secret_access_key'))) {
+    const config = permissionFinding(files.config.path, 'the config file, holding secret keys');
+    if (config) findings.push(config);
+  }
   findings.push(browserFinding(profile, deps));
   const issuer = profile.settings.get('web_identity_auth_url')?.value;
   const network = await Promise.all([

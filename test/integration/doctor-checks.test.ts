@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { runRolecall, type Home } from '../helpers/cli';
+import { runRolecall, tempHome, type Home } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
 
 let testbed: Testbed;
@@ -79,7 +79,7 @@ test('doctor warns about a credentials file others can read, with the chmod to f
     const { report } = await doctorJson('bastion');
     const [warning, ...more] = find(report.findings, 'permissions', 'warn');
     assert.equal(more.length, 0);
-    assert.equal(warning!.message, `the credentials file ${path} can be read by every user on this machine (mode 644)`);
+    assert.equal(warning!.message, `${path} (the credentials file) can be read by every user on this machine (mode 644)`);
     assert.equal(warning!.hint, `chmod 600 ${path}`);
   } finally {
     chmodSync(path, 0o600);
@@ -87,6 +87,21 @@ test('doctor warns about a credentials file others can read, with the chmod to f
   const { report } = await doctorJson('bastion');
   assert.equal(find(report.findings, 'permissions', 'warn').length, 0);
   assert.equal(find(report.findings, 'permissions', 'ok').length, 1);
+
+  // keys in the config file make it as sensitive as the credentials file
+  const keysHome = tempHome();
+  try {
+    const bob = testbed.world.users.find((u) => u.name === 'bob')!;
+    const config = keysHome.write('.aws/config', `[profile bob]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\nendpoint_url = ${testbed.aws.url}\n`, 0o644);
+    const run = await runRolecall(['doctor', 'bob', '--json'], { env: { ...keysHome.env, BROWSER: '/bin/true' } });
+    const findings = (JSON.parse(run.stdout) as { findings: Finding[] }).findings;
+    assert.deepEqual(find(findings, 'permissions', 'warn'), [
+      { check: 'permissions', level: 'warn', message: `${config} (the config file, holding secret keys) can be read by every user on this machine (mode 644)`, hint: `chmod 600 ${config}` },
+    ]);
+    assert.ok(!run.stdout.includes(bob.secretAccessKey));
+  } finally {
+    keysHome.remove();
+  }
 });
 
 test('doctor --json: settings with sources, steps, and what other tools read differently', async () => {
