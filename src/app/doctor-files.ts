@@ -58,10 +58,10 @@ export function scanIni(path: string, text: string): Finding[] {
   return found;
 }
 
-/** Keys of the profile (its own sections) that the AWS CLI ignores, when `aws --profile` would not reach rolecall. */
-export function ignoredByAwsCli(profile: Profile): Finding[] {
+/** Keys the profile's own config section sets that the AWS CLI ignores, when `aws --profile` would not reach rolecall. */
+export function ignoredByAwsCli(profile: Profile, own: ReadonlyMap<string, Setting<string>>): Finding[] {
   if (profile.settings.has('credential_process')) return [];
-  const keys = [...profile.settings.entries()].filter(([key, s]) => s.source.kind === 'file' && OTHER_TOOLS_IGNORE.test(key)).map(([key]) => key);
+  const keys = [...own.keys()].filter((key) => OTHER_TOOLS_IGNORE.test(key));
   if (keys.length === 0) return [];
   return [
     {

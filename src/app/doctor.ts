@@ -131,8 +131,8 @@ export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps):
   const chain: Profile[] = [];
   for (let p: Profile | undefined = profile; p; p = p.sourceProfile) chain.push(p);
   for (const p of chain) {
-    findings.push(...ignoredByAwsCli(p));
-    findings.push(...shadowedKeys(p, files.configProfiles.get(p.name)?.values ?? new Map(), files.credentials.path));
+    const own = files.configProfiles.get(p.name)?.values ?? new Map();
+    findings.push(...ignoredByAwsCli(p, own), ...shadowedKeys(p, own, files.credentials.path));
   }
   const permission = permissionFinding(files.credentials.path, 'the credentials file');
   if (permission) findings.push(permission);

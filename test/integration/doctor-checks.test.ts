@@ -125,6 +125,13 @@ test('doctor --json: settings with sources, steps, and what other tools read dif
     config_warnings.join('\n'),
   );
   assert.equal(find(report.findings, 'browser', 'ok')[0]!.message, 'browser: /bin/true ($BROWSER)');
+
+  // a key the AWS CLI ignores is named once, for the section that sets it, not for every profile inheriting it
+  const chained = (await doctorJson('audit')).report;
+  assert.deepEqual(
+    find(chained.findings, 'config', 'warn').filter((f) => /AWS CLI and SDKs ignore/.test(f.message)).map((f) => f.message.split(':')[0]),
+    ['profile bastion sets mfa_process, which the AWS CLI and SDKs ignore'],
+  );
   assert.equal(find(report.findings, 'keyring', 'warn').length, 1, 'ROLECALL_KEYRING=file is said');
 });
 
