@@ -52,6 +52,7 @@ const WHEN: Record<ErrorCode, string> = {
   CACHE_ERROR: 'The cache directory or a cache file cannot be used (owner, mode, I/O error).',
   LOCK_TIMEOUT: 'Another live rolecall process held the profile\'s lock for too long.',
   EXEC_FAILED: 'The command given to `exec` could not be started.',
+  CREDENTIAL_PROCESS_FAILED: 'A source profile\'s credential_process could not start, failed, printed no usable credentials, or calls rolecall for itself in a loop.',
   SERVER_ERROR: 'The loopback credential server for `exec --server` could not start.',
   CONSOLE_ERROR: 'The AWS federation endpoint refused to issue a sign-in token.',
   NETWORK: 'A host (IdP, SAML API) did not answer, refused the connection or timed out.',
