@@ -3,12 +3,13 @@
 // and no forged, expired or misaddressed ID token is accepted.
 import { test } from 'node:test';
 import { fuzzTargets, runFuzz } from './fuzz-targets';
+import { recordFuzz } from './figures';
 
 const SEED = 20261123;
 const RUNS = Number(process.env.ROLECALL_FUZZ_RUNS ?? 1500);
 
 for (const target of fuzzTargets()) {
   test(`fuzz: ${target.name} (${RUNS} cases, seed ${SEED})`, async () => {
-    await runFuzz([target], RUNS, SEED);
+    recordFuzz(target.name, await runFuzz([target], RUNS, SEED));
   });
 }
