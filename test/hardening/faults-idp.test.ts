@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { runRolecall, tempHome, type Home } from '../helpers/cli';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BIN, runRolecall, tempHome, type Home } from '../helpers/cli';
 import { recordFault } from './figures';
 
 let testbed: Testbed;
@@ -91,4 +95,28 @@ test('a revoked refresh token: refused, forgotten, and a fresh login follows', a
   assert.equal(testbed.idp.counts().tokens.refresh_token ?? 0, 1, 'the stored refresh token was tried');
   assert.equal(testbed.idp.counts().tokens.password, 1, 'then a fresh password login');
   recordFault('revoked refresh token', 'credentials');
+});
+
+test('kill -9 at 12 points of OIDC logins that store the refresh token in the file keyring: secrets.json stays whole and 0600', async () => {
+  const h = runasHome(testbed.idp.issuer);
+  const started = Date.now();
+  assert.equal((await exportRunas(h)).code, 0);
+  const runMs = Date.now() - started;
+  const secretsFile = join(h.env.ROLECALL_CACHE_DIR!, 'secrets.json');
+  const points = 12;
+  for (let i = 0; i < points; i++) {
+    // --refresh with the stored token revoked: every run logs in again and rewrites the secrets file
+    await testbed.idp.revokeRefreshTokens();
+    const child = spawn(process.execPath, [BIN, 'export', 'runas', '--format', 'process', '--refresh'], { env: h.env, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    await Promise.race([sleep(Math.round((i * runMs * 1.2) / points)), exited]);
+    child.kill('SIGKILL');
+    await exited;
+    assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
+    assert.doesNotThrow(() => JSON.parse(readFileSync(secretsFile, 'utf8')), `secrets.json is whole after kill ${i}`);
+    assert.deepEqual(readdirSync(h.env.ROLECALL_CACHE_DIR!).filter((n) => n.startsWith('secrets.json') && !n.endsWith('.tmp') && n !== 'secrets.json'), []);
+    recordFault(`kill -9 during the file keyring write (point ${i + 1}/${points})`, 'files intact');
+  }
+  const last = await exportRunas(h);
+  assert.equal(last.code, 0, last.stderr);
 });
