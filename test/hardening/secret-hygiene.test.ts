@@ -49,9 +49,13 @@ function learn(name: string, value: string | undefined): void {
   if (value && value.length >= 8) secrets.set(name, value);
 }
 
+/** a SAML Response or assertion in any of the shapes it travels in: XML, base64 of its XML, base64url */
+const ASSERTION_SHAPES = [/<(?:saml2?p?:)?(?:Response|Assertion)[\s>]/, /PD94bWwg|PHNhbWxwOl|PHNhbWwyc|PHNhbWw6QX/];
+
 /** Fails naming the secret and the place when `text` holds one of `secrets` (all of them unless `only`). */
 function scan(place: string, text: string, allowed: ReadonlySet<string> = new Set()): void {
   places++;
+  for (const shape of ASSERTION_SHAPES) assert.doesNotMatch(text, shape, `a SAML assertion found in ${place}`);
   for (const [name, value] of secrets) {
     if (allowed.has(name)) continue;
     assert.ok(!text.includes(value), `${name} found in ${place}`);
@@ -144,6 +148,26 @@ test('OIDC password login (aws-runas profile) with --debug: no password, token o
   recordScan('OIDC export', secrets.size, places);
 });
 
+test('coinbase SAML assume (SAML POST API with a password) with --debug: no password, assertion or key in the output', async () => {
+  const carol = testbed.world.idpUsers.find((u) => u.username === 'carol')!;
+  h.write('.saml/credentials', `username = ${carol.username}\npassword = ${carol.password}\n`);
+  h.write('.aws/accounts', JSON.stringify({ staging: '222222222222' }));
+  const env = {
+    ...h.env,
+    AWS_ASSUME_ROLE_AUTH_SCHEME: 'saml',
+    SAML_IDP_ASSERTION_URL: testbed.idp.samlApiUrl,
+    SAML_IDP_NAME: 'testbed',
+    SAML_IDP_REQUEST_BODY_TEMPLATE: '{"service": "aws", "email": "$saml_user", "password": "$saml_password"}',
+    AWS_REGION: 'us-east-1',
+  };
+  const run = await runRolecall(['assume', 'staging', 'saml-developer', '--format', 'env', '--debug'], { env });
+  assert.equal(run.code, 0, run.stderr);
+  learn('SAML role secret key', /^AWS_SECRET_ACCESS_KEY=(.*)$/m.exec(run.stdout)?.[1]);
+  learn('SAML role session token', /^AWS_SESSION_TOKEN=(.*)$/m.exec(run.stdout)?.[1]);
+  scanRun('SAML assume', run, new Set(['SAML role secret key', 'SAML role session token']));
+  recordScan('SAML assume', secrets.size, places);
+});
+
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
@@ -155,7 +179,8 @@ function walk(dir: string, out: string[] = []): string[] {
 
 test('every file rolecall left under HOME and the cache: no secret outside the files meant for them, and those are 0600 in 0700 dirs', (t) => {
   const cache = h.env.ROLECALL_CACHE_DIR!;
-  const userInput = new Set([h.env.AWS_SHARED_CREDENTIALS_FILE!]);
+  // what the user wrote: IAM keys in the credentials file, the SAML password where coinbase keeps it
+  const userInput = new Set([h.env.AWS_SHARED_CREDENTIALS_FILE!, join(h.dir, '.saml', 'credentials')]);
   for (const file of walk(h.dir)) {
     if (userInput.has(file)) continue;
     const holdsSecrets = file.startsWith(join(cache, 'credentials')) || file.endsWith('secrets.json');
