@@ -131,6 +131,35 @@ test('login --url: the sign-in URL is on stdout only', async () => {
   recordScan('login --url', secrets.size, places);
 });
 
+const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).pathname;
+const AGENT = new URL('../helpers/browser-agent.ts', import.meta.url).pathname;
+
+test('OIDC browser login (aws-oidc `auth`, a real Chromium driven as the user) with --debug: no token or key in the output', async () => {
+  h.write(
+    '.aws-oidc/config',
+    `region = "us-east-1"
+
+[[AuthProvider]]
+name = "testbed"
+role_arn = "arn:aws:iam::222222222222:role/oidc-developer"
+duration = 3600
+provider_url = "${testbed.idp.issuer}"
+client_id = "rolecall-cli"
+agent = ${JSON.stringify([process.execPath, '--import', TSX, AGENT, '{}'])}
+`,
+  );
+  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  // the browser agent (the user's hands) needs the password; it is not rolecall's input
+  const env = { ...h.env, TESTBED_USER: alice.username, TESTBED_PASSWORD: alice.password, TESTBED_AGENT_LOG: join(h.dir, 'agent.log') };
+  testbed.idp.resetCounts();
+  const run = await runRolecall(['auth', 'testbed', '--debug'], { env, timeoutMs: 90_000 });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(testbed.idp.counts().authorizations, 1, 'a browser login happened');
+  const protocol = issued('oidc browser role', run.stdout);
+  scanRun('OIDC browser auth', run, protocol);
+  recordScan('OIDC browser auth', secrets.size, places);
+});
+
 test('OIDC password login (aws-runas profile) with --debug: no password, token or key in the output', async () => {
   const run = await runRolecall(['export', 'runas', '--format', 'process', '--debug'], {
     env: { ...h.env, WEB_IDENTITY_PASSWORD: testbed.world.idpUsers.find((u) => u.username === 'alice')!.password },
@@ -180,7 +209,8 @@ function walk(dir: string, out: string[] = []): string[] {
 test('every file rolecall left under HOME and the cache: no secret outside the files meant for them, and those are 0600 in 0700 dirs', (t) => {
   const cache = h.env.ROLECALL_CACHE_DIR!;
   // what the user wrote: IAM keys in the credentials file, the SAML password where coinbase keeps it
-  const userInput = new Set([h.env.AWS_SHARED_CREDENTIALS_FILE!, join(h.dir, '.saml', 'credentials')]);
+  // and the test's own browser agent log
+  const userInput = new Set([h.env.AWS_SHARED_CREDENTIALS_FILE!, join(h.dir, '.saml', 'credentials'), join(h.dir, 'agent.log')]);
   for (const file of walk(h.dir)) {
     if (userInput.has(file)) continue;
     const holdsSecrets = file.startsWith(join(cache, 'credentials')) || file.endsWith('secrets.json');
