@@ -106,6 +106,22 @@ test('a lock left by a dead process is taken over at once', async () => {
   recordFault('stale lock from a dead pid', 'credentials');
 });
 
+// todo: a lock file left empty (its owner killed between creating it and writing its pid) is judged
+// by its age only, so every later run waits for it up to the 10-minute stale bound (src/store/lock.ts).
+test('an empty lock file (owner killed between create and write) does not block the next run for long', { todo: 'src/store/lock.ts: readOwner gives pid 0, isStale waits staleAfterMs (10 min)' }, async () => {
+  const h = home();
+  assertCredentials(await exportRead(h));
+  const locks = join(cacheOf(h), 'locks');
+  mkdirSync(locks, { recursive: true, mode: 0o700 });
+  for (const file of filesUnder(cacheOf(h), 'credentials')) {
+    writeFileSync(join(locks, file.replace(/^.*\//, '').replace(/\.json$/, '.lock')), '', { mode: 0o600 });
+  }
+  const started = Date.now();
+  const result = await runRolecall(['export', 'read', '--format', 'process', '--refresh'], { env: h.env, timeoutMs: 8_000 });
+  assert.ok(Date.now() - started < 6_000, `waited ${Date.now() - started} ms for an empty lock file`);
+  assertCredentials(result);
+});
+
 /** Runs `args` and SIGKILLs it after `delayMs` (if it is still running). */
 async function killAfter(args: string[], env: NodeJS.ProcessEnv, delayMs: number): Promise<void> {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'ignore' });
