@@ -1,5 +1,5 @@
 // Hardening figures for docs/reliability.md: each fault test, fuzz run and secret scan appends one
-// JSON line to $ROLECALL_FIGURES when it is set (scripts/hardening-figures is just `cat | jq`), so
+// JSON line to $ROLECALL_FIGURES when it is set, so
 // the numbers in the docs are the ones a real run measured.
 import { appendFileSync } from 'node:fs';
 
