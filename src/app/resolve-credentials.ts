@@ -9,7 +9,8 @@ import { describeSource } from '../config/source';
 import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
-import { parseDuration, sessionBounds, SESSION_BOUNDS } from '../config/duration';
+import { sessionBounds, SESSION_BOUNDS } from '../config/duration';
+import { refreshWindowSeconds } from '../store/fast-index';
 import { buildPlan } from '../plan/build';
 import type { Plan, Step } from '../plan/step';
 import { createSts } from '../sts/client';
@@ -69,11 +70,6 @@ async function tokenFromFile(path: Setting): Promise<string> {
   }
 }
 
-function refreshWindowSeconds(profile: Profile): number | undefined {
-  const raw = profile.settings.get('refresh_window');
-  return raw ? parseDuration(raw, { min: 0, max: 43200 }) : undefined;
-}
-
 export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<Resolved> {
   const profile = loadProfile(request, ctx);
   const plan = planFor(profile, ctx);
@@ -111,6 +107,8 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
   const hit = request.refresh || cacheableSteps(plan) < plan.steps.length ? undefined : await cache.read(cacheKey);
   if (hit) return { credentials: hit, plan, cacheKey, fresh: false };
+  // a credential_process keeps its own lock (a rolecall inside would wait for ours)
+  if (plan.steps.some((step) => step.kind === 'Process')) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
   // one process logs in; the others wait, then find its result in the cache (runPlan reads it first)
   const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, deps), {
     onWait: (pid: number) => ctx.log.info(`waiting for rolecall pid ${pid} (getting credentials for profile ${profile.name})`),

@@ -10,6 +10,7 @@ import { describeStep } from '../plan/step';
 import type { Credentials } from '../sts/credentials';
 import type { Sts } from '../sts/client';
 import { isDurationAboveMax } from '../sts/errors';
+import { runCredentialProcess } from './credential-process';
 import { describeSource, type Setting } from '../config/source';
 
 export interface StepCache {
@@ -132,6 +133,12 @@ async function runStep(step: Step, previous: Credentials | undefined, deps: Plan
   switch (step.kind) {
     case 'StaticKeys':
       return staticKeys(step, deps);
+    case 'Process': {
+      const credentials = await runCredentialProcess(step.command, deps.env, log);
+      log.redact(credentials.secretAccessKey);
+      log.redact(credentials.sessionToken);
+      return credentials;
+    }
     case 'SessionToken': {
       const tokenCode = await deps.mfaCode(step.mfaSerial.value, step.profile);
       return sts.getSessionToken(previous!, { serialNumber: step.mfaSerial.value, tokenCode, durationSeconds: step.durationSeconds.value });
@@ -191,7 +198,8 @@ export async function runPlan(plan: Plan, deps: PlanDeps): Promise<Credentials> 
     deps.log.debug(`step ${i + 1}/${steps.length}: ${describeStep(step)}`);
     const next = await runStep(step, current, deps);
     next.chain = [...(current?.chain ?? []), ...(next.chain.length ? next.chain : [describeStep(step)])];
-    if (deps.cache && i < cacheable && expires(next)) await deps.cache.write(stepKey(plan, i), next, { profile: plan.profile.name });
+    // a credential_process keeps its own cache (rolecall's, or the other tool's)
+    if (deps.cache && i < cacheable && step.kind !== 'Process' && expires(next)) await deps.cache.write(stepKey(plan, i), next, { profile: plan.profile.name });
     current = next;
   }
   return current!;

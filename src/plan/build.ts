@@ -116,6 +116,8 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
 
   const accessKeyId = profile.settings.get('aws_access_key_id');
   const secretAccessKey = profile.settings.get('aws_secret_access_key');
+  const process = profile.settings.get('credential_process');
+  if (process && !accessKeyId) return { steps: [{ kind: 'Process', profile: profile.name, command: process }], notices: [] };
   let keys: Step;
   if (accessKeyId || secretAccessKey) {
     if (!accessKeyId || !secretAccessKey) {

@@ -14,6 +14,8 @@ export type Step =
       sessionToken?: Setting;
     }
   | { kind: 'SessionToken'; profile: string; mfaSerial: Setting; durationSeconds: Setting<number> }
+  /** the profile's credential_process, run as the AWS CLI would (rolecall auth, get-cred -j, other tools) */
+  | { kind: 'Process'; profile: string; command: Setting }
   | {
       kind: 'AssumeRole';
       profile: string;
@@ -65,6 +67,8 @@ export function describeStep(step: Step): string {
   switch (step.kind) {
     case 'StaticKeys':
       return `static keys of profile ${step.profile} (${step.origin === 'env' ? 'environment' : step.origin === 'keyring' ? 'OS keyring' : 'credentials file'})`;
+    case 'Process':
+      return `credential_process of profile ${step.profile}: ${step.command.value}`;
     case 'SessionToken':
       return `GetSessionToken with MFA ${step.mfaSerial.value} (profile ${step.profile})`;
     case 'AssumeRole':

@@ -68,6 +68,12 @@ credential_process = ${process.execPath} ${BIN} auth testbed --role_arn=arn:aws:
     assert.match(await callerArn(home, 'engineer'), /^arn:aws:sts::222222222222:assumed-role\/jump\/alice@example\.com$/);
     assert.equal(testbed.idp.counts().authorizations, 1, 'no second browser login');
     assert.equal(testbed.idp.counts().tokens.refresh_token, 1);
+    // aws-oidc's `exec engineer -- cmd`: the profile only names `rolecall auth`, which rolecall runs as the AWS CLI would
+    const exec = await runRolecall(['exec', 'engineer', '--', AWS, 'sts', 'get-caller-identity', '--region', 'us-east-1', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], {
+      env: userEnv(home),
+    });
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.match(exec.stdout.trim(), /^arn:aws:sts::222222222222:assumed-role\/jump\/alice@example\.com$/);
     const direct = await runRolecall(['auth', 'testbed', '--role_arn', 'arn:aws:iam::222222222222:role/jump', '--duration', '1800'], { env: userEnv(home) });
     assert.equal(direct.code, 0, direct.stderr);
     const json = JSON.parse(direct.stdout) as { Version: number; Expiration: string };

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync } from 'node:fs';
-import { runRolecall, tempHome, type Home } from '../helpers/cli';
+import { BIN, runRolecall, tempHome, type Home } from '../helpers/cli';
 
 async function fails(home: Home, args: string[], code = 2) {
   const result = await runRolecall(args, { env: home.env });
@@ -126,6 +126,19 @@ test('--help works on every command', async () => {
       assert.equal(help.code, 0, `${name}: ${help.stderr}`);
       assert.match(help.stdout, new RegExp(`^Usage: rolecall ${name}`), name);
     }
+  } finally {
+    home.remove();
+  }
+});
+
+test('a credential_process that calls rolecall for the same profile stops with a clear error', async () => {
+  const home = tempHome();
+  try {
+    home.write('.aws/config', `[profile loop]\ncredential_process = ${process.execPath} ${BIN} export loop --format process\n`);
+    const result = await runRolecall(['export', 'loop', '--format', 'process'], { env: home.env, timeoutMs: 60_000 });
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /credential_process \(.*config:2\) calls rolecall for itself/);
   } finally {
     home.remove();
   }

@@ -133,3 +133,10 @@ test('a SAML role picked on the terminal is never cached, nor anything after it'
   const bastionRole = profile('b', { role_arn: 'arn:aws:iam::222222222222:role/read' }, bastion);
   assert.equal(cacheableSteps(buildPlan(bastionRole).plan), 3);
 });
+
+test('a profile with only a credential_process runs it; a role over it assumes from its credentials', () => {
+  const tool = profile('tool', { credential_process: 'rolecall auth google' });
+  assert.deepEqual(buildPlan(tool).plan.steps.map(describeStep), ['credential_process of profile tool: rolecall auth google']);
+  const role = profile('role', { role_arn: 'arn:aws:iam::222222222222:role/read', source_profile: 'tool' }, tool);
+  assert.deepEqual(buildPlan(role).plan.steps.map((s) => s.kind), ['Process', 'AssumeRole']);
+});
