@@ -43,8 +43,14 @@ export function configFiles(env: NodeJS.ProcessEnv, home: string): string[] | un
 }
 
 function identity(path: string): string {
-  const s = statSync(path, { throwIfNoEntry: false, bigint: true });
-  return s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : '-';
+  try {
+    const s = statSync(path, { throwIfNoEntry: false, bigint: true });
+    return s ? `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}` : '-';
+  } catch (error) {
+    // a path under a file (AWS_CLI_OIDC_CONFIG naming the file, then its config.yaml) is as absent
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return '-';
+    throw error;
+  }
 }
 
 // the values of these are secrets: the fingerprint, which is written to disk, holds only a hash

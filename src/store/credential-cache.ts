@@ -90,7 +90,8 @@ export function openCredentialCache(deps: CacheDeps, options: { refreshWindowSec
       try {
         writeFileAtomic(path, `${JSON.stringify(toEntry(credentials, credentials.expiration, meta.profile))}\n`);
       } catch (error) {
-        throw cacheError(path, error);
+        // the credentials are good: hand them out uncached rather than fail (a full disk, a read-only cache)
+        deps.log.warn(`${cacheError(path, error).message}; the credentials are not cached`);
       }
     },
 

@@ -28,6 +28,8 @@ interface Owner {
 const DEFAULT_STALE_MS = 10 * 60 * 1000;
 // a takeover marker lives for a few file operations; one older than this was left by a killed process
 const TAKEOVER_STALE_MS = 5000;
+// the owner writes its pid right after creating the file: an empty lock older than this lost its writer
+const EMPTY_LOCK_STALE_MS = 1000;
 
 function readOwner(path: string): Owner | undefined {
   try {
@@ -59,7 +61,8 @@ function alive(pid: number): boolean {
 
 function isStale(owner: Owner, now: number, staleAfterMs: number): boolean {
   if (now - owner.startedAt > staleAfterMs) return true;
-  if (owner.pid === 0) return false;
+  // an empty lock file: its writer died between creating it and writing its pid
+  if (owner.pid === 0) return now - owner.startedAt > EMPTY_LOCK_STALE_MS;
   return owner.host === hostname() && !alive(owner.pid);
 }
 
@@ -73,6 +76,14 @@ function tryCreate(path: string, owner: Owner): boolean {
   }
   try {
     writeSync(fd, JSON.stringify(owner));
+  } catch (error) {
+    // a full disk: leave no empty lock behind for others to wait on
+    try {
+      unlinkSync(path);
+    } catch {
+      // an empty lock left behind is taken over after EMPTY_LOCK_STALE_MS
+    }
+    throw cacheError(path, error);
   } finally {
     closeSync(fd);
   }
@@ -122,7 +133,15 @@ export async function withLock<T>(key: string, deps: StoreDeps, fn: () => Promis
   let delay = 20;
   for (;;) {
     me.startedAt = Date.now();
-    if (tryCreate(path, me)) break;
+    let created: boolean;
+    try {
+      created = tryCreate(path, me);
+    } catch (error) {
+      // the lock only spares duplicate work: a cache that cannot take one (full, read-only) does not stop the run
+      deps.log.warn(`${(error as Error).message}; going on without the lock`);
+      return fn();
+    }
+    if (created) break;
     const owner = readOwner(path);
     if (!owner) continue;
     if (isStale(owner, Date.now(), staleAfterMs)) {
