@@ -23,5 +23,5 @@ export const COMMANDS: Record<string, CommandEntry> = {
   keys: { summary: 'Keep an IAM user\'s access key in the OS keyring instead of the credentials file (add, rm)', load: () => import('./keys') },
   setup: { summary: 'Interactive wizard that writes a profile into ~/.aws/config', load: () => import('./setup') },
   password: { summary: 'Store the IdP password of a profile in the OS keyring (for the password login)', load: () => import('./password') },
-  doctor: { summary: 'Explain a profile: settings with their sources, and the steps rolecall would run', load: () => import('./doctor') },
+  doctor: { summary: 'Explain a profile: settings with their sources, the steps rolecall would run, and checks of the files, keyring, browser, STS, IdP and clock', load: () => import('./doctor') },
 };
