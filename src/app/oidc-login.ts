@@ -1,6 +1,6 @@
 // An OIDC sign-in for a profile, shared by the WebIdentity step and the SAML token exchange.
 import type { Context } from '../platform/context';
-import type { Profile } from '../config/profile';
+import { profileLineage, type Profile } from '../config/profile';
 import type { OidcSettings } from '../idp/oidc/settings';
 import type { OidcTokens } from '../idp/oidc/sign-in';
 import type { SecretStore } from '../store/secrets';
@@ -21,7 +21,7 @@ export async function oidcLogin(
     log: ctx.log,
     prompt: ctx.prompt,
     secrets: secrets(),
-    profileName: profile.name,
+    profiles: profileLineage(profile),
     passwordFlag: request.password,
   });
   return { settings, tokens };

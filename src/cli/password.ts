@@ -12,7 +12,8 @@ export const command: Command = {
   options: { delete: { type: 'boolean' } },
   help: `Asks twice for the identity provider password of PROFILE on the terminal and stores it in the
 OS keyring. The password login (web_identity_flow = password, or aws-runas profiles with
-web_identity_username) uses it when neither -P nor WEB_IDENTITY_PASSWORD is given.
+web_identity_username) uses it when neither -P nor WEB_IDENTITY_PASSWORD is given, for PROFILE
+and for every profile that inherits from it (source_profile, or default).
 
   --delete   forget the stored password
 

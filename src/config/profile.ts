@@ -23,6 +23,14 @@ export interface Profile {
   sourceProfile?: Profile;
 }
 
+/** The profile's name, then those it inherits settings from: its source_profile chain, then default. */
+export function profileLineage(profile: Profile): string[] {
+  const names: string[] = [];
+  for (let p: Profile | undefined = profile; p; p = p.sourceProfile) if (!names.includes(p.name)) names.push(p.name);
+  if (!names.includes('default')) names.push('default');
+  return names;
+}
+
 /** Keys that flow down from source_profile and [default] when the profile does not set them. */
 export const INHERITED_KEYS: ReadonlySet<string> = new Set([
   'region',

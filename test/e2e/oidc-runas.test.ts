@@ -73,6 +73,37 @@ credential_process = ${process.execPath} ${BIN} export runas --format process
   }
 });
 
+test('a password stored for the profile holding web_identity_* serves every profile over it', async () => {
+  const home = tempHome();
+  try {
+    home.write(
+      '.aws/config',
+      `[profile idp]
+region = us-east-1
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli
+web_identity_flow = password
+web_identity_username = alice
+
+[profile team]
+source_profile = idp
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+`,
+    );
+    const env = { ...home.env, AWS_ENDPOINT_URL_STS: testbed.aws.url, IDP_PASSWORD: alice().password };
+    const stored = await typeOnTerminal(['password', 'idp'], env, [[/Password for profile idp:/, 'IDP_PASSWORD'], [/Type it again:/, 'IDP_PASSWORD']]);
+    assert.equal(stored.code, 0, stored.stdout);
+    testbed.idp.resetCounts();
+    // no terminal here: a prompt would fail, so the stored password is what signs in
+    const result = await runProcess(process.execPath, [BIN, 'export', 'team', '--format', 'process'], { env, timeoutMs: 60_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match((JSON.parse(result.stdout) as { AccessKeyId: string }).AccessKeyId, /^ASIA/);
+    assert.equal(testbed.idp.counts().tokens.password, 1);
+  } finally {
+    home.remove();
+  }
+});
+
 test('`rolecall export --device`: the code on stderr, the browser completes it, credentials on stdout', async () => {
   const home = tempHome();
   try {

@@ -27,7 +27,7 @@ export function memorySecrets(map = new Map<string, string>()): SecretStoreLike 
   };
 }
 
-export function harness(options: { answers?: string[]; env?: NodeJS.ProcessEnv; passwordFlag?: string; profileName?: string } = {}): Harness {
+export function harness(options: { answers?: string[]; env?: NodeJS.ProcessEnv; passwordFlag?: string; profiles?: string[] } = {}): Harness {
   let text = '';
   const log = createLogger({ write: (t) => (text += t), debug: true });
   const answers = [...(options.answers ?? [])];
@@ -45,7 +45,7 @@ export function harness(options: { answers?: string[]; env?: NodeJS.ProcessEnv; 
     },
   };
   return {
-    deps: { env: options.env ?? {}, clock: systemClock, log, prompt, secrets: memorySecrets(secrets), profileName: options.profileName ?? 'test', passwordFlag: options.passwordFlag },
+    deps: { env: options.env ?? {}, clock: systemClock, log, prompt, secrets: memorySecrets(secrets), profiles: options.profiles ?? ['test'], passwordFlag: options.passwordFlag },
     stderr: () => text,
     secrets,
     asked,

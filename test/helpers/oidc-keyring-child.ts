@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const secrets = openSecretStore({ env, home: env.HOME ?? '/tmp', log });
   await secrets.set(passwordSecretName('runas'), env.TESTBED_PASSWORD ?? '');
   const settings = testSettings(env.ISSUER!, { flow: 'password', username: { value: env.TESTBED_USER ?? 'alice', source: { kind: 'flag', name: 'test' } } });
-  const deps = { env: {}, clock: systemClock, log, prompt: ttyPrompter(() => undefined), secrets, profileName: 'runas' };
+  const deps = { env: {}, clock: systemClock, log, prompt: ttyPrompter(() => undefined), secrets, profiles: ['runas'] };
   const first = await signIn(settings, deps);
   const refreshStored = (await secrets.get(refreshSecretName(env.ISSUER!, 'rolecall-cli'))) === first.refreshToken;
   // the password is gone from the store: a second sign-in can only succeed through the refresh token

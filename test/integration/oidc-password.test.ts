@@ -50,8 +50,14 @@ test('precedence: -P, then WEB_IDENTITY_PASSWORD, then the secret store, then a 
   h.secrets.set(passwordSecretName('test'), wrong);
   assert.equal((await signIn(passwordSettings('alice'), h.deps)).claims.sub, alice.sub);
   // then the store (per profile)
-  h = harness({ profileName: 'runas' });
+  h = harness({ profiles: ['runas'] });
   h.secrets.set(passwordSecretName('runas'), alice.password);
+  assert.equal((await signIn(passwordSettings('alice'), h.deps)).claims.sub, alice.sub);
+  assert.deepEqual(h.asked, []);
+  // the store, for a profile the settings are inherited from (source_profile, then default)
+  h = harness({ profiles: ['runas', 'idp', 'default'] });
+  h.secrets.set(passwordSecretName('default'), wrong);
+  h.secrets.set(passwordSecretName('idp'), alice.password);
   assert.equal((await signIn(passwordSettings('alice'), h.deps)).claims.sub, alice.sub);
   assert.deepEqual(h.asked, []);
   // then the terminal, for the username too when the profile has none
@@ -67,7 +73,7 @@ test('a password with quotes, dollar signs and a backslash is sent as it is', as
 });
 
 test('a wrong stored password: OIDC_DENIED pointing to `rolecall password`', async () => {
-  const h = harness({ profileName: 'runas' });
+  const h = harness({ profiles: ['runas'] });
   h.secrets.set(passwordSecretName('runas'), 'an-old-password');
   await assert.rejects(signIn(passwordSettings('alice'), h.deps), (e: unknown) => {
     isError('OIDC_DENIED', /refused the password login for alice \(invalid_grant.*\); the password came from the secret store/)(e);
@@ -75,6 +81,16 @@ test('a wrong stored password: OIDC_DENIED pointing to `rolecall password`', asy
     return true;
   });
   assert.ok(!h.stderr().includes('an-old-password'));
+});
+
+test('a wrong password stored for the source profile: the hint names that profile', async () => {
+  const h = harness({ profiles: ['runas', 'idp', 'default'] });
+  h.secrets.set(passwordSecretName('idp'), 'an-old-password');
+  await assert.rejects(signIn(passwordSettings('alice'), h.deps), (e: unknown) => {
+    isError('OIDC_DENIED', /the password came from the secret store/)(e);
+    assert.match((e as { hint: string }).hint, /rolecall password idp\b/);
+    return true;
+  });
 });
 
 test('no terminal and no password anywhere: NO_TTY instead of hanging', async () => {

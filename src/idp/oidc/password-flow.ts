@@ -1,6 +1,7 @@
 // The resource-owner password grant of aws-runas profiles. The password comes from -P, then
-// WEB_IDENTITY_PASSWORD, then the secret store (`rolecall password PROFILE`), then a prompt on the
-// terminal (seed 002's precedence); it is redacted from every log line as soon as it is known.
+// WEB_IDENTITY_PASSWORD, then the secret store (`rolecall password PROFILE`, for the profile or one
+// it inherits its web_identity_* settings from), then a prompt on the terminal (seed 002's
+// precedence); it is redacted from every log line as soon as it is known.
 import * as oidc from 'openid-client';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
@@ -14,31 +15,35 @@ export const passwordSecretName = (profile: string) => `password:${profile}`;
 
 type PasswordOrigin = 'flag' | 'env' | 'store' | 'prompt';
 
-async function storedPassword(secrets: SecretStoreLike, profile: string, log: Logger): Promise<string | undefined> {
+async function storedPassword(secrets: SecretStoreLike, profiles: string[], log: Logger): Promise<{ password: string; profile: string } | undefined> {
   try {
-    return await secrets.get(passwordSecretName(profile));
+    for (const profile of profiles) {
+      const password = await secrets.get(passwordSecretName(profile));
+      if (password) return { password, profile };
+    }
   } catch (error) {
     log.debug(`no stored password: ${(error as Error).message}`);
-    return undefined;
   }
+  return undefined;
 }
 
 export async function passwordLogin(
   client: OidcClient,
   settings: OidcSettings,
   scopes: string[],
-  deps: { env: NodeJS.ProcessEnv; log: Logger; prompt: Prompter; secrets: SecretStoreLike; profileName: string; passwordFlag?: string },
+  deps: { env: NodeJS.ProcessEnv; log: Logger; prompt: Prompter; secrets: SecretStoreLike; profiles: string[]; passwordFlag?: string },
 ): Promise<oidc.TokenEndpointResponse> {
+  let storedFor = deps.profiles[0] ?? 'default';
   const username = settings.username?.value ?? (await deps.prompt.ask(`Username for ${client.issuer}:`, { why: 'set web_identity_username or WEB_IDENTITY_USERNAME' }));
   let origin: PasswordOrigin = 'flag';
   let password = deps.passwordFlag;
   if (!password && deps.env.WEB_IDENTITY_PASSWORD) [password, origin] = [deps.env.WEB_IDENTITY_PASSWORD, 'env'];
   if (!password) {
-    const stored = await storedPassword(deps.secrets, deps.profileName, deps.log);
-    if (stored) [password, origin] = [stored, 'store'];
+    const stored = await storedPassword(deps.secrets, deps.profiles, deps.log);
+    if (stored) [password, origin, storedFor] = [stored.password, 'store', stored.profile];
   }
   if (!password) {
-    password = await deps.prompt.ask(`Password for ${username} at ${client.issuer}:`, { secret: true, why: `store it with \`rolecall password ${deps.profileName}\`` });
+    password = await deps.prompt.ask(`Password for ${username} at ${client.issuer}:`, { secret: true, why: `store it with \`rolecall password ${storedFor}\`` });
     origin = 'prompt';
   }
   deps.log.redact(password);
@@ -54,7 +59,7 @@ export async function passwordLogin(
     }
     if (mapped.code === 'OIDC_DENIED' && origin === 'store') {
       throw new RolecallError('OIDC_DENIED', `${mapped.message}; the password came from the secret store`, {
-        hint: `If the password changed, store the new one with \`rolecall password ${deps.profileName}\` (repeated failures may lock the account).`,
+        hint: `If the password changed, store the new one with \`rolecall password ${storedFor}\` (repeated failures may lock the account).`,
         cause: error,
       });
     }

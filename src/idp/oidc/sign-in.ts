@@ -37,7 +37,8 @@ export interface SignInDeps {
   log: Logger;
   prompt: Prompter;
   secrets: SecretStoreLike;
-  profileName: string;
+  /** the profile asked for, then those it inherits from: a stored password is looked up in that order */
+  profiles: string[];
   passwordFlag?: string;
 }
 

@@ -1,8 +1,9 @@
 // The username and password for coinbase's SAML POST API. Username: saml_username (profile, flag
 // or env through config), then ~/.saml/credentials, then a prompt. Password: -P, SAML_PASSWORD,
 // ~/.saml/credentials (when it is that user's), the OS keyring ("saml-password:URL|USER", then the
-// profile's "password:PROFILE" that `rolecall password PROFILE` writes), then a hidden prompt on /dev/tty.
-import type { Profile } from '../../config/profile';
+// "password:PROFILE" that `rolecall password PROFILE` writes, for the profile or one it inherits
+// from), then a hidden prompt on /dev/tty.
+import { profileLineage, type Profile } from '../../config/profile';
 import { readSamlCredentials, samlCredentialsPath } from '../../config/saml-credentials';
 import { describeSource } from '../../config/source';
 import { RolecallError, isRolecallError } from '../../errors';
@@ -30,9 +31,13 @@ export interface SamlLoginDeps {
 export const samlPasswordSecretName = (url: string, username: string) => `saml-password:${url}|${username}`;
 
 /** A machine without a keyring can still answer a prompt: that is not a reason to fail. */
-async function fromKeyring(deps: SamlLoginDeps, name: string): Promise<string | undefined> {
+async function fromKeyring(deps: SamlLoginDeps, names: string[]): Promise<string | undefined> {
   try {
-    return await deps.secrets.get(name);
+    for (const name of names) {
+      const value = await deps.secrets.get(name);
+      if (value) return value;
+    }
+    return undefined;
   } catch (error) {
     if (!isRolecallError(error) || error.code !== 'KEYRING_UNAVAILABLE') throw error;
     deps.log.debug(`no keyring to look up the SAML password in: ${error.message}`);
@@ -58,8 +63,7 @@ export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<
     deps.passwordFlag ||
     deps.env.SAML_PASSWORD ||
     filePassword ||
-    (await fromKeyring(deps, samlPasswordSecretName(url, username))) ||
-    (await fromKeyring(deps, passwordSecretName(profile.name))) ||
+    (await fromKeyring(deps, [samlPasswordSecretName(url, username), ...profileLineage(profile).map(passwordSecretName)])) ||
     (await deps.prompt.ask(`SAML password for ${username} at ${host}:`, { secret: true, why: 'no password in the keyring or ~/.saml/credentials' }));
   if (!password) throw new RolecallError('USAGE', 'no SAML password was given', { hint: 'Type the password at the prompt, or store it with `rolecall password PROFILE`.' });
   deps.log.redact(password);
