@@ -1,7 +1,7 @@
 // The setup wizard's logic: which keys each kind of profile needs, checking the IdP before saving,
 // and writing the profile into ~/.aws/config without touching anything else (atomic, with a backup).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { RolecallError } from '../errors';
 import { setSection } from '../config/ini-edit';
@@ -26,6 +26,8 @@ export interface SetupAnswers {
   samlProviderName?: string;
   sourceProfile?: string;
   mfaSerial?: string;
+  /** a second profile whose credential_process runs rolecall for the first, for the AWS CLI and SDKs */
+  cliProfile?: string;
 }
 
 /** what each kind needs before it can be written, in the order the wizard asks */
@@ -70,6 +72,38 @@ export function sectionHeader(profile: string): string {
   return profile === 'default' ? 'default' : `profile ${profile}`;
 }
 
+const quoteWord = (word: string) => (/[\s"'\\]/.test(word) ? `"${word.replace(/(["\\])/g, '\\$1')}"` : word);
+
+/**
+ * How the AWS CLI should start this rolecall: `rolecall` when that name on PATH is this very file,
+ * else node and the script by their full paths (the AWS CLI splits the line as a POSIX shell would).
+ */
+export function rolecallCommand(env: NodeJS.ProcessEnv, script: string, node: string): string {
+  const self = realpathSync(script);
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    try {
+      if (dir && realpathSync(join(dir, 'rolecall')) === self) return 'rolecall';
+    } catch {
+      // not in this directory
+    }
+  }
+  return `${quoteWord(node)} ${quoteWord(self)}`;
+}
+
+/** a config section: its header (e.g. "profile dev") and its keys in order */
+export type Section = [header: string, entries: [string, string][]];
+
+/** The sections setup writes: the profile, then its AWS CLI companion when asked for. */
+export function setupSections(a: SetupAnswers, rolecall: string): Section[] {
+  const sections: Section[] = [[sectionHeader(a.profile), profileEntries(a)]];
+  if (a.cliProfile) {
+    const entries: [string, string][] = [['credential_process', `${rolecall} export ${a.profile} --format process`]];
+    if (a.region) entries.push(['region', a.region]);
+    sections.push([sectionHeader(a.cliProfile), entries]);
+  }
+  return sections;
+}
+
 /**
  * Checks that the issuer publishes its discovery document and that it accepts the client with a
  * loopback redirect (an authorization request the IdP either starts or refuses). Returns notes.
@@ -110,11 +144,11 @@ export async function checkIssuer(issuer: string, clientId: string, fetchImpl: t
   });
 }
 
-/** Writes the profile atomically; the previous file is kept as CONFIG.rolecall-backup. */
-export function writeProfile(configPath: string, answers: SetupAnswers): { backup?: string; text: string } {
+/** Writes the sections atomically; the previous file is kept as CONFIG.rolecall-backup. */
+export function writeProfile(configPath: string, sections: Section[]): { backup?: string; text: string } {
   const exists = existsSync(configPath);
   const before = exists ? readFileSync(configPath, 'utf8') : '';
-  const text = setSection(before, sectionHeader(answers.profile), profileEntries(answers));
+  const text = sections.reduce((current, [header, entries]) => setSection(current, header, entries), before);
   mkdirSync(dirname(configPath), { recursive: true, mode: 0o700 });
   let backup: string | undefined;
   if (exists) {

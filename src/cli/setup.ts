@@ -1,7 +1,7 @@
 // rolecall setup: a wizard on /dev/tty that writes one profile into ~/.aws/config; every answer
 // can also be a flag, so scripts can run it without a terminal.
 import * as p from '@clack/prompts';
-import { REQUIRED, SETUP_KINDS, checkIssuer, profileEntries, sectionHeader, writeProfile, type SetupAnswers, type SetupKind } from '../app/setup';
+import { REQUIRED, SETUP_KINDS, checkIssuer, rolecallCommand, setupSections, writeProfile, type Section, type SetupAnswers, type SetupKind } from '../app/setup';
 import { resolveCredentials } from '../app/resolve-credentials';
 import { readConfigFiles, listProfiles, expandPath } from '../config/files';
 import { RolecallError } from '../errors';
@@ -20,6 +20,7 @@ const FLAG_OF: Record<keyof SetupAnswers, string> = {
   samlProviderName: '--saml-provider-name',
   sourceProfile: '--source-profile',
   mfaSerial: '--mfa-serial',
+  cliProfile: '--cli-profile',
 };
 
 const QUESTION: Partial<Record<keyof SetupAnswers, { message: string; placeholder?: string }>> = {
@@ -30,6 +31,8 @@ const QUESTION: Partial<Record<keyof SetupAnswers, { message: string; placeholde
   samlProviderName: { message: 'Name of the SAML provider in IAM (SAML_IDP_NAME)' },
   mfaSerial: { message: 'MFA device ARN (mfa_serial), empty for none' },
 };
+
+const renderSection = ([header, entries]: Section) => [`[${header}]`, ...entries.map(([k, v]) => `${k} = ${v}`)].join('\n');
 
 function cancelled(value: unknown): value is symbol {
   return p.isCancel(value);
@@ -55,6 +58,7 @@ function fromFlags(parsed: Parsed): Partial<SetupAnswers> {
     samlProviderName: stringFlag(parsed, 'saml-provider-name'),
     sourceProfile: stringFlag(parsed, 'source-profile'),
     mfaSerial: stringFlag(parsed, 'mfa-serial'),
+    cliProfile: stringFlag(parsed, 'cli-profile'),
   };
 }
 
@@ -89,6 +93,12 @@ async function ask(tty: TtyStreams, answers: Partial<SetupAnswers>, profiles: st
     if (cancelled(mfa)) stop();
     answers.mfaSerial = mfa.trim() || undefined;
   }
+  if (answers.cliProfile === undefined) {
+    const companion = `${answers.profile}-cli`;
+    const wanted = await p.confirm({ ...io, message: `Also write [profile ${companion}] for the AWS CLI and SDKs (credential_process)?` });
+    if (cancelled(wanted)) stop();
+    if (wanted) answers.cliProfile = companion;
+  }
   return answers as SetupAnswers;
 }
 
@@ -104,6 +114,7 @@ export const command: Command = {
     'saml-provider-name': { type: 'string' },
     'source-profile': { type: 'string' },
     'mfa-serial': { type: 'string' },
+    'cli-profile': { type: 'string' },
     'no-check': { type: 'boolean' },
     'no-login': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
@@ -126,6 +137,8 @@ Flags:
   --source-profile P       the profile with the IAM user keys (bastion)
   --mfa-serial ARN         the MFA device (bastion)
   --region R               region for the profile
+  --cli-profile NAME       also write [profile NAME] with credential_process = rolecall export PROFILE,
+                           for the AWS CLI and SDKs (the wizard offers PROFILE-cli)
   --no-check               do not contact the identity provider before saving
   --no-login               do not offer a first login at the end
   -y, --yes                write without asking for confirmation
@@ -135,6 +148,9 @@ Example:
     --role-arn arn:aws:iam::123456789012:role/developer --yes --no-login`,
   async run(parsed, ctx) {
     const given = fromFlags(parsed);
+    if (given.cliProfile !== undefined && given.cliProfile === given.profile) {
+      throw new RolecallError('USAGE', `--cli-profile must name another profile than --profile ("${given.profile}")`, { hint: `For example --cli-profile ${given.profile}-cli.` });
+    }
     const configPath = expandPath(ctx.env.AWS_CONFIG_FILE ?? '~/.aws/config', ctx.env, ctx.home);
     const missing = (a: Partial<SetupAnswers>) =>
       !a.kind || !a.profile ? ['kind', 'profile'].filter((k) => !a[k as 'kind']) : REQUIRED[a.kind].filter((k) => !a[k]);
@@ -156,14 +172,19 @@ Example:
       if ((answers.kind === 'oidc' || answers.kind === 'oidc-saml') && !booleanFlag(parsed, 'no-check')) {
         for (const note of await checkIssuer(answers.issuer!, answers.clientId!)) ctx.log.info(`checked: ${note}`);
       }
-      const preview = [`[${sectionHeader(answers.profile)}]`, ...profileEntries(answers).map(([k, v]) => `${k} = ${v}`)].join('\n');
+      const rolecall = rolecallCommand(ctx.env, process.argv[1]!, process.execPath);
+      const sections = setupSections(answers, rolecall);
+      const preview = sections.map(renderSection).join('\n\n');
       if (io && !booleanFlag(parsed, 'yes')) {
         p.note(preview, `to ${configPath}`, io);
         const ok = await p.confirm({ ...io, message: 'Write this profile?' });
         if (cancelled(ok) || !ok) stop();
       }
-      const { backup } = writeProfile(configPath, answers);
-      ctx.log.info(`Wrote [${sectionHeader(answers.profile)}] to ${configPath}${backup ? ` (previous file kept as ${backup})` : ''}.`);
+      const { backup } = writeProfile(configPath, sections);
+      ctx.log.info(`Wrote ${sections.map(([header]) => `[${header}]`).join(' and ')} to ${configPath}${backup ? ` (previous file kept as ${backup})` : ''}.`);
+      const use = `Use it: rolecall exec ${answers.profile} -- CMD, or eval "$(rolecall export ${answers.profile})"`;
+      if (answers.cliProfile) ctx.log.info(`${use}, or aws --profile ${answers.cliProfile} ...`);
+      else ctx.log.info(`${use}. For the AWS CLI and SDKs, a profile like this one runs it:\n${renderSection(setupSections({ ...answers, cliProfile: `${answers.profile}-cli` }, rolecall)[1]!)}`);
       if (io && !booleanFlag(parsed, 'no-login')) {
         const login = await p.confirm({ ...io, message: `Log in with ${answers.profile} now?` });
         if (!cancelled(login) && login) {

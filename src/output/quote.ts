@@ -33,12 +33,15 @@ export function quoteEnvFile(value: string): string | undefined {
  * dotenv (the npm package's parser, which Node's --env-file follows closely). Double quotes turn
  * \n and \r into line breaks but have no other escapes (a " or \ inside cannot be written), and
  * dotenv-expand and docker compose expand $ in them; single quotes and backticks are literal
- * but a raw CR is turned into LF when the file is read. The first style that holds the value wins,
- * so the ordinary case is the portable "value".
+ * but a raw CR is turned into LF when the file is read, and a backslash before the closing quote
+ * reads as an escaped quote (the value would run on to a later quote). A bare value is taken as it
+ * is, but trimmed and cut at #, and $ in it is expanded. The first style that holds the value wins, so the ordinary case is
+ * the portable "value".
  */
 export function quoteDotenv(value: string): string | undefined {
   if (!/["\\$`]/.test(value)) return `"${value.replaceAll('\n', '\\n').replaceAll('\r', '\\r')}"`;
-  if (!/['\r]/.test(value)) return `'${value}'`;
-  if (!/[`\r]/.test(value)) return `\`${value}\``;
+  if (!/['\r]|\\$/.test(value)) return `'${value}'`;
+  if (!/[`\r]|\\$/.test(value)) return `\`${value}\``;
+  if (/^[^\s'"`#$][^#$\r\n]*$/.test(value) && !/\s$/.test(value)) return value;
   return undefined;
 }

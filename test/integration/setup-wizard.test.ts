@@ -81,25 +81,37 @@ test('the wizard on a terminal: bastion, answers, confirm, first login; the prof
   keys('Enter');
   await until('the MFA question', 'MFA device ARN');
   keys('Enter');
+  await until('the AWS CLI question', 'Also write [profile newrole-cli] for the AWS CLI and SDKs');
+  keys('Enter');
   await until('the preview', 'Write this profile?');
   assert.match(screen(), /\[profile newrole\]/);
   assert.match(screen(), /role_arn = arn:aws:iam::222222222222:role\/read/);
+  assert.match(screen(), /\[profile newrole-cli\]/);
   keys('Enter');
   await until('the login offer', 'Log in with newrole now?');
   keys('Enter');
   await waitFor('setup to end', () => existsSync(donePath), () => `${screen()}\nstderr:\n${readFileSync(stderrPath, 'utf8')}`);
   const stderr = readFileSync(stderrPath, 'utf8');
   assert.equal(readFileSync(donePath, 'utf8').trim(), '0', stderr);
-  assert.match(stderr, new RegExp(`Wrote \\[profile newrole\\] to ${configPath} \\(previous file kept as ${configPath}\\.rolecall-backup\\)`));
+  assert.match(stderr, new RegExp(`Wrote \\[profile newrole\\] and \\[profile newrole-cli\\] to ${configPath} \\(previous file kept as ${configPath}\\.rolecall-backup\\)`));
+  assert.match(stderr, /or aws --profile newrole-cli \.\.\./);
   assert.match(stderr, /Logged in: arn:aws:sts::222222222222:assumed-role\/read\//);
 
   const after = readFileSync(configPath, 'utf8');
   assert.equal(readFileSync(`${configPath}.rolecall-backup`, 'utf8'), before);
-  assert.equal(after, `${before}[profile newrole]\nsource_profile = bastion\nrole_arn = arn:aws:iam::222222222222:role/read\n`);
+  // rolecall is not on PATH here, so the companion names node and the script by their full paths
+  assert.equal(
+    after,
+    `${before}[profile newrole]\nsource_profile = bastion\nrole_arn = arn:aws:iam::222222222222:role/read\n\n[profile newrole-cli]\ncredential_process = ${process.execPath} ${BIN} export newrole --format process\n`,
+  );
 
   const who = await runRolecall(['whoami', 'newrole', '--json'], { env: home.env });
   assert.equal(who.code, 0, who.stderr);
   assert.match((JSON.parse(who.stdout) as { arn: string }).arn, /^arn:aws:sts::222222222222:assumed-role\/read\//);
+  // the AWS CLI uses the companion profile as it was written
+  const cli = await runProcess('/usr/bin/aws', ['sts', 'get-caller-identity', '--profile', 'newrole-cli', '--region', 'us-east-1', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: home.env });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout.trim(), /^arn:aws:sts::222222222222:assumed-role\/read\//);
 });
 
 test('the flag form writes without a terminal; a missing answer without a terminal is an error naming the flag', async () => {
@@ -111,6 +123,11 @@ test('the flag form writes without a terminal; a missing answer without a termin
   assert.match(missing.stderr, /no terminal to ask for --role-arn/);
   assert.equal(readFileSync(configPath, 'utf8'), before, 'nothing written');
 
+  const same = await run(['setup', '--kind', 'bastion', '--profile', 'scripted', '--cli-profile', 'scripted', '--source-profile', 'bastion', '--role-arn', 'arn:aws:iam::333333333333:role/read', '--yes']);
+  assert.equal(same.code, 2);
+  assert.match(same.stderr, /--cli-profile must name another profile than --profile \("scripted"\)\n  hint: For example --cli-profile scripted-cli/);
+  assert.equal(readFileSync(configPath, 'utf8'), before, 'nothing written');
+
   const ok = await run(['setup', '--kind', 'bastion', '--profile', 'scripted', '--source-profile', 'bastion', '--role-arn', 'arn:aws:iam::333333333333:role/read', '--region', 'eu-west-1', '--yes', '--no-login']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout, '');
@@ -118,6 +135,8 @@ test('the flag form writes without a terminal; a missing answer without a termin
     readFileSync(configPath, 'utf8'),
     `${before}\n[profile scripted]\nsource_profile = bastion\nrole_arn = arn:aws:iam::333333333333:role/read\nregion = eu-west-1\n`,
   );
+  // without --cli-profile, it says how the AWS CLI can use the profile
+  assert.match(ok.stderr, /For the AWS CLI and SDKs, a profile like this one runs it:\n\[profile scripted-cli\]\ncredential_process = .* export scripted --format process\nregion = eu-west-1$/m);
   const exported = await runRolecall(['export', 'scripted', '--format', 'process'], { env: home.env });
   assert.equal(exported.code, 0, exported.stderr);
   assert.equal((JSON.parse(exported.stdout) as { AccountId: string }).AccountId, '333333333333');
