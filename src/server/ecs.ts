@@ -3,12 +3,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matcher } from './guard';
 import type { Refresher, ServedCredentials } from './refresher';
-import { reply, replyError, replyFailure } from './reply';
+import { credentialsResponder, replyError } from './reply';
 import { iamRoleArn } from './role';
 
 export function ecsHandler(refresher: Refresher, secrets: { token: string; path: string }, mask: (text: string) => string) {
-  // the body is built once per set of credentials: the endpoint is hit on every SDK refresh
-  let body: { creds: ServedCredentials; text: string } | undefined;
+  const respond = credentialsResponder(refresher, mask, containerCredentials);
   const authorized = matcher(secrets.token);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!authorized(req.headers.authorization)) {
@@ -19,19 +18,7 @@ export function ecsHandler(refresher: Refresher, secrets: { token: string; path:
       replyError(res, 404, 'NotFound', 'no such path: use the URL in AWS_CONTAINER_CREDENTIALS_FULL_URI');
       return;
     }
-    if (req.method !== 'GET') {
-      replyError(res, 405, 'MethodNotAllowed', 'only GET is served');
-      return;
-    }
-    let creds: ServedCredentials;
-    try {
-      creds = await refresher.current();
-    } catch (error) {
-      replyFailure(res, error, mask);
-      return;
-    }
-    if (body?.creds !== creds) body = { creds, text: JSON.stringify(containerCredentials(creds)) };
-    reply(res, 200, body.text);
+    await respond(req, res);
   };
 }
 

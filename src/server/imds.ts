@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../platform/clock';
 import { sameSecret } from './guard';
 import type { Refresher, ServedCredentials } from './refresher';
-import { isoSeconds, reply, replyError, replyFailure } from './reply';
+import { credentialsResponder, isoSeconds, reply, replyError } from './reply';
 
 const TOKEN_PATH = '/latest/api/token';
 const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials';
@@ -14,7 +14,7 @@ const MAX_TTL_SECONDS = 21_600;
 
 export function imdsHandler(refresher: Refresher, roleName: string, clock: Clock, mask: (text: string) => string) {
   const tokens = sessionTokens(clock);
-  let body: { creds: ServedCredentials; text: string } | undefined;
+  const respond = credentialsResponder(refresher, mask, (creds) => instanceCredentials(creds, clock.now()));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === TOKEN_PATH) {
@@ -45,19 +45,7 @@ export function imdsHandler(refresher: Refresher, roleName: string, clock: Clock
       replyError(res, 404, 'NotFound', `not served here; the credentials are at ${CREDENTIALS_PATH}/${roleName}`);
       return;
     }
-    if (req.method !== 'GET') {
-      replyError(res, 405, 'MethodNotAllowed', 'only GET is served');
-      return;
-    }
-    let creds: ServedCredentials;
-    try {
-      creds = await refresher.current();
-    } catch (error) {
-      replyFailure(res, error, mask);
-      return;
-    }
-    if (body?.creds !== creds) body = { creds, text: JSON.stringify(instanceCredentials(creds, clock.now())) };
-    reply(res, 200, body.text);
+    await respond(req, res);
   };
 }
 
