@@ -29,6 +29,8 @@ export interface CallContext {
   action: string;
   target?: string;
   endpoint?: string;
+  /** the service called, when not STS: names the variable that sets its endpoint in the hint */
+  service?: 'iam';
 }
 
 export function mapAwsError(error: unknown, call: CallContext): RolecallError {
@@ -39,7 +41,8 @@ export function mapAwsError(error: unknown, call: CallContext): RolecallError {
   const what = `${call.action}${call.target ? ` ${call.target}` : ''}`;
   const net = networkCode(error);
   if (net) {
-    return new RolecallError('STS_UNAVAILABLE', `${what} failed: cannot reach ${call.endpoint ?? 'the AWS endpoint'} (${net})`, { cause: error });
+    const hint = call.service === 'iam' ? 'The endpoint did not answer: check the network, endpoint_url and AWS_ENDPOINT_URL_IAM.' : undefined;
+    return new RolecallError('STS_UNAVAILABLE', `${what} failed: cannot reach ${call.endpoint ?? 'the AWS endpoint'} (${net})`, { hint, cause: error });
   }
   let code: ErrorCode = 'STS_ERROR';
   let hint: string | undefined;

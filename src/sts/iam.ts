@@ -28,7 +28,7 @@ export async function accountAlias(source: Credentials, options: IamOptions): Pr
     const out = await iamClient(source, options).send(new ListAccountAliasesCommand({}));
     return out.AccountAliases?.[0];
   } catch (error) {
-    throw mapAwsError(error, { action: 'ListAccountAliases', endpoint: options.endpoint });
+    throw mapAwsError(error, { action: 'ListAccountAliases', endpoint: options.endpoint, service: 'iam' });
   }
 }
 
@@ -42,7 +42,7 @@ export async function listAllRoles(source: Credentials, options: IamOptions): Pr
       for (const r of page.Roles ?? []) roles.push({ roleName: r.RoleName ?? '', arn: r.Arn ?? '', assumeRolePolicyDocument: r.AssumeRolePolicyDocument });
     }
   } catch (error) {
-    throw mapAwsError(error, { action: 'ListRoles', endpoint: options.endpoint });
+    throw mapAwsError(error, { action: 'ListRoles', endpoint: options.endpoint, service: 'iam' });
   }
   options.log.debug(`ListRoles: ${roles.length} roles in ${pages} pages`);
   return roles;

@@ -108,3 +108,11 @@ test('without a client id, every role with a condition on the claim; another cli
     Array.from({ length: COUNT }, (_, i) => i).filter((i) => i % 8 === 2 || i % 8 === 3).map((i) => [name(i), [i % 8 === 2 ? 'client-*' : 'client-?']]),
   );
 });
+
+test('an IAM endpoint that does not answer: the error names it and the variable that sets it', async () => {
+  const run = await runRolecall(['list-roles', '--profile', 'bob', '--claim', `${HOST}:aud`], { env: { ...home.env, AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:9' } });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /ListRoles failed: cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+  assert.match(run.stderr, /hint: .*AWS_ENDPOINT_URL_IAM/);
+  assert.equal(run.stdout, '');
+});
