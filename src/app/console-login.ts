@@ -80,19 +80,23 @@ export interface ConsoleLoginDeps {
   sts?: Pick<Sts, 'getFederationToken' | 'getCallerIdentity'>;
 }
 
-export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<string> {
-  const credentials = await temporary(input, deps);
-  const duration = input.sessionDurationSeconds;
-  if (duration !== undefined) {
-    if (input.chained) {
-      throw new RolecallError('CONSOLE_ERROR', `a console session of ${duration}s cannot be asked for with credentials of a chained role`, {
-        hint: 'AWS caps chained role sessions at 1 hour and refuses SessionDuration for them: drop --console-duration, or use a profile that assumes the role directly.',
-      });
-    }
-    if (duration < 900 || duration > 43200) {
-      throw new RolecallError('USAGE', `a console session lasts 900..43200 seconds, not ${duration}`, { hint: 'Pass --console-duration between 15m and 12h.' });
-    }
+/** Refuses a console session length AWS would refuse; callers check before signing in. */
+export function checkConsoleDuration(duration: number | undefined, chained: boolean): void {
+  if (duration === undefined) return;
+  if (duration < 900 || duration > 43200) {
+    throw new RolecallError('USAGE', `a console session lasts 900..43200 seconds, not ${duration}`, { hint: 'Pass --console-duration between 15m and 12h.' });
   }
+  if (chained) {
+    throw new RolecallError('CONSOLE_ERROR', `a console session of ${duration}s cannot be asked for with credentials of a chained role`, {
+      hint: 'AWS caps chained role sessions at 1 hour and refuses SessionDuration for them: drop --console-duration, or use a profile that assumes the role directly.',
+    });
+  }
+}
+
+export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<string> {
+  const duration = input.sessionDurationSeconds;
+  checkConsoleDuration(duration, input.chained);
+  const credentials = await temporary(input, deps);
   const partition = partitionOf(input.region);
   const endpoint = input.signinEndpoint ?? partition.signin;
   const session = JSON.stringify({ sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken });

@@ -29,6 +29,8 @@ export interface CredentialRequest {
   overrides?: Map<string, Setting>;
   /** a profile built by a compat command (auth, get-cred, assume) instead of one from ~/.aws/config */
   profile?: Profile;
+  /** the plan, when the caller has already built it from the profile (to check it before any sign-in) */
+  plan?: Plan;
   mfaCode?: Setting;
   refresh: boolean;
   noCache: boolean;
@@ -72,7 +74,7 @@ async function tokenFromFile(path: Setting): Promise<string> {
 
 export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<Resolved> {
   const profile = loadProfile(request, ctx);
-  const plan = planFor(profile, ctx);
+  const plan = request.plan ?? planFor(profile, ctx);
   const cacheKey = stepKey(plan, plan.steps.length - 1);
   let secrets: SecretStore | undefined;
   const secretStore = () => (secrets ??= openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log }));

@@ -1,6 +1,6 @@
 // rolecall login [PROFILE] [--url] [--destination URL]
-import { consoleLoginUrl } from '../app/console-login';
-import { resolveCredentials } from '../app/resolve-credentials';
+import { checkConsoleDuration, consoleLoginUrl } from '../app/console-login';
+import { loadProfile, planFor, resolveCredentials } from '../app/resolve-credentials';
 import { parseDuration } from '../config/duration';
 import { createSts, DEFAULT_REGION } from '../sts/client';
 import { openBrowser } from '../platform/browser';
@@ -26,17 +26,22 @@ Flags:
 ${CREDENTIAL_HELP}`,
   async run(parsed, ctx) {
     const request = credentialRequest(parsed, parsed.positionals[0]);
-    const { credentials, plan } = await resolveCredentials(request, ctx);
+    const consoleDuration = stringFlag(parsed, 'console-duration');
+    const sessionDurationSeconds = consoleDuration ? parseDuration({ value: consoleDuration, source: { kind: 'flag', name: '--console-duration' } }) : undefined;
+    // a length AWS would refuse is refused before anyone signs in
+    const profile = loadProfile(request, ctx);
+    const plan = planFor(profile, ctx);
     const last = plan.steps[plan.steps.length - 1]!;
     const chained = last.kind === 'AssumeRole' && last.chained;
-    const consoleDuration = stringFlag(parsed, 'console-duration');
+    checkConsoleDuration(sessionDurationSeconds, chained);
+    const { credentials } = await resolveCredentials({ ...request, profile, plan }, ctx);
     const url = await consoleLoginUrl(
       {
         credentials,
         region: plan.region?.value ?? DEFAULT_REGION,
         signinEndpoint: plan.profile.settings.get('endpoint_url.signin')?.value,
         destination: stringFlag(parsed, 'destination'),
-        sessionDurationSeconds: consoleDuration ? parseDuration({ value: consoleDuration, source: { kind: 'flag', name: '--console-duration' } }) : undefined,
+        sessionDurationSeconds,
         chained,
       },
       { log: ctx.log, sts: createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log }) },

@@ -67,13 +67,17 @@ test('login --url --destination --console-duration: the console session lasts as
 
 test('login --console-duration for a chained role is refused with the reason, before any sign-in call', async () => {
   testbed.aws.resetCalls();
-  const run = await runRolecall(['login', 'admin', '--url', '--console-duration', '4h'], { env });
+  // --refresh: nothing cached would hide a sign-in made before the refusal
+  const run = await runRolecall(['login', 'admin', '--url', '--refresh', '--console-duration', '4h'], { env });
   assert.equal(run.code === 0, false);
   assert.equal(run.stdout, '');
   assert.match(run.stderr, /cannot be asked for with credentials of a chained role/);
   assert.match(run.stderr, /caps chained role sessions at 1 hour/);
   assert.match(run.stderr, /--console-duration/);
-  assert.equal(testbed.aws.calls('getSigninToken'), 0);
+  const outOfRange = await runRolecall(['login', 'read', '--url', '--refresh', '--console-duration', '13h'], { env });
+  assert.equal(outOfRange.code, 2);
+  assert.match(outOfRange.stderr, /"13h" \(flag --console-duration\) is 13h, outside 15m\.\.12h/);
+  for (const action of ['GetSessionToken', 'AssumeRole', 'getSigninToken']) assert.equal(testbed.aws.calls(action), 0, `${action} was called`);
 
   const plain = await runRolecall(['login', 'admin', '--url'], { env });
   assert.equal(plain.code, 0, plain.stderr);

@@ -115,13 +115,18 @@ test('env: a value with a line break is refused, naming the variable but not the
   );
 });
 
-test('dotenv: double quotes for ordinary values, single quotes or backticks when the value needs them', () => {
+test('dotenv: double quotes for ordinary values, then single quotes, backticks or a bare value when the value needs them', () => {
   const render = (secretAccessKey: string) => renderCredentials('dotenv', { credentials: { ...longLived, secretAccessKey } }).split('\n')[1];
   assert.equal(render('plain/key+0'), 'AWS_SECRET_ACCESS_KEY="plain/key+0"');
   assert.equal(render('two\nlines'), 'AWS_SECRET_ACCESS_KEY="two\\nlines"');
   assert.equal(render('a"b\\c$d'), `AWS_SECRET_ACCESS_KEY='a"b\\c$d'`);
   assert.equal(render(`a"b'c`), 'AWS_SECRET_ACCESS_KEY=`a"b\'c`');
-  assert.throws(() => render('a"b\'c`d'), isInputInvalid);
+  // a value no quote holds is written bare when dotenv takes it as it is
+  assert.equal(render('a"b\'c`d'), 'AWS_SECRET_ACCESS_KEY=a"b\'c`d');
+  // a backslash before a closing quote would read as an escaped quote
+  assert.equal(render('a"b\\'), 'AWS_SECRET_ACCESS_KEY=a"b\\');
+  assert.throws(() => render('a"b\'c`$d'), isInputInvalid);
+  assert.throws(() => render(' "\'`'), isInputInvalid);
 });
 
 test('a NUL or a lone surrogate is refused in every text format', () => {
