@@ -2,8 +2,9 @@
 // exit, nothing on stdout, nothing written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
-import { BIN, runRolecall, tempHome, type Home } from '../helpers/cli';
+import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
 
 async function fails(home: Home, args: string[], code = 2) {
   const result = await runRolecall(args, { env: home.env });
@@ -61,13 +62,24 @@ test('a profile with a role but nothing to assume it with', async () => {
   }
 });
 
-test('an unreadable config file is named', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, async () => {
+test('an unreadable config file is named', async () => {
   const home = tempHome();
   try {
     const path = home.write('.aws/config', '[default]\nregion = us-east-1\n');
     chmodSync(path, 0o000);
-    const stderr = await fails(home, ['export']);
-    assert.match(stderr, new RegExp(path));
+    let result;
+    if (process.getuid?.() === 0) {
+      // root reads every file: run rolecall as nobody, who owns the home but may not read the file
+      spawnSync('chown', ['-R', '65534:65534', home.dir]);
+      result = await runProcess('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, BIN, 'export'], { env: home.env });
+    } else {
+      result = await runRolecall(['export'], { env: home.env });
+    }
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, new RegExp(`${path}.*(EACCES|permission denied)`, 'i'));
+    assert.match(result.stderr, /hint: /);
+    assert.ok(!existsSync(home.env.ROLECALL_CACHE_DIR!), 'nothing is cached');
   } finally {
     home.remove();
   }
