@@ -35,6 +35,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
+import './runtime-warning';
 import Provider, { type Context, type Next } from 'oidc-provider';
 import type { IdpClient, World } from '../world';
 import { claimsOf, userBySub } from './accounts';
