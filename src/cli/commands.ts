@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   'list-roles': { summary: 'List the IAM roles an OIDC client can assume, from their trust policies', load: () => import('./list-roles') },
   auth: { summary: 'aws-oidc compat: credential_process JSON for a provider in ~/.aws-oidc/config', load: () => import('./auth') },
   'get-cred': { summary: 'aws-cli-oidc compat: credentials for a provider in ~/.aws-cli-oidc/config.yaml', load: () => import('./get-cred') },
+  'clear-secret': { summary: 'aws-cli-oidc compat: the same as clear --all', load: () => import('./clear-secret') },
   clear: { summary: 'Forget cached credentials for a profile, or --all (with the stored IdP sign-ins)', load: () => import('./clear') },
   keys: { summary: 'Keep an IAM user\'s access key in the OS keyring instead of the credentials file (add, rm)', load: () => import('./keys') },
   setup: { summary: 'Interactive wizard that writes a profile into ~/.aws/config', load: () => import('./setup') },

@@ -59,6 +59,26 @@ test('clear --all forgets every cached credential and the stored IdP sign-ins, k
   }
 });
 
+test("aws-cli-oidc's clear-secret forgets what clear --all forgets", async () => {
+  const home = bastionHome(testbed);
+  try {
+    assert.equal((await runRolecall(['export', 'read', '--format', 'process'], { env: home.env })).code, 0);
+    const cache = join(home.dir, '.cache', 'rolecall');
+    writeFileSync(join(cache, 'secrets.json'), JSON.stringify({ 'refresh:https://idp:cli': 'rt', 'password:prod': 'pw' }), { mode: 0o600 });
+    const cleared = await runRolecall(['clear-secret'], { env: home.env });
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.match(cleared.stderr, /Removed 2 cached credential sets\./);
+    assert.match(cleared.stderr, /Forgot 1 identity provider sign-in \(refresh tokens\)\./);
+    assert.deepEqual(readdirSync(join(cache, 'credentials')), []);
+    assert.deepEqual(JSON.parse(readFileSync(join(cache, 'secrets.json'), 'utf8')), { 'password:prod': 'pw' });
+    const extra = await runRolecall(['clear-secret', 'read'], { env: home.env });
+    assert.equal(extra.code, 2);
+    assert.match(extra.stderr, /clear-secret takes no arguments\n {2}hint: To forget one profile only, run `rolecall clear PROFILE`/);
+  } finally {
+    home.remove();
+  }
+});
+
 test('clear and keys refuse what they cannot do, with the usage', async () => {
   const home = bastionHome(testbed);
   try {
