@@ -19,12 +19,23 @@ export async function forget(profile: string | undefined, ctx: Context): Promise
   for (const path of removed) ctx.log.debug(`removed ${path}`);
   if (!all) return;
   const secrets = openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log });
+  let names: string[];
   try {
-    const names = await secrets.list(REFRESH_TOKENS);
-    for (const name of names) await secrets.delete(name);
-    ctx.log.info(names.length ? `Forgot ${names.length} identity provider sign-in${names.length === 1 ? '' : 's'} (refresh tokens).` : 'No identity provider sign-ins were stored.');
+    names = await secrets.list(REFRESH_TOKENS);
   } catch (error) {
     if (!(error instanceof RolecallError)) throw error;
     ctx.log.warn(`the stored identity provider sign-ins could not be listed, so they were kept: ${error.message}`);
+    return;
   }
+  let forgotten = 0;
+  for (const name of names) {
+    try {
+      if (await secrets.delete(name)) forgotten++;
+    } catch (error) {
+      if (!(error instanceof RolecallError)) throw error;
+      ctx.log.warn(`a stored identity provider sign-in could not be removed, so it was kept: ${error.message}`);
+    }
+  }
+  if (names.length === 0) ctx.log.info('No identity provider sign-ins were stored.');
+  else if (forgotten) ctx.log.info(`Forgot ${forgotten} identity provider sign-in${forgotten === 1 ? '' : 's'} (refresh tokens).`);
 }

@@ -60,11 +60,13 @@ export function stepKey(plan: Plan, index: number): string {
 }
 
 /**
- * How many leading steps may be cached. A SAML step whose role is picked on the terminal is not:
- * its key cannot say which role was picked, and neither can the keys of the steps after it.
+ * How many leading steps may be cached. A SAML step whose role is picked on the terminal (or is the
+ * assertion's only one today) is not: its key cannot say which role was picked, and neither can the
+ * keys of the steps after it. default_iam_role_arn names the role, and is part of the key.
  */
 export function cacheableSteps(plan: Plan): number {
-  const first = plan.steps.findIndex((step) => step.kind === 'Saml' && !step.roleArn);
+  const named = plan.profile.settings.has('default_iam_role_arn');
+  const first = plan.steps.findIndex((step) => step.kind === 'Saml' && !step.roleArn && !named);
   return first < 0 ? plan.steps.length : first;
 }
 

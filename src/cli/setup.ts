@@ -182,7 +182,7 @@ Example:
       }
       const { backup } = writeProfile(configPath, sections);
       ctx.log.info(`Wrote ${sections.map(([header]) => `[${header}]`).join(' and ')} to ${configPath}${backup ? ` (previous file kept as ${backup})` : ''}.`);
-      const use = `Use it: rolecall exec ${answers.profile} -- CMD, or eval "$(rolecall export ${answers.profile})"`;
+      const use = `Use it: rolecall exec ${answers.profile} -- CMD, or eval "$(rolecall export ${answers.profile} --format bash)"`;
       if (answers.cliProfile) ctx.log.info(`${use}, or aws --profile ${answers.cliProfile} ...`);
       else ctx.log.info(`${use}. For the AWS CLI and SDKs, a profile like this one runs it:\n${renderSection(setupSections({ ...answers, cliProfile: `${answers.profile}-cli` }, rolecall)[1]!)}`);
       if (io && !booleanFlag(parsed, 'no-login')) {

@@ -38,7 +38,7 @@ export function configFiles(env: NodeJS.ProcessEnv, home: string): string[] | un
     env.ROLECALL_ACCOUNTS_FILE || join(home, '.aws', 'accounts'),
     join(home, '.aws-oidc', 'config'),
     ...cliOidc,
-    env.SAML_FILE || join(home, '.saml', 'credentials'),
+    join(home, '.saml', 'credentials'),
   ];
 }
 

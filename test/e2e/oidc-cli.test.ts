@@ -162,6 +162,12 @@ test('aws-cli-oidc saml2: OIDC login, token exchange for SAML, AssumeRoleWithSAM
   aws_federation_type: saml2
   oidc_provider_token_exchange_audience: https://signin.aws.amazon.com/saml
   max_session_duration_seconds: 43200
+myop-default:
+  oidc_provider_metadata_url: ${testbed.idp.issuer}
+  client_id: rolecall-cli
+  aws_federation_type: saml2
+  oidc_provider_token_exchange_audience: https://signin.aws.amazon.com/saml
+  default_iam_role_arn: arn:aws:iam::222222222222:role/saml-developer
 `,
     );
     home.write(
@@ -177,6 +183,14 @@ test('aws-cli-oidc saml2: OIDC login, token exchange for SAML, AssumeRoleWithSAM
     const direct = await runRolecall(['get-cred', '-p', 'myop', '-r', 'arn:aws:iam::222222222222:role/saml-developer'], { env, timeoutMs: 90_000 });
     assert.equal(direct.code, 0, direct.stderr);
     assert.match(direct.stderr, /^Login successful!\nSelected role: arn:aws:iam::222222222222:role\/saml-developer\nPrincipalARN: arn:aws:iam::222222222222:saml-provider\/testbed\nRoleARN: arn:aws:iam::222222222222:role\/saml-developer$/m);
+    // default_iam_role_arn names the role among the assertion's, so its credentials are cached
+    testbed.aws.resetCalls();
+    const first = await runRolecall(['get-cred', '-p', 'myop-default', '-j'], { env, timeoutMs: 90_000 });
+    assert.equal(first.code, 0, first.stderr);
+    const second = await runRolecall(['get-cred', '-p', 'myop-default', '-j'], { env, timeoutMs: 90_000 });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, first.stdout, 'the same credentials, from the cache');
+    assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
   } finally {
     home.remove();
   }

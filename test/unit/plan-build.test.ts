@@ -130,6 +130,9 @@ test('a SAML role picked on the terminal is never cached, nor anything after it'
   assert.equal(cacheableSteps(buildPlan(picked).plan), 0);
   const named = profile('n', { saml_assertion_url: 'https://a.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
   assert.equal(cacheableSteps(buildPlan(named).plan), 1);
+  // aws-cli-oidc's default_iam_role_arn names the role among the assertion's: cached too
+  const preferred = profile('d', { saml_assertion_url: 'https://a.example.com/saml', default_iam_role_arn: 'arn:aws:iam::1:role/r' });
+  assert.equal(cacheableSteps(buildPlan(preferred).plan), 1);
   const bastionRole = profile('b', { role_arn: 'arn:aws:iam::222222222222:role/read' }, bastion);
   assert.equal(cacheableSteps(buildPlan(bastionRole).plan), 3);
 });

@@ -60,7 +60,7 @@ export async function chooseRole(
   } catch (error) {
     if (!isRolecallError(error) || error.code !== 'NO_TTY') throw error;
     throw new RolecallError('NO_TTY', `the SAML assertion lists ${roles.length} roles and there is no terminal to ask which one:\n${listing(roles, aliasOf)}`, {
-      hint: 'Name the role with -r ROLE_ARN (or role_arn / default_iam_role_arn in the profile).',
+      hint: 'Name the role: --role-arn ROLE_ARN (-r ROLE_ARN with get-cred), or role_arn / default_iam_role_arn in the profile.',
       cause: error,
     });
   }
