@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { RolecallError } from '../errors';
 import type { Context } from '../platform/context';
 import type { Profile } from '../config/profile';
+import { withSamlFileUsername } from '../config/saml-credentials';
 import type { Setting } from '../config/source';
 import { describeSource } from '../config/source';
 import { readConfigFiles } from '../config/files';
@@ -50,9 +51,8 @@ export interface Resolved {
 }
 
 export function loadProfile(request: Pick<CredentialRequest, 'profileName' | 'overrides' | 'profile'>, ctx: Context): Profile {
-  if (request.profile) return request.profile;
-  const files = readConfigFiles(ctx.env, ctx.home);
-  return resolveProfile(files, { name: request.profileName, env: ctx.env, overrides: request.overrides });
+  const profile = request.profile ?? resolveProfile(readConfigFiles(ctx.env, ctx.home), { name: request.profileName, env: ctx.env, overrides: request.overrides });
+  return withSamlFileUsername(profile, ctx.home);
 }
 
 export function planFor(profile: Profile, ctx: Context): Plan {
@@ -62,6 +62,15 @@ export function planFor(profile: Profile, ctx: Context): Plan {
   const { plan, notices } = buildPlan(profile, bounds);
   for (const notice of notices) ctx.log.warn(notice);
   return plan;
+}
+
+/** mfa_process of the profile, else of the profiles it builds on (a compat profile over a bastion, say) */
+function mfaProcess(profile: Profile): Setting | undefined {
+  for (let p: Profile | undefined = profile; p; p = p.sourceProfile) {
+    const found = p.settings.get('mfa_process');
+    if (found) return found;
+  }
+  return undefined;
 }
 
 async function tokenFromFile(path: Setting): Promise<string> {
@@ -86,7 +95,7 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     env: ctx.env,
     refresh: request.refresh,
     cache: request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) }),
-    mfaCode: mfaCodeSource({ given: request.mfaCode, process: profile.settings.get('mfa_process'), prompt: ctx.prompt, log: ctx.log }),
+    mfaCode: mfaCodeSource({ given: request.mfaCode, process: mfaProcess(profile), prompt: ctx.prompt, log: ctx.log }),
     keyringKeys: async (name) => {
       const stored = await secretStore().get(`keys:${name}`);
       if (!stored) return undefined;

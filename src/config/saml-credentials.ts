@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../platform/logger';
+import type { Profile } from './profile';
 import { readTextFile } from './files';
 import { setting, type Setting } from './source';
 
@@ -41,4 +42,22 @@ export function readSamlCredentials(home: string, log: Logger): SamlCredentials 
   const found = parseSamlCredentials(text, path);
   log.redact(found.password?.value);
   return found;
+}
+
+/**
+ * The profile (and those it builds on) with the username of ~/.saml/credentials as saml_username
+ * where a SAML POST API profile names none: the username is then part of the cache key, so that
+ * credentials cached for one user are never handed out after the file names another.
+ */
+export function withSamlFileUsername(profile: Profile, home: string): Profile {
+  if (!profile.settings.has('saml_assertion_url')) return profile;
+  const text = readTextFile(samlCredentialsPath(home), 'SAML credentials file');
+  const username = text === undefined ? undefined : parseSamlCredentials(text, samlCredentialsPath(home)).username;
+  if (!username) return profile;
+  const add = (p: Profile): Profile => ({
+    ...p,
+    settings: p.settings.has('saml_assertion_url') && !p.settings.has('saml_username') ? new Map([...p.settings, ['saml_username', username]]) : p.settings,
+    sourceProfile: p.sourceProfile && add(p.sourceProfile),
+  });
+  return add(profile);
 }

@@ -51,6 +51,28 @@ printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE"
   assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
 });
 
+test('credentials cached for the user of ~/.saml/credentials are not handed out once the file names another', async () => {
+  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  const carol = testbed.world.idpUsers.find((u) => u.username === 'carol')!;
+  const arn = async () => {
+    const result = await runRolecall(['assume', 'staging', 'saml-developer', '--format', 'json'], { env: samlEnv() });
+    assert.equal(result.code, 0, result.stderr);
+    return (JSON.parse(result.stdout) as { Arn: string }).Arn;
+  };
+  try {
+    home.write('.saml/credentials', `username = ${alice.username}\npassword = ${alice.password}\n`);
+    assert.match(await arn(), /\/alice@example\.com$/);
+    testbed.aws.resetCalls();
+    assert.match(await arn(), /\/alice@example\.com$/);
+    assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 0, 'the same user: from the cache');
+    // carol's own credentials (cached by the first test, or new), never alice's
+    home.write('.saml/credentials', `username = ${carol.username}\npassword = ${carol.password}\n`);
+    assert.match(await arn(), /\/carol@example\.com$/);
+  } finally {
+    home.write('.saml/credentials', `username = ${carol.username}\npassword = ${carol.password}\n`);
+  }
+});
+
 test('a role the assertion does not list is refused with the roles it does list', async () => {
   const result = await runRolecall(['assume', 'production', 'saml-operator', '--format', 'sh'], { env: samlEnv() });
   assert.notEqual(result.code, 0);

@@ -71,6 +71,15 @@ test('assume with an account id (named by its alias for the prompt), and the MFA
   assert.match(result.stdout, /^export AWS_ACCESS_KEY_ID='ASIA/m);
 });
 
+test("assume with no MFA argument and no terminal runs the bastion profile's mfa_process", async () => {
+  testbed.aws.resetCalls();
+  // --refresh: no cached MFA session, so a code is needed, and only mfa_process can give it here
+  const result = await runRolecall(['assume', 'production', 'read', '--format', 'sh', '--refresh'], { env: { ...home.env, AWS_PROFILE_ASSUME_ROLE: 'bastion' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^export AWS_ACCOUNT_ID='333333333333';$/m);
+  assert.equal(testbed.aws.calls('GetSessionToken'), 1);
+});
+
 test('assume without a terminal and without an account argument says what it needs', async () => {
   const result = await runRolecall(['assume'], { env: { ...home.env, AWS_PROFILE_ASSUME_ROLE: 'bastion' } });
   assert.notEqual(result.code, 0);
