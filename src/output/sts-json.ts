@@ -125,6 +125,10 @@ export function parseStsJson(text: string): Credentials {
   const accessKeyId = requiredString(credentials, 'AccessKeyId', where);
   const secretAccessKey = requiredString(credentials, 'SecretAccessKey', where);
   const sessionToken = optionalString(credentials, 'SessionToken', where);
+  // ASIA keys are temporary (STS): without their session token AWS refuses every call with them
+  if (sessionToken === undefined && accessKeyId.startsWith('ASIA')) {
+    throw invalid(`${where}SessionToken is missing, and ${where}AccessKeyId is a temporary key (ASIA...) that does not work without it`);
+  }
   const expires = expiration(credentials, where);
   const user = isObject(root.AssumedRoleUser) ? root.AssumedRoleUser : isObject(root.FederatedUser) ? root.FederatedUser : undefined;
   const arn = (user && typeof user.Arn === 'string' ? user.Arn : undefined) ?? optionalString(root, 'Arn', '');

@@ -164,4 +164,6 @@ test('JSON of the wrong shape names the key that is wrong', () => {
   rejects(`{"AccessKeyId": "A", "SecretAccessKey": "${SECRET}", "Expiration": "2026-13-45T10:00:00Z"}`, /not an ISO 8601 time/);
   rejects(`{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "${SECRET}"}`, /Version is 2, but credential_process JSON has Version 1/);
   rejects(`{"AccessKeyId": "A", "SecretAccessKey": "${SECRET}", "AccountId": "12345"}`, /AccountId "12345" is not a 12-digit AWS account id/);
+  // a misspelt SessionToken: the temporary key alone would be refused by AWS on every call
+  rejects(`{"Credentials": {"AccessKeyId": "ASIAX", "SecretAccessKey": "${SECRET}", "SessionTokn": "${TOKEN}"}}`, /^Credentials\.SessionToken is missing, and Credentials\.AccessKeyId is a temporary key/);
 });
