@@ -1,5 +1,6 @@
 // AWS console sign-in through the federation endpoint: temporary credentials -> SigninToken ->
 // a login URL. The URL is a bearer secret: it is printed or handed to the browser, never logged.
+import type { Plan } from '../plan/step';
 import { RolecallError } from '../errors';
 import type { Logger } from '../platform/logger';
 import type { Sts } from '../sts/client';
@@ -93,6 +94,19 @@ export function checkConsoleDuration(duration: number | undefined, chained: bool
   }
 }
 
+/** Refuses, before anyone signs in, what the federation endpoint would refuse for the credentials of `plan`. */
+export function checkConsolePlan(plan: Plan, duration: number | undefined): { chained: boolean } {
+  const last = plan.steps[plan.steps.length - 1]!;
+  if (last.kind === 'SessionToken') {
+    throw new RolecallError('CONSOLE_ERROR', `profile ${plan.profile.name} gives an MFA session (GetSessionToken), and AWS does not let those credentials sign in to the console`, {
+      hint: `Open the console with a profile that assumes a role over it (role_arn, with source_profile = ${plan.profile.name}).`,
+    });
+  }
+  const chained = last.kind === 'AssumeRole' && last.chained;
+  checkConsoleDuration(duration, chained);
+  return { chained };
+}
+
 export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<string> {
   const duration = input.sessionDurationSeconds;
   checkConsoleDuration(duration, input.chained);
@@ -119,7 +133,7 @@ export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLog
     token = undefined;
   }
   if (!response.ok || !token) {
-    throw new RolecallError('CONSOLE_ERROR', `the federation endpoint refused the session (HTTP ${response.status}${text && !token ? `: ${deps.log.mask(text.slice(0, 200))}` : ''})`, {
+    throw new RolecallError('CONSOLE_ERROR', `the federation endpoint refused the session (HTTP ${response.status}${text.trim() && !token ? `: ${deps.log.mask(text.trim().slice(0, 200))}` : ''})`, {
       hint: 'The credentials may have expired (`rolecall login PROFILE --refresh`), or the session duration is not allowed for them.',
     });
   }

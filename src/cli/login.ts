@@ -1,5 +1,5 @@
 // rolecall login [PROFILE] [--url] [--destination URL]
-import { checkConsoleDuration, consoleLoginUrl } from '../app/console-login';
+import { checkConsolePlan, consoleLoginUrl } from '../app/console-login';
 import { loadProfile, planFor, resolveCredentials } from '../app/resolve-credentials';
 import { parseDuration } from '../config/duration';
 import { createSts, DEFAULT_REGION } from '../sts/client';
@@ -31,9 +31,7 @@ ${CREDENTIAL_HELP}`,
     // a length AWS would refuse is refused before anyone signs in
     const profile = loadProfile(request, ctx);
     const plan = planFor(profile, ctx);
-    const last = plan.steps[plan.steps.length - 1]!;
-    const chained = last.kind === 'AssumeRole' && last.chained;
-    checkConsoleDuration(sessionDurationSeconds, chained);
+    const { chained } = checkConsolePlan(plan, sessionDurationSeconds);
     const { credentials } = await resolveCredentials({ ...request, profile, plan }, ctx);
     const url = await consoleLoginUrl(
       {

@@ -77,6 +77,10 @@ test('login --console-duration for a chained role is refused with the reason, be
   const outOfRange = await runRolecall(['login', 'read', '--url', '--refresh', '--console-duration', '13h'], { env });
   assert.equal(outOfRange.code, 2);
   assert.match(outOfRange.stderr, /"13h" \(flag --console-duration\) is 13h, outside 15m\.\.12h/);
+  // an MFA session (GetSessionToken) cannot sign in to the console: said before the MFA code is used
+  const session = await runRolecall(['login', 'bastion', '--url', '--refresh'], { env });
+  assert.equal(session.code, 1);
+  assert.match(session.stderr, /profile bastion gives an MFA session \(GetSessionToken\), and AWS does not let those credentials sign in to the console\n {2}hint: .*source_profile = bastion/);
   for (const action of ['GetSessionToken', 'AssumeRole', 'getSigninToken']) assert.equal(testbed.aws.calls(action), 0, `${action} was called`);
 
   const plain = await runRolecall(['login', 'admin', '--url'], { env });
