@@ -3,8 +3,13 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
-import { RolecallError } from '../errors';
+import { RolecallError, isRolecallError } from '../errors';
 import { setSection } from '../config/ini-edit';
+import { configFilesFrom, readConfigFiles } from '../config/files';
+import { parseIni } from '../config/ini';
+import { resolveProfile } from '../config/resolve';
+import { validateProfile } from '../config/validate';
+import { buildPlan } from '../plan/build';
 import { writeFileAtomic } from '../store/atomic-write';
 
 export const SETUP_KINDS = {
@@ -144,11 +149,40 @@ export async function checkIssuer(issuer: string, clientId: string, fetchImpl: t
   });
 }
 
-/** Writes the sections atomically; the previous file is kept as CONFIG.rolecall-backup. */
-export function writeProfile(configPath: string, sections: Section[]): { backup?: string; text: string } {
+/** what a profile name may be: what the wizard accepts, and what a section header can hold */
+export const PROFILE_NAME = /^[\w.@+-]+$/;
+
+function withSections(configPath: string, sections: Section[]): { exists: boolean; text: string } {
   const exists = existsSync(configPath);
   const before = exists ? readFileSync(configPath, 'utf8') : '';
-  const text = sections.reduce((current, [header, entries]) => setSection(current, header, entries), before);
+  return { exists, text: sections.reduce((current, [header, entries]) => setSection(current, header, entries), before) };
+}
+
+/**
+ * Refuses, before anything is written, answers that would give a profile rolecall cannot use: a
+ * name no section header can hold, a role ARN that is not one, a source profile that does not exist.
+ * The config is checked as it would be after the write.
+ */
+export function checkSetup(configPath: string, sections: Section[], answers: SetupAnswers, env: NodeJS.ProcessEnv, home: string): void {
+  for (const [flag, name] of [['--profile', answers.profile], ['--cli-profile', answers.cliProfile]] as const) {
+    if (name !== undefined && !PROFILE_NAME.test(name)) {
+      throw new RolecallError('USAGE', `${flag} "${name}" is not a profile name rolecall can write; nothing was written`, { hint: 'Use letters, digits and . _ @ + - only.' });
+    }
+  }
+  try {
+    const files = configFilesFrom(parseIni(withSections(configPath, sections).text, configPath), readConfigFiles(env, home).credentials);
+    const profile = resolveProfile(files, { name: { value: answers.profile, source: { kind: 'flag', name: '--profile' } }, env });
+    validateProfile(profile);
+    buildPlan(profile);
+  } catch (error) {
+    if (!isRolecallError(error)) throw error;
+    throw new RolecallError('USAGE', `the profile would not work, so nothing was written: ${error.message}`, { hint: error.hint, cause: error });
+  }
+}
+
+/** Writes the sections atomically; the previous file is kept as CONFIG.rolecall-backup. */
+export function writeProfile(configPath: string, sections: Section[]): { backup?: string; text: string } {
+  const { exists, text } = withSections(configPath, sections);
   mkdirSync(dirname(configPath), { recursive: true, mode: 0o700 });
   let backup: string | undefined;
   if (exists) {

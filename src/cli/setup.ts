@@ -1,7 +1,7 @@
 // rolecall setup: a wizard on /dev/tty that writes one profile into ~/.aws/config; every answer
 // can also be a flag, so scripts can run it without a terminal.
 import * as p from '@clack/prompts';
-import { REQUIRED, SETUP_KINDS, checkIssuer, rolecallCommand, setupSections, writeProfile, type Section, type SetupAnswers, type SetupKind } from '../app/setup';
+import { PROFILE_NAME, REQUIRED, SETUP_KINDS, checkIssuer, checkSetup, rolecallCommand, setupSections, writeProfile, type Section, type SetupAnswers, type SetupKind } from '../app/setup';
 import { resolveCredentials } from '../app/resolve-credentials';
 import { readConfigFiles, listProfiles, expandPath } from '../config/files';
 import { RolecallError } from '../errors';
@@ -71,7 +71,7 @@ async function ask(tty: TtyStreams, answers: Partial<SetupAnswers>, profiles: st
     answers.kind = kind;
   }
   if (!answers.profile) {
-    const name = await p.text({ ...io, message: 'Profile name', placeholder: 'dev', validate: (v) => (/^[\w.@+-]+$/.test(v ?? '') ? undefined : 'letters, digits and ._@+- only') });
+    const name = await p.text({ ...io, message: 'Profile name', placeholder: 'dev', validate: (v) => (PROFILE_NAME.test(v ?? '') ? undefined : 'letters, digits and ._@+- only') });
     if (cancelled(name)) stop();
     answers.profile = name;
   }
@@ -169,22 +169,24 @@ Example:
     }
     try {
       const io = tty ? { input: tty.input, output: tty.output } : undefined;
+      const rolecall = rolecallCommand(ctx.env, process.argv[1]!, process.execPath);
+      const sections = setupSections(answers, rolecall);
+      checkSetup(configPath, sections, answers, ctx.env, ctx.home);
       if ((answers.kind === 'oidc' || answers.kind === 'oidc-saml') && !booleanFlag(parsed, 'no-check')) {
         for (const note of await checkIssuer(answers.issuer!, answers.clientId!)) ctx.log.info(`checked: ${note}`);
       }
-      const rolecall = rolecallCommand(ctx.env, process.argv[1]!, process.execPath);
-      const sections = setupSections(answers, rolecall);
       const preview = sections.map(renderSection).join('\n\n');
       if (io && !booleanFlag(parsed, 'yes')) {
         p.note(preview, `to ${configPath}`, io);
         const ok = await p.confirm({ ...io, message: 'Write this profile?' });
         if (cancelled(ok) || !ok) stop();
       }
-      const { backup } = writeProfile(configPath, sections);
+      const { backup, text } = writeProfile(configPath, sections);
       ctx.log.info(`Wrote ${sections.map(([header]) => `[${header}]`).join(' and ')} to ${configPath}${backup ? ` (previous file kept as ${backup})` : ''}.`);
       const use = `Use it: rolecall exec ${answers.profile} -- CMD, or eval "$(rolecall export ${answers.profile} --format bash)"`;
-      if (answers.cliProfile) ctx.log.info(`${use}, or aws --profile ${answers.cliProfile} ...`);
-      else ctx.log.info(`${use}. For the AWS CLI and SDKs, a profile like this one runs it:\n${renderSection(setupSections({ ...answers, cliProfile: `${answers.profile}-cli` }, rolecall)[1]!)}`);
+      const companion = answers.cliProfile ?? `${answers.profile}-cli`;
+      if (answers.cliProfile || text.includes(`[profile ${companion}]`)) ctx.log.info(`${use}, or aws --profile ${companion} ...`);
+      else ctx.log.info(`${use}. For the AWS CLI and SDKs, a profile like this one runs it:\n${renderSection(setupSections({ ...answers, cliProfile: companion }, rolecall)[1]!)}`);
       if (io && !booleanFlag(parsed, 'no-login')) {
         const login = await p.confirm({ ...io, message: `Log in with ${answers.profile} now?` });
         if (!cancelled(login) && login) {

@@ -123,6 +123,20 @@ test('the flag form writes without a terminal; a missing answer without a termin
   assert.match(missing.stderr, /no terminal to ask for --role-arn/);
   assert.equal(readFileSync(configPath, 'utf8'), before, 'nothing written');
 
+  // answers that would give a profile nobody can use are refused before anything is written
+  const refusals: [string[], RegExp][] = [
+    [['--profile', 'bad name]', '--source-profile', 'bastion', '--role-arn', 'arn:aws:iam::333333333333:role/read'], /--profile "bad name\]" is not a profile name rolecall can write; nothing was written/],
+    [['--profile', 'scripted', '--source-profile', 'bastion', '--role-arn', 'notanarn'], /the profile would not work, so nothing was written: role_arn = "notanarn" .*is not an IAM role ARN/],
+    [['--profile', 'scripted', '--source-profile', 'nosuch', '--role-arn', 'arn:aws:iam::333333333333:role/read'], /the profile would not work, so nothing was written: .*nosuch/],
+  ];
+  for (const [args, message] of refusals) {
+    const refused = await run(['setup', '--kind', 'bastion', ...args, '--yes', '--no-login']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, message);
+    assert.match(refused.stderr, /hint: /);
+    assert.equal(readFileSync(configPath, 'utf8'), before, 'nothing written');
+  }
+
   const same = await run(['setup', '--kind', 'bastion', '--profile', 'scripted', '--cli-profile', 'scripted', '--source-profile', 'bastion', '--role-arn', 'arn:aws:iam::333333333333:role/read', '--yes']);
   assert.equal(same.code, 2);
   assert.match(same.stderr, /--cli-profile must name another profile than --profile \("scripted"\)\n  hint: For example --cli-profile scripted-cli/);
