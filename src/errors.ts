@@ -8,7 +8,7 @@ export const CATALOGUE = {
   INPUT_INVALID: { exit: 1, hint: 'Check what was piped in: it must be the JSON that `aws sts` prints.' },
   NO_TTY: {
     exit: 1,
-    hint: 'rolecall needs to ask for this but has no terminal: pass it as a flag or environment variable, or run once in a terminal so it is cached.',
+    hint: 'Run the command in a terminal, or give the answer another way: a flag, an argument or an environment variable.',
   },
   // configuration
   CONFIG_SYNTAX: { exit: 2, hint: 'Fix the line named above; the AWS CLI would refuse it too.' },

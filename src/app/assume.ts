@@ -51,9 +51,9 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
   if (input.duration) settings.set('credentials_duration', { value: input.duration, source: { kind: 'flag', name: '--duration' } });
 
   const accounts = readAccounts(ctx.home, ctx.env);
-  const accountText = input.account ?? (await ctx.prompt.ask('Assume into account (id or alias):', { why: 'no ACCOUNT argument' }));
+  const accountText = input.account ?? (await ctx.prompt.ask('Assume into account (id or alias):', { hint: 'Name the account as an argument: rolecall assume ACCOUNT ROLE [MFA].' }));
   const account = resolveAccount(accountText, accounts);
-  const roleName = input.role ?? (await ctx.prompt.ask('Assume into role:', { why: 'no ROLE argument' }));
+  const roleName = input.role ?? (await ctx.prompt.ask('Assume into role:', { hint: 'Name the role as an argument: rolecall assume ACCOUNT ROLE [MFA].' }));
   settings.set('role_arn', arg(`arn:aws:iam::${account.id}:role/${roleName}`, 'ROLE'));
 
   const profile: Profile = {

@@ -51,7 +51,7 @@ export function mfaCodeSource(sources: MfaSources): (serial: string, profile: st
     }
     if (sources.process) return checked(await runMfaProcess(sources.process), `mfa_process (${describeSource(sources.process.source)})`);
     const code = await sources.prompt.ask(`MFA code for ${serial} (profile ${profile}):`, {
-      why: `profile ${profile} needs a code from ${serial}; pass --mfa-code or set mfa_process`,
+      hint: `Pass the code (--mfa-code, or the MFA argument of assume), or set mfa_process in profile ${profile} to a command that prints it.`,
     });
     return checked(code, 'the prompt');
   };

@@ -36,14 +36,14 @@ Examples:
       ctx.log.info(removed ? `Removed the keys of profile ${profile} from ${where}.` : `No keys were stored for profile ${profile} in ${where}.`);
       return 0;
     }
-    const why = 'rolecall keys add reads keys from the terminal only';
-    const accessKeyId = await ctx.prompt.ask(`AWS access key id for profile ${profile}:`, { why });
+    const hint = 'rolecall keys add reads the keys from a terminal only (never from arguments or a pipe): run it in one.';
+    const accessKeyId = await ctx.prompt.ask(`AWS access key id for profile ${profile}:`, { hint });
     if (!ACCESS_KEY_ID.test(accessKeyId)) {
       throw new RolecallError('INPUT_INVALID', `"${accessKeyId}" does not look like an AWS access key id; nothing was stored`, {
         hint: 'Access key ids are 16 or more upper-case letters and digits, like AKIAIOSFODNN7EXAMPLE.',
       });
     }
-    const secretAccessKey = await ctx.prompt.ask('AWS secret access key:', { secret: true, why });
+    const secretAccessKey = await ctx.prompt.ask('AWS secret access key:', { secret: true, hint });
     if (secretAccessKey === '') throw new RolecallError('INPUT_INVALID', 'the secret access key is empty; nothing was stored', { hint: 'Run the command again and paste the secret.' });
     ctx.log.redact(secretAccessKey);
     await secrets.set(keysSecretName(profile), JSON.stringify({ accessKeyId, secretAccessKey }));

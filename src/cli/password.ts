@@ -31,11 +31,11 @@ Examples:
       ctx.log.info(removed ? `Forgot the stored password of profile ${profile}.` : `No password was stored for profile ${profile}.`);
       return 0;
     }
-    const why = 'rolecall password reads the password from the terminal only';
-    const password = await ctx.prompt.ask(`Password for profile ${profile}:`, { secret: true, why });
+    const hint = 'rolecall password reads the password from a terminal only (never from arguments or a pipe): run it in one.';
+    const password = await ctx.prompt.ask(`Password for profile ${profile}:`, { secret: true, hint });
     if (password === '') throw new RolecallError('USAGE', 'the password is empty; nothing was stored', { hint: 'Run the command again and type the password.' });
     ctx.log.redact(password);
-    const again = await ctx.prompt.ask('Type it again:', { secret: true, why });
+    const again = await ctx.prompt.ask('Type it again:', { secret: true, hint });
     if (again !== password) {
       throw new RolecallError('USAGE', 'the two passwords differ; nothing was stored', { hint: 'Run the command again and type the same password twice.' });
     }

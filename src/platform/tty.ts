@@ -6,9 +6,10 @@ import { RolecallError } from '../errors';
 
 export interface Prompter {
   /** ask for a line of text; `secret` hides what is typed */
-  ask(question: string, options?: { secret?: boolean; why?: string }): Promise<string>;
+  /** `hint`: how to give the answer without a terminal, said when there is none */
+  ask(question: string, options?: { secret?: boolean; hint?: string }): Promise<string>;
   /** choose one of several labelled values */
-  choose<T>(question: string, choices: { label: string; value: T }[], why?: string): Promise<T>;
+  choose<T>(question: string, choices: { label: string; value: T }[], hint?: string): Promise<T>;
 }
 
 export interface TtyStreams {
@@ -44,8 +45,8 @@ export function openTty(path = '/dev/tty'): TtyStreams | undefined {
   };
 }
 
-function noTty(question: string, why?: string): RolecallError {
-  return new RolecallError('NO_TTY', `rolecall needs to ask "${question.replace(/[:?]\s*$/, '')}" but there is no terminal${why ? ` (${why})` : ''}`);
+function noTty(question: string, hint?: string): RolecallError {
+  return new RolecallError('NO_TTY', `there is no terminal to ask "${question.replace(/[:?]\s*$/, '')}"`, { hint });
 }
 
 function readLine(tty: TtyStreams, secret: boolean): Promise<string> {
@@ -88,7 +89,7 @@ export function ttyPrompter(open: () => TtyStreams | undefined = openTty): Promp
   return {
     async ask(question, options = {}) {
       const tty = open();
-      if (!tty) throw noTty(question, options.why);
+      if (!tty) throw noTty(question, options.hint);
       try {
         tty.output.write(question.endsWith(' ') ? question : `${question} `);
         const line = await readLine(tty, options.secret ?? false);
@@ -98,9 +99,9 @@ export function ttyPrompter(open: () => TtyStreams | undefined = openTty): Promp
         tty.close();
       }
     },
-    async choose(question, choices, why) {
+    async choose(question, choices, hint) {
       const tty = open();
-      if (!tty) throw noTty(question, why);
+      if (!tty) throw noTty(question, hint);
       try {
         tty.output.write(`${question}\n`);
         choices.forEach((choice, i) => tty.output.write(`  [${i + 1}] ${choice.label}\n`));

@@ -34,7 +34,7 @@ export async function passwordLogin(
   deps: { env: NodeJS.ProcessEnv; log: Logger; prompt: Prompter; secrets: SecretStoreLike; profiles: string[]; passwordFlag?: string },
 ): Promise<oidc.TokenEndpointResponse> {
   let storedFor = deps.profiles[0] ?? 'default';
-  const username = settings.username?.value ?? (await deps.prompt.ask(`Username for ${client.issuer}:`, { why: 'set web_identity_username or WEB_IDENTITY_USERNAME' }));
+  const username = settings.username?.value ?? (await deps.prompt.ask(`Username for ${client.issuer}:`, { hint: 'Set web_identity_username in the profile, or WEB_IDENTITY_USERNAME.' }));
   let origin: PasswordOrigin = 'flag';
   let password = deps.passwordFlag;
   if (!password && deps.env.WEB_IDENTITY_PASSWORD) [password, origin] = [deps.env.WEB_IDENTITY_PASSWORD, 'env'];
@@ -43,7 +43,7 @@ export async function passwordLogin(
     if (stored) [password, origin, storedFor] = [stored.password, 'store', stored.profile];
   }
   if (!password) {
-    password = await deps.prompt.ask(`Password for ${username} at ${client.issuer}:`, { secret: true, why: `store it with \`rolecall password ${storedFor}\`` });
+    password = await deps.prompt.ask(`Password for ${username} at ${client.issuer}:`, { secret: true, hint: `Store it with \`rolecall password ${storedFor}\` (in a terminal), or set WEB_IDENTITY_PASSWORD.` });
     origin = 'prompt';
   }
   deps.log.redact(password);

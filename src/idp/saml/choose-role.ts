@@ -6,6 +6,8 @@ import { didYouMean } from '../../platform/suggest';
 import type { Prompter } from '../../platform/tty';
 import type { SamlRole } from './assertion';
 
+const NAME_THE_ROLE = 'Name the role: --role-arn ROLE_ARN (-r ROLE_ARN with get-cred), or role_arn / default_iam_role_arn in the profile.';
+
 /** "production (333333333333) / saml-operator", or "333333333333 / saml-operator" without an alias. */
 export function roleLabel(role: SamlRole, aliasOf: ReadonlyMap<string, string>): string {
   const match = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(role.roleArn);
@@ -55,12 +57,12 @@ export async function chooseRole(
     return await deps.prompt.choose(
       'Select the role to assume:',
       roles.map((role) => ({ label: roleLabel(role, aliasOf), value: role })),
-      'the SAML assertion lists several roles',
+      NAME_THE_ROLE,
     );
   } catch (error) {
     if (!isRolecallError(error) || error.code !== 'NO_TTY') throw error;
     throw new RolecallError('NO_TTY', `the SAML assertion lists ${roles.length} roles and there is no terminal to ask which one:\n${listing(roles, aliasOf)}`, {
-      hint: 'Name the role: --role-arn ROLE_ARN (-r ROLE_ARN with get-cred), or role_arn / default_iam_role_arn in the profile.',
+      hint: NAME_THE_ROLE,
       cause: error,
     });
   }

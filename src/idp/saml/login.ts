@@ -54,7 +54,7 @@ export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<
   const configured = profile.settings.get('saml_username');
   if (configured) deps.log.debug(`SAML username from ${describeSource(configured.source)}`);
   const username =
-    configured?.value || stored.username?.value || (await deps.prompt.ask(`SAML username for ${host}:`, { why: `no saml_username in the profile and no ${file}` }));
+    configured?.value || stored.username?.value || (await deps.prompt.ask(`SAML username for ${host}:`, { hint: `Set saml_username in the profile, or username in ${file}.` }));
   if (!username) throw new RolecallError('USAGE', 'no SAML username was given', { hint: 'Set saml_username in the profile or username in ~/.saml/credentials.' });
 
   // the file's password belongs to the file's user
@@ -64,7 +64,7 @@ export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<
     deps.env.SAML_PASSWORD ||
     filePassword ||
     (await fromKeyring(deps, [samlPasswordSecretName(url, username), ...profileLineage(profile).map(passwordSecretName)])) ||
-    (await deps.prompt.ask(`SAML password for ${username} at ${host}:`, { secret: true, why: 'no password in the keyring or ~/.saml/credentials' }));
+    (await deps.prompt.ask(`SAML password for ${username} at ${host}:`, { secret: true, hint: 'Store it with `rolecall password PROFILE` (in a terminal), or set SAML_PASSWORD.' }));
   if (!password) throw new RolecallError('USAGE', 'no SAML password was given', { hint: 'Type the password at the prompt, or store it with `rolecall password PROFILE`.' });
   deps.log.redact(password);
   return { username, password };
