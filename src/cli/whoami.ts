@@ -3,6 +3,7 @@ import { resolveCredentials } from '../app/resolve-credentials';
 import { RolecallError } from '../errors';
 import { createSts } from '../sts/client';
 import { accountAlias } from '../sts/iam';
+import { envValue, environmentProfile } from '../config/env';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 
@@ -14,9 +15,19 @@ export const command: Command = {
 (GetCallerIdentity), and shows the ARN, the account and its alias (IAM ListAccountAliases, when the
 credentials may call it), when they expire and the steps that made them.
 
+With no PROFILE, --profile or AWS_PROFILE, and keys in the environment (AWS_ACCESS_KEY_ID, ...), it
+shows those, as the AWS CLI would use them: what \`eval "$(rolecall assume ...)"\` or from-sts set.
+
 ${CREDENTIAL_HELP}`,
   async run(parsed, ctx) {
-    const { credentials, plan } = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);
+    const named = parsed.positionals[0] ?? parsed.globals.profile ?? envValue(ctx.env, 'AWS_PROFILE')?.value;
+    const inEnvironment = named === undefined ? environmentProfile(ctx.env) : undefined;
+    const request = inEnvironment ? { profile: inEnvironment, refresh: false, noCache: true } : credentialRequest(parsed, parsed.positionals[0]);
+    const resolved = await resolveCredentials(request, ctx);
+    const { plan } = resolved;
+    // the variable exec and the exports set: the environment's keys say when they expire only there
+    const expiration = inEnvironment ? envValue(ctx.env, 'AWS_CREDENTIAL_EXPIRATION')?.value : undefined;
+    const credentials = expiration && !Number.isNaN(Date.parse(expiration)) ? { ...resolved.credentials, expiration: new Date(expiration) } : resolved.credentials;
     const sts = createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log });
     const identity = await sts.getCallerIdentity(credentials);
     // the alias is a nicety: role and federated sessions often may not call IAM, which must not fail whoami

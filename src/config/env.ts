@@ -1,5 +1,6 @@
 // Environment variables that set profile keys (seed 002's aws-runas variables, the AWS SDK's, seed
 // 003's session timeout). They apply to the profile being asked for and beat every file.
+import type { Profile } from './profile';
 import { setting, type Setting } from './source';
 
 /** In precedence order: for a key named twice, the first variable that is set wins. */
@@ -32,4 +33,17 @@ export function envSettings(env: NodeJS.ProcessEnv): Map<string, Setting<string>
     if (value && !settings.has(key)) settings.set(key, value);
   }
   return settings;
+}
+
+/**
+ * The keys in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) as a
+ * profile of their own, with the region and endpoints of the environment: what the AWS CLI uses
+ * when no profile is named. Undefined when they are not set.
+ */
+export function environmentProfile(env: NodeJS.ProcessEnv): Profile | undefined {
+  const id = envValue(env, 'AWS_ACCESS_KEY_ID');
+  if (!id || !envValue(env, 'AWS_SECRET_ACCESS_KEY')) return undefined;
+  const settings = new Map([...envSettings(env)].filter(([key]) => key === 'region' || key.startsWith('endpoint_url')));
+  settings.set('credential_source', setting('Environment', id.source));
+  return { name: 'environment', nameSource: id.source, settings };
 }

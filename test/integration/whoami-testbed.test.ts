@@ -49,3 +49,27 @@ test('whoami --json of long-lived keys: the user, the alias, no expiry', async (
   assert.equal(out.expiration, null);
   assert.deepEqual(out.chain, ['static keys of profile bob (credentials file)']);
 });
+
+test('whoami with no profile named shows the keys in the environment, as the AWS CLI would use them', async () => {
+  const exported = await runRolecall(['export', 'read', '--format', 'json'], { env: home.env });
+  assert.equal(exported.code, 0, exported.stderr);
+  const c = JSON.parse(exported.stdout) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string } };
+  const env = {
+    ...home.env,
+    AWS_ACCESS_KEY_ID: c.Credentials.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.Credentials.SecretAccessKey,
+    AWS_SESSION_TOKEN: c.Credentials.SessionToken,
+    AWS_CREDENTIAL_EXPIRATION: c.Credentials.Expiration,
+    AWS_ENDPOINT_URL_STS: testbed.aws.url,
+  };
+  const run = await runRolecall(['whoami'], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'profile  environment');
+  assert.match(lines[1]!, /^arn      arn:aws:sts::222222222222:assumed-role\/read\//);
+  assert.match(lines[4]!, new RegExp(`^expires  ${new Date(c.Credentials.Expiration).toISOString().replace(/\./g, '\\.')} \\(in \\d+ min\\)$`));
+  // a profile named anywhere wins over the environment's keys
+  const named = await runRolecall(['whoami', '--json'], { env: { ...env, AWS_PROFILE: 'bob' } });
+  assert.equal(named.code, 0, named.stderr);
+  assert.equal((JSON.parse(named.stdout) as { profile: string; arn: string }).profile, 'bob');
+});
