@@ -2,6 +2,8 @@
 import { resolveCredentials } from '../app/resolve-credentials';
 import { runChild } from '../app/exec';
 import { RolecallError } from '../errors';
+import { defaultProfileShadow } from '../app/server-shadow';
+import { readConfigFiles } from '../config/files';
 import { CLEARED_VARIABLES, credentialEnv } from '../output/render';
 import { stringFlag } from './args';
 import type { Command } from './command';
@@ -51,6 +53,13 @@ Examples:
     }
     // long jobs: a loopback server hands out credentials and renews them through the cache and its lock
     const { startCredentialServer } = await import('../server/index');
+    const shadow = defaultProfileShadow(readConfigFiles(ctx.env, ctx.home));
+    if (shadow) {
+      ctx.log.warn(
+        `the child's AWS SDKs will find ${shadow.what} before the credential server, and use that instead of profile ${plan.profile.name}; ` +
+          `to hide it from the child: rolecall exec ${plan.profile.name} --server ${server} -- env ${shadow.variable}=/dev/null ${program} ...`,
+      );
+    }
     let first: typeof credentials | undefined = credentials;
     const provider = async ({ forceRefresh }: { forceRefresh: boolean }) => {
       const ready = first;

@@ -2,6 +2,7 @@
 // role session. The testbed issues 20-second sessions; the child calls STS with the real AWS CLI
 // v2 and boto3 for more than two sessions, and every call must succeed with renewed credentials.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { bastionHome } from '../helpers/bastion';
@@ -48,6 +49,24 @@ duration_seconds = ${SESSION_SECONDS}
   after(async () => {
     home.remove();
     await testbed.close();
+  });
+
+  it('warns when keys in [default] would win over the server in the child, and the hint it gives works', async () => {
+    const credentials = home.write('.aws/credentials-with-default', `${readFileSync(home.env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8')}
+[default]
+aws_access_key_id = ${testbed.world.users.find((u) => u.name === 'bob')!.accessKeyId}
+aws_secret_access_key = ${testbed.world.users.find((u) => u.name === 'bob')!.secretAccessKey}
+`);
+    const withDefault = { ...env, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    const arn = ['/usr/bin/aws', 'sts', 'get-caller-identity', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'];
+    const shadowed = await runRolecall(['exec', 'deploy-short', '--server', 'ecs', '--', ...arn], { env: withDefault });
+    assert.equal(shadowed.code, 0, shadowed.stderr);
+    assert.match(shadowed.stdout.trim(), /^arn:aws:iam::\d{12}:user\/bob$/, 'the SDK took [default], as the warning says');
+    assert.match(shadowed.stderr, new RegExp(`warning: the child's AWS SDKs will find aws_access_key_id in \\[default\\] of ${credentials} before the credential server`));
+    assert.match(shadowed.stderr, /-- env AWS_SHARED_CREDENTIALS_FILE=\/dev\/null \/usr\/bin\/aws \.\.\./);
+    const hidden = await runRolecall(['exec', 'deploy-short', '--server', 'ecs', '--', 'env', 'AWS_SHARED_CREDENTIALS_FILE=/dev/null', ...arn], { env: withDefault });
+    assert.equal(hidden.code, 0, hidden.stderr);
+    assert.match(hidden.stdout.trim(), /^arn:aws:sts::222222222222:assumed-role\/deploy\//);
   });
 
   const cases = [
