@@ -81,6 +81,7 @@ export const CATALOGUE = {
   LOCK_TIMEOUT: { exit: 1, hint: 'Another rolecall process holds the login lock for this profile; finish or stop it, then try again.' },
   // exec, servers, console
   EXEC_FAILED: { exit: 127, hint: 'Check the command name and your PATH.' },
+  EXEC_NOT_EXECUTABLE: { exit: 126, hint: 'Check that the file is a program you may run (chmod +x), not a directory.' },
   CREDENTIAL_PROCESS_FAILED: { exit: 1, hint: "Run the profile's credential_process command by hand to see what it says." },
   SERVER_ERROR: { exit: 1, hint: 'The loopback credential server could not start; try again or use exec without --server.' },
   CONSOLE_ERROR: { exit: 1, hint: 'The AWS federation endpoint refused the session; the message above is its own.' },

@@ -25,9 +25,9 @@ export function runChild(input: ExecInput): Promise<number> {
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();
       reject(
-        new RolecallError('EXEC_FAILED', `cannot run "${input.command}": ${error.code === 'ENOENT' ? 'command not found' : error.message}`, {
-          hint: error.code === 'ENOENT' ? 'Check the command name and your PATH.' : 'Check that the file is executable.',
-        }),
+        error.code === 'ENOENT'
+          ? new RolecallError('EXEC_FAILED', `cannot run "${input.command}": command not found`)
+          : new RolecallError('EXEC_NOT_EXECUTABLE', `cannot run "${input.command}": ${error.code === 'EACCES' ? 'permission denied' : error.message}`),
       );
     });
     child.on('exit', (code, signal) => {

@@ -46,6 +46,10 @@ test('exec: a child killed by a signal gives 128+n; a missing command is a clear
   const notFound = await runRolecall(['exec', 'read', '--', 'no-such-command-xyz'], { env: home.env });
   assert.equal(notFound.code, 127);
   assert.match(notFound.stderr, /cannot run "no-such-command-xyz": command not found/);
+  // found but not a program: 126, as a shell says it
+  const notProgram = await runRolecall(['exec', 'read', '--', '/tmp'], { env: home.env });
+  assert.equal(notProgram.code, 126);
+  assert.match(notProgram.stderr, /cannot run "\/tmp": permission denied\n {2}hint: Check that the file is a program you may run/);
 });
 
 test('assume ACCOUNT-ALIAS ROLE MFA prints exports that bash evaluates, with the prompt variables', async () => {
