@@ -1,5 +1,7 @@
-// Completion scripts: commands, each command's flags, and profile names read from the config
-// when completing (through `rolecall completion --profiles`, so new profiles complete at once).
+// Completion scripts: commands and each command's flags, written into the script; the values of
+// arguments and flags (profiles from the config, formats, shells, account aliases) asked for when
+// completing, through `rolecall completion --candidates -- COMMAND PREVIOUS-WORD`, so new profiles
+// complete at once.
 import { RolecallError } from '../errors';
 
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
@@ -9,6 +11,25 @@ export interface CommandFlags {
   name: string;
   summary: string;
   flags: string[];
+}
+
+/** what the values of a word can be: the flag it follows (known lists), or a positional argument */
+export interface CandidateSources {
+  /** the flags that take a value, and the fixed values of those that have a list */
+  valueFlags: Map<string, readonly string[] | undefined>;
+  profiles: () => string[];
+  accounts: () => string[];
+}
+
+const SHELL_COMMANDS = new Set(['shell-init', 'completion']);
+
+/** The words that may follow `previous` in `rolecall COMMAND ... previous`. */
+export function candidates(command: string, previous: string, sources: CandidateSources): string[] {
+  if (previous === '--profile' || previous === '--source-profile' || previous === '--cli-profile') return sources.profiles();
+  if (sources.valueFlags.has(previous)) return [...(sources.valueFlags.get(previous) ?? [])];
+  if (SHELL_COMMANDS.has(command)) return previous === command ? [...COMPLETION_SHELLS] : [];
+  if (command === 'assume') return previous === command ? sources.accounts() : [];
+  return sources.profiles();
 }
 
 export function parseCompletionShell(value: string | undefined): CompletionShell {
@@ -29,9 +50,9 @@ export function completionScript(shell: CompletionShell, commands: CommandFlags[
       const cases = commands.map((c) => `    ${c.name}) flags=${q(c.flags.join(' '))} ;;`).join('\n');
       // zsh's bashcompinit passes a 0-based COMP_CWORD with zsh's 1-based arrays
       const body = `_rolecall() {
-  local cur cmd flags=''
-  if [ -n "\${ZSH_VERSION-}" ]; then cur=\${COMP_WORDS[COMP_CWORD+1]} cmd=\${COMP_WORDS[2]}
-  else cur=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[1]}; fi
+  local cur prev cmd flags=''
+  if [ -n "\${ZSH_VERSION-}" ]; then cur=\${COMP_WORDS[COMP_CWORD+1]} prev=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[2]}
+  else cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd=\${COMP_WORDS[1]}; fi
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W ${q(names)} -- "$cur"))
     return 0
@@ -41,7 +62,7 @@ ${cases}
   esac
   case "$cur" in
     -*) COMPREPLY=($(compgen -W "$flags" -- "$cur")) ;;
-    *) COMPREPLY=($(compgen -W "$(${rc} completion --profiles 2>/dev/null)" -- "$cur")) ;;
+    *) COMPREPLY=($(compgen -W "$(${rc} completion --candidates -- "$cmd" "$prev" 2>/dev/null)" -- "$cur")) ;;
   esac
   return 0
 }
@@ -59,7 +80,8 @@ ${cases}
           lines.push(`complete -c rolecall -n '__fish_seen_subcommand_from ${c.name}' -l ${flag.slice(2)}`);
         }
       }
-      lines.push(`complete -c rolecall -n 'not __fish_use_subcommand' -a '(${rc.replace(/'/g, "\\'")} completion --profiles 2>/dev/null)'`);
+      const words = '(commandline -opc)';
+      lines.push(`complete -c rolecall -n 'not __fish_use_subcommand' -a '(${rc.replace(/'/g, "\\'")} completion --candidates -- ${words}[2] ${words}[-1] 2>/dev/null)'`);
       return `${lines.join('\n')}\n`;
     }
     case 'powershell': {
@@ -77,7 +99,8 @@ ${table}
   } elseif ($wordToComplete.StartsWith('-')) {
     $candidates = $flags[$words[1]]
   } else {
-    $candidates = & ${exe} ${rest.join(' ')} completion --profiles 2>$null
+    $previous = if ($wordToComplete) { $words[-2] } else { $words[-1] }
+    $candidates = & ${exe} ${rest.join(' ')} completion --candidates -- $words[1] $previous 2>$null
   }
   $candidates | Where-Object { $_ -like "$wordToComplete*" } | Sort-Object | ForEach-Object {
     [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)

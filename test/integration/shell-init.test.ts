@@ -80,6 +80,26 @@ COMP_WORDS=(rolecall export pro); COMP_CWORD=2; _rolecall; echo "\${COMPREPLY[*]
   );
 });
 
+test('completion offers the values a flag or argument takes: formats, servers, shells, account aliases', async () => {
+  const script = `eval "$(${rolecall} completion bash)"
+COMP_WORDS=(rolecall export --format f); COMP_CWORD=3; _rolecall; echo "\${COMPREPLY[*]}"
+COMP_WORDS=(rolecall exec read --server ""); COMP_CWORD=4; _rolecall; echo "\${COMPREPLY[*]}"
+COMP_WORDS=(rolecall shell-init z); COMP_CWORD=2; _rolecall; echo "\${COMPREPLY[*]}"
+COMP_WORDS=(rolecall assume st); COMP_CWORD=2; _rolecall; echo "\${COMPREPLY[*]}"
+COMP_WORDS=(rolecall export --region ""); COMP_CWORD=3; _rolecall; echo "[\${COMPREPLY[*]}]"`;
+  const result = await runProcess('/bin/bash', ['-c', script], { env: home.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.stdout.trim().split('\n'), ['fish', 'ecs imds', 'zsh', 'staging', '[]']);
+  const zsh = await runProcess('zsh', ['-c', `eval "$(${rolecall} completion zsh)" && COMP_WORDS=(rolecall exec read --server "") && COMP_CWORD=4 && _rolecall && echo "\${COMPREPLY[*]}"`], { env: home.env });
+  assert.equal(zsh.code, 0, zsh.stderr);
+  assert.equal(zsh.stdout.trim(), 'ecs imds');
+  const fish = await runProcess('fish', ['-c', `${rolecall} completion fish | source; and complete -C 'rolecall export --format ' ; and complete -C 'rolecall shell-init '`], { env: home.env });
+  assert.equal(fish.code, 0, fish.stderr);
+  assert.match(fish.stdout, /^dotenv$/m);
+  assert.match(fish.stdout, /^powershell$/m);
+  assert.doesNotMatch(fish.stdout, /^prod-read$/m, 'no profiles where a format or a shell goes');
+});
+
 test('the completion scripts load without errors in zsh and fish', async () => {
   const zsh = await runProcess('zsh', ['-c', `eval "$(${rolecall} completion zsh)" && COMP_WORDS=(rolecall export ad) && COMP_CWORD=2 && _rolecall && echo "\${COMPREPLY[*]}"`], {
     env: home.env,
