@@ -118,6 +118,11 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
   const secretAccessKey = profile.settings.get('aws_secret_access_key');
   const process = profile.settings.get('credential_process');
   if (process && !accessKeyId) return { steps: [{ kind: 'Process', profile: profile.name, command: process }], notices: [] };
+  if (oidc && !accessKeyId && !secretAccessKey && !isEnvironmentSource(profile)) {
+    throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${profile.name}" has an OIDC login (${oidc === profile.settings.get('web_identity_auth_url') ? 'web_identity_auth_url' : 'web_identity_client_id'}, ${describeSource(oidc.source)}) but no role_arn to assume with it`, {
+      hint: 'Add role_arn = arn:aws:iam::ACCOUNT:role/NAME to the profile (aws-oidc: role_arn in the [[AuthProvider]] or --role_arn; aws-cli-oidc: default_iam_role_arn or -r).',
+    });
+  }
   let keys: Step;
   if (accessKeyId || secretAccessKey) {
     if (!accessKeyId || !secretAccessKey) {

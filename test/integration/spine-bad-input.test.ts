@@ -155,3 +155,19 @@ test('a credential_process that calls rolecall for the same profile stops with a
     home.remove();
   }
 });
+
+test('an OIDC login with no role to assume says so, in rolecall profiles and the aws-oidc file alike', async () => {
+  const home = tempHome();
+  try {
+    home.write('.aws/config', '[profile oidc]\nweb_identity_auth_url = https://idp.example.com\nweb_identity_client_id = cli\n');
+    const profile = await fails(home, ['export', 'oidc']);
+    assert.match(profile, /profile "oidc" has an OIDC login \(web_identity_auth_url, .*config:2\) but no role_arn to assume with it\n {2}hint: Add role_arn = /);
+    // aws-oidc's file with the role's key misspelt
+    home.write('.aws-oidc/config', '[[AuthProvider]]\nname = "t"\nrolearn = "arn:aws:iam::222222222222:role/x"\nprovider_url = "https://idp.example.com"\nclient_id = "cli"\n');
+    const auth = await fails(home, ['auth', 't']);
+    assert.match(auth, /has an OIDC login .*\.aws-oidc\/config:4\) but no role_arn to assume with it/);
+    assert.match(auth, /aws-oidc: role_arn in the \[\[AuthProvider\]\] or --role_arn/);
+  } finally {
+    home.remove();
+  }
+});
