@@ -37,7 +37,7 @@ export function serveFromCache(input: FastInput): string | undefined {
     const index = readIndex(indexFile(dir, print.name), print.text);
     if (!index) return undefined;
     const entry = parseCacheEntry(readFileSync(credentialFile(dir, index.key), 'utf8'));
-    if (!entry || !isFresh(entry.expiration, input.nowMs, index.refreshWindowSeconds)) return undefined;
+    if (!entry || !isFresh(entry, input.nowMs, index.refreshWindowSeconds)) return undefined;
     return renderProcessJson({ ...entry, expiration: new Date(entry.expiration) });
   } catch {
     return undefined;

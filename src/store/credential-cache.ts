@@ -36,7 +36,7 @@ function toCredentials(entry: CacheEntry): Credentials {
   };
 }
 
-function toEntry(credentials: Credentials, expiration: Date, profile: string): CacheEntry {
+function toEntry(credentials: Credentials, expiration: Date, profile: string, issued: Date): CacheEntry {
   return {
     version: 1,
     profile,
@@ -44,6 +44,7 @@ function toEntry(credentials: Credentials, expiration: Date, profile: string): C
     secretAccessKey: credentials.secretAccessKey,
     sessionToken: credentials.sessionToken,
     expiration: expiration.toISOString(),
+    issued: issued.toISOString(),
     accountId: credentials.accountId,
     arn: credentials.arn,
     chain: credentials.chain,
@@ -75,7 +76,7 @@ export function openCredentialCache(deps: CacheDeps, options: { refreshWindowSec
         deps.log.warn(`ignoring the corrupt cache file ${path}; new credentials will replace it.`);
         return undefined;
       }
-      if (!isFresh(entry.expiration, deps.clock.now().getTime(), window)) {
+      if (!isFresh(entry, deps.clock.now().getTime(), window)) {
         deps.log.debug(`cached credentials in ${path} expire at ${entry.expiration}, within the ${window}s refresh window: getting new ones`);
         return undefined;
       }
@@ -88,7 +89,7 @@ export function openCredentialCache(deps: CacheDeps, options: { refreshWindowSec
       if (!credentials.expiration) return;
       const path = credentialFile(ready(), key);
       try {
-        writeFileAtomic(path, `${JSON.stringify(toEntry(credentials, credentials.expiration, meta.profile))}\n`);
+        writeFileAtomic(path, `${JSON.stringify(toEntry(credentials, credentials.expiration, meta.profile, deps.clock.now()))}\n`);
       } catch (error) {
         // the credentials are good: hand them out uncached rather than fail (a full disk, a read-only cache)
         deps.log.warn(`${cacheError(path, error).message}; the credentials are not cached`);

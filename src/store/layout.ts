@@ -27,6 +27,8 @@ export interface CacheEntry {
   secretAccessKey: string;
   sessionToken?: string;
   expiration: string;
+  /** when the credentials were cached: with the expiry, their lifetime (absent in older files) */
+  issued?: string;
   accountId?: string;
   arn?: string;
   chain: string[];
@@ -65,6 +67,7 @@ export function parseCacheEntry(text: string): CacheEntry | undefined {
     typeof e.expiration === 'string' &&
     !Number.isNaN(Date.parse(e.expiration)) &&
     optional('sessionToken') &&
+    optional('issued') &&
     optional('accountId') &&
     optional('arn') &&
     Array.isArray(e.chain) &&
@@ -72,7 +75,13 @@ export function parseCacheEntry(text: string): CacheEntry | undefined {
   return ok ? (e as unknown as CacheEntry) : undefined;
 }
 
-/** fresh: expires more than the refresh window after now (so never expired) */
-export function isFresh(expiration: string, nowMs: number, refreshWindowSeconds: number): boolean {
-  return Date.parse(expiration) - nowMs > Math.max(0, refreshWindowSeconds) * 1000;
+/**
+ * fresh: expires more than the refresh window after now (so never expired). The window is at most a
+ * third of the credentials' lifetime, so that short sessions (900 s) are still served from the cache.
+ */
+export function isFresh(entry: Pick<CacheEntry, 'expiration' | 'issued'>, nowMs: number, refreshWindowSeconds: number): boolean {
+  const expires = Date.parse(entry.expiration);
+  const issued = entry.issued === undefined ? Number.NaN : Date.parse(entry.issued);
+  const window = Math.max(0, refreshWindowSeconds) * 1000;
+  return expires - nowMs > (Number.isNaN(issued) ? window : Math.max(0, Math.min(window, (expires - issued) / 3)));
 }

@@ -108,3 +108,22 @@ test(
     assert.equal(testbed.aws.calls('AssumeRole'), 1);
   }),
 );
+
+test(
+  'a 900-second session is served from the cache (the refresh window is at most a third of its life), by the fast path too',
+  withHome(async (home) => {
+    appendFileSync(home.env.AWS_CONFIG_FILE!, '\n[profile short]\nrole_arn = arn:aws:iam::222222222222:role/read\nsource_profile = bastion\nduration_seconds = 900\n');
+    const first = await runRolecall(['export', 'short', '--format', 'process'], { env: home.env });
+    assert.equal(first.code, 0, first.stderr);
+    const minutes = (Date.parse((JSON.parse(first.stdout) as { Expiration: string }).Expiration) - Date.now()) / 60000;
+    assert.ok(minutes > 14 && minutes <= 15, `a ${minutes}-minute session`);
+    testbed.aws.resetCalls();
+    const again = await runRolecall(['export', 'short', '--format', 'process'], { env: home.env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+    const fast = await runProcess(process.execPath, [fastOnly, 'export', 'short', '--format', 'process'], { env: home.env });
+    assert.equal(fast.code, 0, fast.stderr);
+    assert.equal(fast.stdout, first.stdout);
+    assert.equal(testbed.aws.calls('AssumeRole'), 0);
+  }),
+);

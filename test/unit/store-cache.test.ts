@@ -28,12 +28,24 @@ function creds(expiration: Date | undefined, id = 'ASIAEXAMPLE0000001'): Credent
   return { accessKeyId: id, secretAccessKey: 'secret/abc+123', sessionToken: 'token==', expiration, accountId: '111111111111', chain: ['AssumeRole x'] };
 }
 
-test('credentials are reused until 15 minutes before they expire, then refreshed', async () => {
+/** the same cache directory, read at another time */
+function readAt(s: ReturnType<typeof setup>, at: Date, options: { refreshWindowSeconds?: number } = {}) {
+  return openCredentialCache({ env: s.env, home: s.home, clock: frozenClock(at), log: s.log }, options);
+}
+
+test('credentials of a one-hour session are reused until 15 minutes before they expire, then refreshed', async () => {
   const s = setup();
-  await s.cache.write('k1', creds(minutes(16)), { profile: 'prod' });
-  assert.deepEqual(await s.cache.read('k1'), creds(minutes(16)));
-  await s.cache.write('k2', creds(minutes(14)), { profile: 'prod' });
-  assert.equal(await s.cache.read('k2'), undefined, 'inside the refresh window');
+  await s.cache.write('k', creds(minutes(60)), { profile: 'prod' });
+  assert.deepEqual(await readAt(s, minutes(44)).read('k'), creds(minutes(60)));
+  assert.equal(await readAt(s, minutes(46)).read('k'), undefined, 'inside the refresh window');
+  s.done();
+});
+
+test('a short session is reused until a third of its life is left (a 15-minute window would never serve it)', async () => {
+  const s = setup();
+  await s.cache.write('k', creds(minutes(15)), { profile: 'prod' });
+  assert.ok(await readAt(s, minutes(9)).read('k'), '6 minutes left of 15');
+  assert.equal(await readAt(s, minutes(11)).read('k'), undefined, '4 minutes left of 15');
   s.done();
 });
 
@@ -50,10 +62,10 @@ test('expired credentials are never served, even with a zero refresh window', as
 
 test('the configured refresh window applies', async () => {
   const s = setup({ refreshWindowSeconds: 3600 });
-  await s.cache.write('k', creds(minutes(50)), { profile: 'p' });
-  assert.equal(await s.cache.read('k'), undefined);
-  await s.cache.write('k', creds(minutes(61)), { profile: 'p' });
-  assert.ok(await s.cache.read('k'));
+  // a 12-hour session: a third of it is more than the window
+  await s.cache.write('k', creds(minutes(720)), { profile: 'p' });
+  assert.equal(await readAt(s, minutes(670), { refreshWindowSeconds: 3600 }).read('k'), undefined, '50 minutes left');
+  assert.ok(await readAt(s, minutes(659), { refreshWindowSeconds: 3600 }).read('k'), '61 minutes left');
   s.done();
 });
 

@@ -111,7 +111,8 @@ async function recorded(argv: string[], expiration: Date) {
   const parsed = parseCommandArgs(exportCommand, argv.slice(1));
   const record = fastPathRecorder('export', parsed, { env: h.env, home: h.dir, log });
   const c = credentials(expiration);
-  await openCredentialCache({ env: h.env, home: h.dir, clock: frozenClock(new Date()), log }, { refreshWindowSeconds: 0 }).write('abc123', c, { profile: 'prod' });
+  // written at the start of a one-hour session
+  await openCredentialCache({ env: h.env, home: h.dir, clock: frozenClock(new Date(expiration.getTime() - 3600_000)), log }, { refreshWindowSeconds: 0 }).write('abc123', c, { profile: 'prod' });
   await record({ cacheKey: 'abc123', credentials: c, plan: { profile } });
   return { ...h, c };
 }
