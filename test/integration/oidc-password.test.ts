@@ -83,6 +83,27 @@ test('a wrong stored password: OIDC_DENIED pointing to `rolecall password`', asy
   assert.ok(!h.stderr().includes('an-old-password'));
 });
 
+test('a wrong password from -P: OIDC_DENIED saying which user and where the password came from', async () => {
+  const h = harness({ passwordFlag: 'not-the-password-123' });
+  await assert.rejects(signIn(passwordSettings('alice'), h.deps), (e: unknown) => {
+    isError('OIDC_DENIED', /refused the password login for alice \(invalid_grant/)(e);
+    assert.equal((e as { hint: string }).hint, 'Check the username (alice) and the password (from -P); repeated failures may lock the account.');
+    return true;
+  });
+});
+
+test('a confidential client with a wrong secret: the client authentication is named, with client_secret to check', async () => {
+  const confidential = world.idpClients.find((c) => c.client_id === 'rolecall-confidential')!;
+  const h = harness({ passwordFlag: alice.password });
+  const settings = passwordSettings('alice', { clientId: { value: confidential.client_id, source }, clientSecret: { value: 'wrong-secret-XYZ', source } });
+  await assert.rejects(signIn(settings, h.deps), (e: unknown) => {
+    isError('OIDC_ERROR', /refused the client's authentication for the password login for alice \((invalid_client|HTTP 401)/)(e);
+    assert.match((e as { hint: string }).hint, /client_secret/);
+    return true;
+  });
+  assert.ok(!h.stderr().includes('wrong-secret-XYZ'));
+});
+
 test('a wrong password stored for the source profile: the hint names that profile', async () => {
   const h = harness({ profiles: ['runas', 'idp', 'default'] });
   h.secrets.set(passwordSecretName('idp'), 'an-old-password');

@@ -1,5 +1,5 @@
 // Turns what openid-client throws into rolecall errors that say which IdP refused what, and why.
-import { AuthorizationResponseError, ClientError, ResponseBodyError } from 'openid-client';
+import { AuthorizationResponseError, ClientError, ResponseBodyError, WWWAuthenticateChallengeError } from 'openid-client';
 import { RolecallError, isRolecallError, type ErrorCode } from '../../errors';
 
 const BY_OAUTH_ERROR: Record<string, ErrorCode> = {
@@ -22,12 +22,20 @@ function networkCause(error: unknown): string | undefined {
  * @param what what rolecall was doing, e.g. "the token request"
  * @param issuer the IdP, named in every message
  */
+const CLIENT_AUTH_HINT = 'Check the client id and client_secret (web_identity_client_secret): the identity provider did not accept them as this client.';
+
 export function oidcError(error: unknown, what: string, issuer: string): RolecallError {
   if (isRolecallError(error)) return error;
   if (error instanceof ResponseBodyError || error instanceof AuthorizationResponseError) {
     const code = BY_OAUTH_ERROR[error.error] ?? 'OIDC_ERROR';
     const description = error.error_description ? `: ${error.error_description}` : '';
-    return new RolecallError(code, `${issuer} refused ${what} (${error.error}${description})`, { cause: error });
+    return new RolecallError(code, `${issuer} refused ${what} (${error.error}${description})`, { cause: error, hint: error.error === 'invalid_client' ? CLIENT_AUTH_HINT : undefined });
+  }
+  // a 401 with a WWW-Authenticate challenge: the client's own authentication failed
+  if (error instanceof WWWAuthenticateChallengeError) {
+    const challenge = error.cause[0]?.parameters;
+    const detail = challenge?.error ? `${challenge.error}${challenge.error_description ? `: ${challenge.error_description}` : ''}` : `HTTP ${error.status}`;
+    return new RolecallError('OIDC_ERROR', `${issuer} refused the client's authentication for ${what} (${detail})`, { cause: error, hint: CLIENT_AUTH_HINT });
   }
   const network = networkCause(error);
   if (network && /CERT|SSL|TLS/.test(network)) {

@@ -63,6 +63,13 @@ export async function passwordLogin(
         cause: error,
       });
     }
+    if (mapped.code === 'OIDC_DENIED') {
+      const from = { flag: '-P', env: 'WEB_IDENTITY_PASSWORD', store: 'the secret store', prompt: 'the prompt' }[origin];
+      throw new RolecallError('OIDC_DENIED', mapped.message, {
+        hint: `Check the username (${username}) and the password (from ${from}); repeated failures may lock the account.`,
+        cause: error,
+      });
+    }
     throw mapped;
   }
 }
