@@ -40,7 +40,9 @@ function readStdin(): Promise<string> {
 
 function report(error: unknown, log: Logger): number {
   if (isRolecallError(error)) {
-    process.stderr.write(`rolecall: ${log.mask(error.message)}\n  hint: ${log.mask(error.hint)}\n`);
+    // "rolecall exec needs ..." already says who speaks: no "rolecall: rolecall exec ..."
+    const message = log.mask(error.message);
+    process.stderr.write(`${message.startsWith('rolecall ') ? message : `rolecall: ${message}`}\n  hint: ${log.mask(error.hint)}\n`);
     log.debug(`error code ${error.code}`);
     return error.exitCode;
   }

@@ -66,8 +66,12 @@ function usageError(command: Command, error: unknown, options: Options): Rolecal
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
   if (unknown) {
-    return new RolecallError('USAGE', `rolecall ${command.name}: unknown flag ${unknown}.${didYouMean(unknown, flagNames(options))}`, {
-      hint: `Usage: ${command.usage}. Run \`rolecall ${command.name} --help\` for every flag.`,
+    // exec's command has flags of its own: most likely the -- before it is missing
+    const runsCommand = command.usage.includes(' -- ');
+    return new RolecallError('USAGE', `rolecall ${command.name}: unknown flag ${unknown}.${runsCommand ? '' : didYouMean(unknown, flagNames(options))}`, {
+      hint: runsCommand
+        ? `If ${unknown} is the command's, put -- before the command: ${command.usage}.`
+        : `Usage: ${command.usage}. Run \`rolecall ${command.name} --help\` for every flag.`,
     });
   }
   return new RolecallError('USAGE', `rolecall ${command.name}: ${message.replace(/\.$/, '')}.`, {
