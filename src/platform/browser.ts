@@ -33,9 +33,11 @@ function withUrl(command: string[], url: string): string[] {
 
 /**
  * Starts the browser detached (it outlives rolecall) with no stdio. Resolves false when there is no
- * browser to start here; rejects with BROWSER_LAUNCH when the command cannot be run.
+ * browser to start here; rejects with BROWSER_LAUNCH when the command cannot be run. `onFailure`
+ * hears of a command that ends with a non-zero status while rolecall still runs (xdg-open with no
+ * browser, an agent that fails), so that a waiting login can say so instead of waiting in vain.
  */
-export function openBrowser(url: string, agent: string[] | undefined, where: BrowserEnvironment): Promise<boolean> {
+export function openBrowser(url: string, agent: string[] | undefined, where: BrowserEnvironment, onFailure?: (status: number) => void): Promise<boolean> {
   const argv = browserArgv(url, agent, where);
   if (!argv) return Promise.resolve(false);
   const [file, ...args] = argv as [string, ...string[]];
@@ -47,6 +49,9 @@ export function openBrowser(url: string, agent: string[] | undefined, where: Bro
     child.once('spawn', () => {
       child.unref();
       resolve(true);
+    });
+    child.once('exit', (status) => {
+      if (status) onFailure?.(status);
     });
   });
 }

@@ -121,6 +121,20 @@ test('a browser command that cannot start: a warning, the URL printed, and the l
   }
 });
 
+test('a browser command that starts and fails: said at once, with the URL, and the login still works', async () => {
+  const op = await startHostileOp();
+  try {
+    const h = harness();
+    const signing = signIn(testSettings(op.issuer, { agent: ['/bin/false', '{}'], noBrowser: false }), h.deps);
+    const url = await h.loginUrl();
+    assert.match(h.stderr(), /The browser command ended with status 1\. Open this URL in a browser to sign in at /);
+    assert.equal((await fetch(url)).status, 200);
+    await signing;
+  } finally {
+    await op.close();
+  }
+});
+
 test('Linux with no display, no agent and no $BROWSER: the URL is printed and the login waits for it', async () => {
   const op = await startHostileOp();
   try {

@@ -51,7 +51,9 @@ export async function browserLogin<T>(
     // a browser that cannot start is not the end of the login: the user can still open the URL
     const opened =
       !settings.noBrowser &&
-      (await openBrowser(url, settings.agent, { env: deps.env, platform: process.platform }).catch((error: RolecallError) => {
+      (await openBrowser(url, settings.agent, { env: deps.env, platform: process.platform }, (status) => {
+        tellUser(`The browser command ended with status ${status}. Open this URL in a browser to sign in at ${client.issuer}:\n\n  ${url}\n`, deps.log);
+      }).catch((error: RolecallError) => {
         deps.log.warn(`${error.message}; open the URL below yourself.`);
         return false;
       }));
