@@ -1,7 +1,9 @@
 // doctor's look at the shared config files as other tools see them: what rolecall reads one way and
 // the AWS CLI (botocore) another, and credentials files other users can read.
 import { statSync } from 'node:fs';
+import { KNOWN_KEYS } from '../config/known-keys';
 import type { Profile } from '../config/profile';
+import { distance } from '../platform/suggest';
 import { describeSource, type Setting } from '../config/source';
 import type { Finding } from './doctor';
 
@@ -71,6 +73,23 @@ export function ignoredByAwsCli(profile: Profile, own: ReadonlyMap<string, Setti
       hint: `Add \`credential_process = rolecall export ${profile.name}\` to a profile the AWS CLI uses.`,
     },
   ];
+}
+
+/** Keys of the profile's own sections that nothing reads but that are one or two edits from a key that is read. */
+export function misspeltKeys(profile: Profile, own: ReadonlyMap<string, Setting<string>>): Finding[] {
+  const found: Finding[] = [];
+  for (const [key, s] of own) {
+    if (KNOWN_KEYS.has(key)) continue;
+    const near = [...KNOWN_KEYS].filter((known) => distance(key, known) <= 2).sort((a, b) => distance(key, a) - distance(key, b));
+    if (near.length === 0) continue;
+    found.push({
+      check: 'config',
+      level: 'warn',
+      message: `${key} (${describeSource(s.source)}) of profile ${profile.name} is read by neither rolecall nor the AWS CLI: did you mean ${near[0]}?`,
+      hint: `Rename it to ${near[0]}; as written, the setting does nothing.`,
+    });
+  }
+  return found;
 }
 
 /**

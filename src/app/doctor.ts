@@ -6,14 +6,14 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { readConfigFiles, readTextFile } from '../config/files';
 import type { Profile } from '../config/profile';
 import { RolecallError } from '../errors';
-import { agent as browserAgent } from '../idp/oidc/settings';
+import { agent as browserAgent, oidcSettings } from '../idp/oidc/settings';
 import { browserArgv } from '../platform/browser';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
-import { ignoredByAwsCli, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
+import { ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -114,6 +114,19 @@ export async function keyringFinding(deps: Pick<DoctorDeps, 'env' | 'home' | 'lo
   }
 }
 
+/** The OIDC login's settings checked as a login would check them: a missing client id fails here, not later. */
+function loginFinding(profile: Profile, plan: Plan): Finding | undefined {
+  const oidc = plan.steps.some((s) => (s.kind === 'WebIdentity' && s.token.from === 'oidc') || (s.kind === 'Saml' && s.assertion === 'token-exchange'));
+  if (!oidc) return undefined;
+  try {
+    oidcSettings(profile, {});
+    return { check: 'idp', level: 'ok', message: 'the OIDC login settings are complete' };
+  } catch (error) {
+    if (!(error instanceof RolecallError)) throw error;
+    return { check: 'idp', level: 'fail', message: error.message, hint: error.hint };
+  }
+}
+
 function stsUrl(plan: Plan): string {
   if (plan.stsEndpoint) return plan.stsEndpoint.value;
   const region = plan.region?.value ?? 'us-east-1';
@@ -132,7 +145,8 @@ export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps):
   for (let p: Profile | undefined = profile; p; p = p.sourceProfile) chain.push(p);
   for (const p of chain) {
     const own = files.configProfiles.get(p.name)?.values ?? new Map();
-    findings.push(...ignoredByAwsCli(p, own), ...shadowedKeys(p, own, files.credentials.path));
+    const credentials = files.credentialProfiles.get(p.name)?.values ?? new Map();
+    findings.push(...ignoredByAwsCli(p, own), ...shadowedKeys(p, own, files.credentials.path), ...misspeltKeys(p, new Map([...own, ...credentials])));
   }
   const permission = permissionFinding(files.credentials.path, 'the credentials file');
   if (permission) findings.push(permission);
@@ -141,6 +155,8 @@ export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps):
     const config = permissionFinding(files.config.path, 'the config file, holding secret keys');
     if (config) findings.push(config);
   }
+  const login = loginFinding(profile, plan);
+  if (login) findings.push(login);
   findings.push(browserFinding(profile, deps));
   const issuer = profile.settings.get('web_identity_auth_url')?.value;
   const network = await Promise.all([

@@ -1,6 +1,6 @@
 // "Did you mean" for mistyped flags, commands and profile names.
 
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0]!;

@@ -35,6 +35,12 @@ endpoint_url = ${testbed.aws.url}
 [profile bob]
 region = eu-west-1
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+
+[profile typo]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identiy_client_id = rolecall-cli
+credential_duration = 2h
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
 `,
   );
   env = { ...home.env, BROWSER: '/bin/true' };
@@ -152,4 +158,20 @@ test('doctor says which file wins for a key in both, and names an STS endpoint t
   assert.equal(closed.code, 1);
   const findings = (JSON.parse(closed.stdout) as { findings: Finding[] }).findings;
   assert.match(find(findings, 'sts', 'fail')[0]!.message, new RegExp(`^STS http://127\\.0\\.0\\.1:${port} does not answer \\(ECONNREFUSED\\)$`));
+});
+
+test('doctor fails a login that could not start (no client id), and names misspelt keys with the key they were meant to be', async () => {
+  const { code, report } = await doctorJson('typo');
+  assert.equal(code, 1);
+  const idp = find(report.findings, 'idp', 'fail');
+  assert.equal(idp.length, 1, JSON.stringify(report.findings));
+  assert.match(idp[0]!.message, /no web_identity_client_id/);
+  const misspelt = find(report.findings, 'config', 'warn').filter((f) => f.message.includes('is read by neither rolecall nor the AWS CLI'));
+  assert.deepEqual(
+    misspelt.map((f) => f.message.replace(/ \(.*?\)/, '')),
+    ['web_identiy_client_id of profile typo is read by neither rolecall nor the AWS CLI: did you mean web_identity_client_id?', 'credential_duration of profile typo is read by neither rolecall nor the AWS CLI: did you mean credentials_duration?'],
+  );
+  // a complete profile: the login settings are said to be so
+  const good = await doctorJson('oidc');
+  assert.equal(find(good.report.findings, 'idp', 'ok').some((f) => f.message === 'the OIDC login settings are complete'), true, JSON.stringify(good.report.findings));
 });
