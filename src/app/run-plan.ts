@@ -139,7 +139,8 @@ async function runStep(step: Step, previous: Credentials | undefined, deps: Plan
       const credentials = await runCredentialProcess(step.command, deps.env, log);
       log.redact(credentials.secretAccessKey);
       log.redact(credentials.sessionToken);
-      return credentials;
+      // the JSON read says "on standard input"; here it came from the profile's command
+      return { ...credentials, chain: [describeStep(step)] };
     }
     case 'SessionToken': {
       const tokenCode = await deps.mfaCode(step.mfaSerial.value, step.profile);

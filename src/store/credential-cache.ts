@@ -82,6 +82,7 @@ export function openCredentialCache(deps: CacheDeps, options: { refreshWindowSec
       }
       deps.log.redact(entry.secretAccessKey);
       deps.log.redact(entry.sessionToken);
+      deps.log.debug(`using the cached credentials in ${path}, valid until ${entry.expiration}`);
       return toCredentials(entry);
     },
 

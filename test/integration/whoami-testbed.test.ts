@@ -3,7 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { runRolecall, type Home } from '../helpers/cli';
+import { appendFileSync } from 'node:fs';
+import { BIN, runRolecall, type Home } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
 
 let testbed: Testbed;
@@ -72,4 +73,13 @@ test('whoami with no profile named shows the keys in the environment, as the AWS
   const named = await runRolecall(['whoami', '--json'], { env: { ...env, AWS_PROFILE: 'bob' } });
   assert.equal(named.code, 0, named.stderr);
   assert.equal((JSON.parse(named.stdout) as { profile: string; arn: string }).profile, 'bob');
+});
+
+test("whoami of a profile with only a credential_process: the chain names the profile's command", async () => {
+  appendFileSync(home.env.AWS_CONFIG_FILE!, `\n[profile proc]\nendpoint_url = ${testbed.aws.url}\ncredential_process = ${process.execPath} ${BIN} export read --format process\n`);
+  const run = await runRolecall(['whoami', 'proc', '--json'], { env: home.env });
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as { arn: string; chain: string[] };
+  assert.match(report.arn, /^arn:aws:sts::222222222222:assumed-role\/read\//);
+  assert.deepEqual(report.chain, [`credential_process of profile proc: ${process.execPath} ${BIN} export read --format process`]);
 });
