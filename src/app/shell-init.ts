@@ -4,9 +4,12 @@ import { RolecallError } from '../errors';
 export const INIT_SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type InitShell = (typeof INIT_SHELLS)[number];
 
-export function parseInitShell(value: string | undefined): InitShell {
-  if (value && (INIT_SHELLS as readonly string[]).includes(value)) return value as InitShell;
-  throw new RolecallError('USAGE', value ? `rolecall shell-init does not know the shell "${value}"` : 'rolecall shell-init needs a shell name', {
+/** The shell named, else the login shell ($SHELL) when it is one of INIT_SHELLS. */
+export function parseInitShell(value: string | undefined, env: NodeJS.ProcessEnv = {}): InitShell {
+  const login = env.SHELL?.split('/').pop()?.replace(/^pwsh$/, 'powershell');
+  const shell = value ?? login;
+  if (shell && (INIT_SHELLS as readonly string[]).includes(shell)) return shell as InitShell;
+  throw new RolecallError('USAGE', value ? `rolecall shell-init does not know the shell "${value}"` : 'rolecall shell-init needs a shell name ($SHELL names none it knows)', {
     hint: `Use one of: ${INIT_SHELLS.join(', ')}, e.g. eval "$(rolecall shell-init bash)" in ~/.bashrc.`,
   });
 }

@@ -37,7 +37,7 @@ Examples:
   async run(parsed, ctx) {
     if (parsed.positionals.length > 1) {
       throw new RolecallError('USAGE', `rolecall export takes one PROFILE, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`, {
-        hint: `Usage: ${command.usage}`,
+        hint: `Usage: ${command.usage}. For coinbase's ACCOUNT ROLE form: eval "$(rolecall assume ${parsed.positionals.join(' ')})".`,
       });
     }
     const formatFlag = stringFlag(parsed, 'format');

@@ -1,4 +1,5 @@
 // rolecall login [PROFILE] [--url] [--destination URL]
+import { RolecallError } from '../errors';
 import { checkConsolePlan, consoleLoginUrl } from '../app/console-login';
 import { loadProfile, planFor, resolveCredentials } from '../app/resolve-credentials';
 import { parseDuration } from '../config/duration';
@@ -26,6 +27,10 @@ Flags:
 ${CREDENTIAL_HELP}`,
   async run(parsed, ctx) {
     const request = credentialRequest(parsed, parsed.positionals[0]);
+    const destination = stringFlag(parsed, 'destination');
+    if (destination !== undefined && !/^https?:$/.test(URL.canParse(destination) ? new URL(destination).protocol : '')) {
+      throw new RolecallError('USAGE', `--destination "${destination}" is not an https URL`, { hint: 'Give a console page, e.g. --destination https://console.aws.amazon.com/s3/home.' });
+    }
     const consoleDuration = stringFlag(parsed, 'console-duration');
     const sessionDurationSeconds = consoleDuration ? parseDuration({ value: consoleDuration, source: { kind: 'flag', name: '--console-duration' } }) : undefined;
     // a length AWS would refuse is refused before anyone signs in
@@ -38,7 +43,7 @@ ${CREDENTIAL_HELP}`,
         credentials,
         region: plan.region?.value ?? DEFAULT_REGION,
         signinEndpoint: plan.profile.settings.get('endpoint_url.signin')?.value,
-        destination: stringFlag(parsed, 'destination'),
+        destination,
         sessionDurationSeconds,
         chained,
       },

@@ -4,12 +4,14 @@ import type { Command } from './command';
 
 export const command: Command = {
   name: 'shell-init',
-  usage: 'rolecall shell-init bash|zsh|fish|powershell',
+  usage: 'rolecall shell-init [bash|zsh|fish|powershell]',
   options: {},
   help: `Prints a shell function \`assume\` for your rc file:
   assume PROFILE [flags]   get credentials for PROFILE and set them in this shell (AWS_PROFILE is unset),
                            with AWS_ACCOUNT_NAME and AWS_ACCOUNT_ROLE for your prompt
   assume --unset           clear every AWS credential variable again
+
+Without a shell name, the login shell ($SHELL) is used.
 
 Setup:
   bash   echo 'eval "$(rolecall shell-init bash)"' >> ~/.bashrc
@@ -19,7 +21,7 @@ Setup:
 
 Prompt snippets: see docs/shell-integration.md.`,
   async run(parsed, ctx) {
-    const shell = parseInitShell(parsed.positionals[0]);
+    const shell = parseInitShell(parsed.positionals[0], ctx.env);
     ctx.stdout(shellInit(shell, [process.execPath, process.argv[1] ?? 'rolecall']));
     return 0;
   },

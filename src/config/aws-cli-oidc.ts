@@ -127,7 +127,7 @@ export function awsCliOidcProfile(
     throw new RolecallError(
       'PROFILE_NOT_FOUND',
       `OIDC provider "${name}" is not in ${file.path} (${names.length ? `providers: ${names.join(', ')}` : 'it defines none'})`,
-      { hint: `${near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}Add it to ${file.path}, or run \`rolecall setup\`.` },
+      { hint: `${near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}Add it to ${file.path}.` },
     );
   }
   const settings = new Map<string, Setting<string>>();

@@ -1,5 +1,6 @@
 // ~/.aws-oidc/config (seed 000, aws-oidc): TOML with a top-level `region` and `[[AuthProvider]]`
 // tables, read as they are and mapped onto rolecall's web_identity_* settings.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { RolecallError } from '../errors';
@@ -123,7 +124,7 @@ export function awsOidcProfile(
     const near = closest(name, names);
     throw new RolecallError(
       'PROFILE_NOT_FOUND',
-      `provider "${name}" is not in ${file.path} (${names.length ? `providers: ${names.join(', ')}` : 'it defines no [[AuthProvider]]'})`,
+      `provider "${name}" is not in ${file.path} (${names.length ? `providers: ${names.join(', ')}` : existsSync(file.path) ? 'it defines no [[AuthProvider]]' : 'the file does not exist'})`,
       {
         hint: `${near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}Add an [[AuthProvider]] with name = "${name}" to ${file.path}.`,
       },

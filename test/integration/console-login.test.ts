@@ -81,6 +81,9 @@ test('login --console-duration for a chained role is refused with the reason, be
   const session = await runRolecall(['login', 'bastion', '--url', '--refresh'], { env });
   assert.equal(session.code, 1);
   assert.match(session.stderr, /profile bastion gives an MFA session \(GetSessionToken\), and AWS does not let those credentials sign in to the console\n {2}hint: .*source_profile = bastion/);
+  const ftp = await runRolecall(['login', 'read', '--url', '--refresh', '--destination', 'ftp://example.com/'], { env });
+  assert.equal(ftp.code, 2);
+  assert.match(ftp.stderr, /--destination "ftp:\/\/example\.com\/" is not an https URL/);
   for (const action of ['GetSessionToken', 'AssumeRole', 'getSigninToken']) assert.equal(testbed.aws.calls(action), 0, `${action} was called`);
 
   const plain = await runRolecall(['login', 'admin', '--url'], { env });

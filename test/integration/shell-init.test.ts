@@ -113,3 +113,13 @@ test('the completion scripts load without errors in zsh and fish', async () => {
   assert.equal(fish.stderr, '');
   assert.match(fish.stdout, /^admin$/m);
 });
+
+test('shell-init without a shell name uses the login shell, and says so when $SHELL is none it knows', async () => {
+  const zsh = await runProcess(process.execPath, [BIN, 'shell-init'], { env: { ...home.env, SHELL: '/usr/bin/zsh' } });
+  assert.equal(zsh.code, 0, zsh.stderr);
+  const named = await runProcess(process.execPath, [BIN, 'shell-init', 'zsh'], { env: home.env });
+  assert.equal(zsh.stdout, named.stdout);
+  const dash = await runProcess(process.execPath, [BIN, 'shell-init'], { env: { ...home.env, SHELL: '/bin/dash' } });
+  assert.equal(dash.code, 2);
+  assert.match(dash.stderr, /needs a shell name \(\$SHELL names none it knows\)\n {2}hint: Use one of: bash, zsh, fish, powershell/);
+});

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
 
 async function fails(home: Home, args: string[], code = 2) {
@@ -167,6 +168,23 @@ test('an OIDC login with no role to assume says so, in rolecall profiles and the
     const auth = await fails(home, ['auth', 't']);
     assert.match(auth, /has an OIDC login .*\.aws-oidc\/config:4\) but no role_arn to assume with it/);
     assert.match(auth, /aws-oidc: role_arn in the \[\[AuthProvider\]\] or --role_arn/);
+  } finally {
+    home.remove();
+  }
+});
+
+test("the seeds' files missing or not naming the provider: said plainly, without pointing at setup", async () => {
+  const home = tempHome();
+  try {
+    const auth = await fails(home, ['auth', 't']);
+    assert.match(auth, /provider "t" is not in .*\.aws-oidc\/config \(the file does not exist\)/);
+    home.write('cli-oidc.yaml', 'myop:\n  oidc_provider_metadata_url: https://idp.example.com\n  client_id: cli\n');
+    const result = await runRolecall(['get-cred', '-p', 'zzz'], { env: { ...home.env, AWS_CLI_OIDC_CONFIG: join(home.dir, 'cli-oidc.yaml') } });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /OIDC provider "zzz" is not in .*cli-oidc\.yaml \(providers: myop\)\n {2}hint: Add it to .*cli-oidc\.yaml\.\n/);
+    // coinbase's two-argument habit at the wrong command
+    const two = await fails(home, ['export', 'production', 'read']);
+    assert.match(two, /hint: .*For coinbase's ACCOUNT ROLE form: eval "\$\(rolecall assume production read\)"/);
   } finally {
     home.remove();
   }
