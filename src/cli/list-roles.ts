@@ -1,6 +1,6 @@
 // rolecall list-roles [--claim K] [--client-id ID] [--profile P] [--json]   (aws-oidc: list --claim --client_id)
 import { filterRoles } from '../app/list-roles';
-import { resolveCredentials } from '../app/resolve-credentials';
+import { loadProfile, resolveCredentials } from '../app/resolve-credentials';
 import { RolecallError } from '../errors';
 import { listAllRoles } from '../sts/iam';
 import { stringFlag } from './args';
@@ -23,15 +23,17 @@ Flags:
   --json             JSON instead of a table`,
   async run(parsed, ctx) {
     const request = credentialRequest(parsed, parsed.positionals[0]);
-    const { credentials, plan } = await resolveCredentials(request, ctx);
-    const issuer = plan.profile.settings.get('web_identity_auth_url')?.value;
+    // the arguments are checked before anyone signs in
+    const profile = loadProfile(request, ctx);
+    const issuer = profile.settings.get('web_identity_auth_url')?.value;
     const claim = stringFlag(parsed, 'claim') ?? (issuer ? `${new URL(issuer).host}${new URL(issuer).pathname.replace(/\/$/, '')}:aud` : undefined);
     if (!claim) {
       throw new RolecallError('USAGE', 'rolecall list-roles needs --claim (the trust policy condition key, e.g. accounts.google.com:aud)', {
         hint: 'Pass --claim and --client-id, or use a --profile with web_identity_auth_url and web_identity_client_id.',
       });
     }
-    const clientId = stringFlag(parsed, 'client-id') ?? stringFlag(parsed, 'client_id') ?? plan.profile.settings.get('web_identity_client_id')?.value;
+    const clientId = stringFlag(parsed, 'client-id') ?? stringFlag(parsed, 'client_id') ?? profile.settings.get('web_identity_client_id')?.value;
+    const { credentials, plan } = await resolveCredentials({ ...request, profile }, ctx);
     const roles = await listAllRoles(credentials, { region: plan.region?.value, endpoint: plan.iamEndpoint?.value, log: ctx.log });
     const matched = filterRoles(roles, claim, clientId);
     if (parsed.globals.json) {

@@ -116,3 +116,10 @@ test('an IAM endpoint that does not answer: the error names it and the variable 
   assert.match(run.stderr, /hint: .*AWS_ENDPOINT_URL_IAM/);
   assert.equal(run.stdout, '');
 });
+
+test('without --claim, and no OIDC settings in the profile to take it from, the arguments are refused before anything is called', async () => {
+  const run = await runRolecall(['list-roles', '--profile', 'bob'], { env: home.env });
+  assert.equal(run.code, 2);
+  assert.equal(run.stderr.split('\n')[0], 'rolecall list-roles needs --claim (the trust policy condition key, e.g. accounts.google.com:aud)');
+  assert.equal(run.stdout, '');
+});
