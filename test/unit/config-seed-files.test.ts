@@ -121,7 +121,8 @@ test('~/.aws-oidc/config errors name file:line', () => {
   rejects(() => readAwsOidcConfig(types), 'CONFIG_INVALID', new RegExp(`${join(types, '.aws-oidc/config')}:4: agent must be a list of strings`));
   const unnamed = home({ '.aws-oidc/config': '[[AuthProvider]]\nname = "g"\n[[AuthProvider]]\nclient_id = "x"\n' });
   rejects(() => readAwsOidcConfig(unnamed), 'CONFIG_INVALID', /config:3: this \[\[AuthProvider\]\] has no name/);
-  rejects(() => awsOidcProfile('google', readAwsOidcConfig(home({}))), 'PROFILE_NOT_FOUND', /it defines no \[\[AuthProvider\]\]/);
+  rejects(() => awsOidcProfile('google', readAwsOidcConfig(home({ '.aws-oidc/config': 'region = "us-east-1"\n' }))), 'PROFILE_NOT_FOUND', /it defines no \[\[AuthProvider\]\]/);
+  rejects(() => awsOidcProfile('google', readAwsOidcConfig(home({}))), 'PROFILE_NOT_FOUND', /\(the file does not exist\)$/);
 });
 
 const AWS_CLI_OIDC = `myop:
