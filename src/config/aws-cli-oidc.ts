@@ -89,7 +89,7 @@ export function parseAwsCliOidcConfig(text: string, path: string): AwsCliOidcCon
       const written = value.value === null ? '' : String(value.value);
       if (written === '') continue;
       const mapped = target === 'web_identity_auth_url' ? written.replace(WELL_KNOWN, '') : written;
-      settings.set(target, setting(mapped, { kind: 'file', path, line }));
+      settings.set(target, setting(mapped, { kind: 'file', path, line, ...(k === target ? {} : { key: k }) }));
     }
     // with saml2 the assertion lists the roles: default_iam_role_arn picks among them when there are
     // several, where role_arn (and -r) would insist on one

@@ -94,7 +94,7 @@ export function parseAwsOidcConfig(text: string, path: string): AwsOidcConfig {
         if (typeof value !== 'string') throw bad(lineOf(key), `${key} must be a string`);
         written = value;
       }
-      settings.set(target, setting(written, at(lineOf(key))));
+      settings.set(target, setting(written, { ...at(lineOf(key)), ...(key === target ? {} : { key }) }));
     }
     config.providers.set(entry.name, settings);
   });

@@ -1,7 +1,8 @@
 // Where a resolved value came from, so that doctor and every error can name it.
 
 export type Source =
-  | { kind: 'file'; path: string; line: number }
+  /** `key`: the key as the file writes it, when rolecall reads it under another name (aws-oidc, aws-cli-oidc) */
+  | { kind: 'file'; path: string; line: number; key?: string }
   | { kind: 'env'; name: string }
   | { kind: 'flag'; name: string }
   | { kind: 'argument'; name: string }

@@ -22,7 +22,9 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 // no key checked here holds a secret, so the value can be shown
 function invalid(key: string, value: Setting<string>, why: string, hint?: string): RolecallError {
-  return new RolecallError('CONFIG_INVALID', `${key} = ${JSON.stringify(value.value)} (${describeSource(value.source)}) ${why}`, hint ? { hint } : {});
+  // the key as the user wrote it: aws-oidc's `duration` is rolecall's duration_seconds
+  const written = value.source.kind === 'file' && value.source.key ? value.source.key : key;
+  return new RolecallError('CONFIG_INVALID', `${written} = ${JSON.stringify(value.value)} (${describeSource(value.source)}) ${why}`, hint ? { hint } : {});
 }
 
 function oneOf(list: readonly string[]): (key: string, value: Setting<string>) => void {

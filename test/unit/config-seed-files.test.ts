@@ -13,6 +13,7 @@ import { readSamlCredentials } from '../../src/config/saml-credentials';
 import { describeSource, type Setting } from '../../src/config/source';
 import { createLogger } from '../../src/platform/logger';
 import { RolecallError } from '../../src/errors';
+import { validateProfile } from '../../src/config/validate';
 
 const homes: string[] = [];
 after(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
@@ -233,4 +234,11 @@ test('coinbase environment (seed 003): bastion profile, session timeout, and the
   });
   assert.equal(authScheme({}), 'bastion');
   rejects(() => authScheme({ AWS_ASSUME_ROLE_AUTH_SCHEME: 'kerberos' }), 'CONFIG_INVALID', /AWS_ASSUME_ROLE_AUTH_SCHEME=kerberos is neither bastion nor saml/);
+});
+
+test("a bad value in the seeds' files is named by the key the file writes, not rolecall's name for it", () => {
+  const oidc = home({ '.aws-oidc/config': '[[AuthProvider]]\nname = "g"\nrole_arn = "arn:aws:iam::123456789012:role/r"\nduration = "2h"\nprovider_url = "https://idp.example.com"\nclient_id = "c"\n' });
+  rejects(() => validateProfile(awsOidcProfile('g', readAwsOidcConfig(oidc))), 'CONFIG_INVALID', /^duration = "2h" \(.*\.aws-oidc\/config:4\) /);
+  const yaml = home({ 'c/config.yaml': 'myop:\n  oidc_provider_metadata_url: https://idp.example.com\n  client_id: c\n  aws_federation_type: oidcc\n' });
+  rejects(() => validateProfile(awsCliOidcProfile('myop', readAwsCliOidcConfig(yaml, { AWS_CLI_OIDC_CONFIG: join(yaml, 'c') }))), 'CONFIG_INVALID', /^aws_federation_type = "oidcc" \(.*config\.yaml:4\) /);
 });
