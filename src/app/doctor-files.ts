@@ -80,7 +80,11 @@ export function misspeltKeys(profile: Profile, own: ReadonlyMap<string, Setting<
   const found: Finding[] = [];
   for (const [key, s] of own) {
     if (KNOWN_KEYS.has(key)) continue;
-    const near = [...KNOWN_KEYS].filter((known) => distance(key, known) <= 2).sort((a, b) => distance(key, a) - distance(key, b));
+    const near = [...KNOWN_KEYS]
+      .map((known) => ({ known, d: distance(key, known) }))
+      .filter(({ d }) => d <= 2)
+      .sort((a, b) => a.d - b.d)
+      .map(({ known }) => known);
     if (near.length === 0) continue;
     found.push({
       check: 'config',

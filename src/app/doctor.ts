@@ -4,7 +4,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { readConfigFiles, readTextFile } from '../config/files';
-import type { Profile } from '../config/profile';
+import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
 import { agent as browserAgent, oidcSettings } from '../idp/oidc/settings';
 import { browserArgv } from '../platform/browser';
@@ -141,9 +141,7 @@ export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps):
     const text = readTextFile(ini.path, 'file');
     if (text !== undefined) findings.push(...scanIni(ini.path, text));
   }
-  const chain: Profile[] = [];
-  for (let p: Profile | undefined = profile; p; p = p.sourceProfile) chain.push(p);
-  for (const p of chain) {
+  for (const p of profileChain(profile)) {
     const own = files.configProfiles.get(p.name)?.values ?? new Map();
     const credentials = files.credentialProfiles.get(p.name)?.values ?? new Map();
     findings.push(...ignoredByAwsCli(p, own), ...shadowedKeys(p, own, files.credentials.path), ...misspeltKeys(p, new Map([...own, ...credentials])));

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { RolecallError } from '../errors';
 import type { Context } from '../platform/context';
-import type { Profile } from '../config/profile';
+import { profileChain, type Profile } from '../config/profile';
 import { withSamlFileUsername } from '../config/saml-credentials';
 import type { Setting } from '../config/source';
 import { describeSource } from '../config/source';
@@ -64,15 +64,6 @@ export function planFor(profile: Profile, ctx: Context): Plan {
   return plan;
 }
 
-/** mfa_process of the profile, else of the profiles it builds on (a compat profile over a bastion, say) */
-function mfaProcess(profile: Profile): Setting | undefined {
-  for (let p: Profile | undefined = profile; p; p = p.sourceProfile) {
-    const found = p.settings.get('mfa_process');
-    if (found) return found;
-  }
-  return undefined;
-}
-
 async function tokenFromFile(path: Setting): Promise<string> {
   try {
     return (await readFile(path.value, 'utf8')).trim();
@@ -95,7 +86,8 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     env: ctx.env,
     refresh: request.refresh,
     cache: request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) }),
-    mfaCode: mfaCodeSource({ given: request.mfaCode, process: mfaProcess(profile), prompt: ctx.prompt, log: ctx.log }),
+    // mfa_process of the profile, else of one it builds on (assume's profile over the bastion)
+    mfaCode: mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.settings.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log }),
     keyringKeys: async (name) => {
       const stored = await secretStore().get(`keys:${name}`);
       if (!stored) return undefined;

@@ -1,7 +1,7 @@
 // rolecall doctor [PROFILE]: the resolved settings with where each came from, the plan, and the checks.
 import { runChecks, type Level } from '../app/doctor';
 import { loadProfile, planFor } from '../app/resolve-credentials';
-import type { Profile } from '../config/profile';
+import { profileChain, type Profile } from '../config/profile';
 import { describeSource } from '../config/source';
 import { describeStep } from '../plan/step';
 import type { Command } from './command';
@@ -34,13 +34,11 @@ Flags:
     const request = credentialRequest(parsed, parsed.positionals[0]);
     const profile = loadProfile(request, ctx);
     const plan = planFor(profile, ctx);
-    const chain: Profile[] = [];
-    for (let p: Profile | undefined = profile; p; p = p.sourceProfile) chain.push(p);
     const findings = await runChecks(profile, plan, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
     const report = {
       profile: profile.name,
       profileSource: describeSource(profile.nameSource),
-      profiles: chain.map((p) => ({ name: p.name, settings: settingsOf(p) })),
+      profiles: profileChain(profile).map((p) => ({ name: p.name, settings: settingsOf(p) })),
       steps: plan.steps.map(describeStep),
       findings,
     };

@@ -23,12 +23,16 @@ export interface Profile {
   sourceProfile?: Profile;
 }
 
+/** The profile, then the profiles of its source_profile chain, nearest first. */
+export function profileChain(profile: Profile): Profile[] {
+  const chain: Profile[] = [];
+  for (let p: Profile | undefined = profile; p; p = p.sourceProfile) chain.push(p);
+  return chain;
+}
+
 /** The profile's name, then those it inherits settings from: its source_profile chain, then default. */
 export function profileLineage(profile: Profile): string[] {
-  const names: string[] = [];
-  for (let p: Profile | undefined = profile; p; p = p.sourceProfile) if (!names.includes(p.name)) names.push(p.name);
-  if (!names.includes('default')) names.push('default');
-  return names;
+  return [...new Set([...profileChain(profile).map((p) => p.name), 'default'])];
 }
 
 /** Keys that flow down from source_profile and [default] when the profile does not set them. */

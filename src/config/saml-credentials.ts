@@ -45,19 +45,14 @@ export function readSamlCredentials(home: string, log: Logger): SamlCredentials 
 }
 
 /**
- * The profile (and those it builds on) with the username of ~/.saml/credentials as saml_username
- * where a SAML POST API profile names none: the username is then part of the cache key, so that
- * credentials cached for one user are never handed out after the file names another.
+ * The profile with the username of ~/.saml/credentials as saml_username when it is a SAML POST API
+ * profile that names none: the username is then part of the cache key, so that credentials cached
+ * for one user are never handed out after the file names another. (saml_* settings are inherited,
+ * so the SAML step is always the profile's own: its sources need nothing.)
  */
 export function withSamlFileUsername(profile: Profile, home: string): Profile {
-  if (!profile.settings.has('saml_assertion_url')) return profile;
+  if (!profile.settings.has('saml_assertion_url') || profile.settings.has('saml_username')) return profile;
   const text = readTextFile(samlCredentialsPath(home), 'SAML credentials file');
   const username = text === undefined ? undefined : parseSamlCredentials(text, samlCredentialsPath(home)).username;
-  if (!username) return profile;
-  const add = (p: Profile): Profile => ({
-    ...p,
-    settings: p.settings.has('saml_assertion_url') && !p.settings.has('saml_username') ? new Map([...p.settings, ['saml_username', username]]) : p.settings,
-    sourceProfile: p.sourceProfile && add(p.sourceProfile),
-  });
-  return add(profile);
+  return username ? { ...profile, settings: new Map([...profile.settings, ['saml_username', username]]) } : profile;
 }
