@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { startCredentialServer, type CredentialServer } from '../../src/server/index';
-import { AWS, BOTO3_FROZEN, childEnv, deps, http, mintingProvider, NODE_PATH, recordingLogger, run, SDK_JS } from './server-fixtures';
+import { AWS, BOTO3_FROZEN, childEnv, childJson, deps, http, mintingProvider, NODE_PATH, recordingLogger, run, SDK_JS } from './server-fixtures';
 
 describe('ECS credential server', () => {
   const minted = mintingProvider(60 * 60_000);
@@ -50,30 +50,16 @@ describe('ECS credential server', () => {
   });
 
   it('serves boto3 the credentials through its container provider', async () => {
-    const { env, cleanup } = childEnv(server);
-    try {
-      const result = await run('python3', ['-c', BOTO3_FROZEN], env);
-      assert.equal(result.code, 0, result.stderr);
-      const out = JSON.parse(result.stdout) as Record<string, string>;
-      assert.equal(out.method, 'container-role');
-      assert.equal(out.AccessKeyId, minted.minted[0]?.accessKeyId);
-      assert.equal(out.Token, minted.minted[0]?.sessionToken);
-    } finally {
-      cleanup();
-    }
+    const out = await childJson(server, 'python3', ['-c', BOTO3_FROZEN]);
+    assert.equal(out.method, 'container-role');
+    assert.equal(out.AccessKeyId, minted.minted[0]?.accessKeyId);
+    assert.equal(out.Token, minted.minted[0]?.sessionToken);
   });
 
   it('serves the AWS SDK for JavaScript v3 through its default chain', async () => {
-    const { env, cleanup } = childEnv(server, { NODE_PATH });
-    try {
-      const result = await run(process.execPath, ['-e', SDK_JS], env);
-      assert.equal(result.code, 0, result.stderr);
-      const out = JSON.parse(result.stdout) as Record<string, string>;
-      assert.equal(out.accessKeyId, minted.minted[0]?.accessKeyId);
-      assert.equal(out.sessionToken, minted.minted[0]?.sessionToken);
-    } finally {
-      cleanup();
-    }
+    const out = await childJson(server, process.execPath, ['-e', SDK_JS], { NODE_PATH });
+    assert.equal(out.accessKeyId, minted.minted[0]?.accessKeyId);
+    assert.equal(out.sessionToken, minted.minted[0]?.sessionToken);
   });
 
   it('answers the container JSON with the role ARN and account', async () => {

@@ -1,6 +1,7 @@
 // What the credential-server tests share: a provider that mints new credentials on every call
 // (short-lived, so rotation is visible), a clean environment for real consumers (AWS CLI v2,
 // boto3), and a raw HTTP client that can send headers the SDKs never would.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -85,6 +86,18 @@ export function childEnv(server: CredentialServer, extra: Record<string, string>
   };
   for (const name of server.unsetEnv) delete env[name];
   return { env, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** Runs `file args` as a child of the server (childEnv with `extra`): what it printed, as JSON. */
+export async function childJson(server: CredentialServer, file: string, args: string[], extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const { env, cleanup } = childEnv(server, extra);
+  try {
+    const result = await run(file, args, env);
+    assert.equal(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout) as Record<string, string>;
+  } finally {
+    cleanup();
+  }
 }
 
 export interface Run {
