@@ -8,12 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { startTestbed } from '../testbed/index';
+import { awsOidcTestbedConfig } from '../test/helpers/agent';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'dist', 'bin.cjs');
-const agent = join(root, 'test', 'helpers', 'browser-agent.ts');
-// the browser agent is TypeScript: node runs it with tsx's loader, as the tests do
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 const AWS = '/usr/bin/aws';
 
 function say(text: string) {
@@ -39,16 +37,7 @@ async function main(): Promise<number> {
 
     mkdirSync(join(home, '.aws-oidc'), { recursive: true, mode: 0o700 });
     mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
-    const awsOidc = `region = "us-east-1"
-
-[[AuthProvider]]
-name = "testbed"
-role_arn = "arn:aws:iam::222222222222:role/oidc-developer"
-duration = 3600
-provider_url = "${testbed.idp.issuer}"
-client_id = "rolecall-cli"
-agent = ${JSON.stringify([process.execPath, '--import', tsx, agent, '{}'])}
-`;
+    const awsOidc = awsOidcTestbedConfig(testbed.idp.issuer);
     const awsConfig = `[profile demo]
 region = us-east-1
 credential_process = ${process.execPath} ${bin} auth testbed

@@ -5,11 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
+import { AGENT_ARGV, awsOidcTestbedConfig } from '../helpers/agent';
 
 const AWS = '/usr/bin/aws';
-const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).pathname;
-const AGENT = new URL('../helpers/browser-agent.ts', import.meta.url).pathname;
-const AGENT_ARGV = [process.execPath, '--import', TSX, AGENT];
 
 let testbed: Testbed;
 let home: Home;
@@ -40,16 +38,7 @@ test('aws-oidc: `auth PROVIDER` over ~/.aws-oidc/config, with the agent array an
   try {
     home.write(
       '.aws-oidc/config',
-      `region = "us-east-1"
-
-[[AuthProvider]]
-name = "testbed"
-role_arn = "arn:aws:iam::222222222222:role/oidc-developer"
-duration = 3600
-provider_url = "${testbed.idp.issuer}"
-client_id = "rolecall-cli"
-agent = ${JSON.stringify([...AGENT_ARGV, '{}'])}
-`,
+      awsOidcTestbedConfig(testbed.idp.issuer),
     );
     home.write(
       '.aws/config',

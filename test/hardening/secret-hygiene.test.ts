@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { runRolecall, type Home, type RunResult } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
+import { awsOidcTestbedConfig } from '../helpers/agent';
 import { recordScan } from './figures';
 
 let testbed: Testbed;
@@ -131,22 +132,11 @@ test('login --url: the sign-in URL is on stdout only', async () => {
   recordScan('login --url', secrets.size, places);
 });
 
-const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).pathname;
-const AGENT = new URL('../helpers/browser-agent.ts', import.meta.url).pathname;
 
 test('OIDC browser login (aws-oidc `auth`, a real Chromium driven as the user) with --debug: no token or key in the output', async () => {
   h.write(
     '.aws-oidc/config',
-    `region = "us-east-1"
-
-[[AuthProvider]]
-name = "testbed"
-role_arn = "arn:aws:iam::222222222222:role/oidc-developer"
-duration = 3600
-provider_url = "${testbed.idp.issuer}"
-client_id = "rolecall-cli"
-agent = ${JSON.stringify([process.execPath, '--import', TSX, AGENT, '{}'])}
-`,
+    awsOidcTestbedConfig(testbed.idp.issuer),
   );
   const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
   // the browser agent (the user's hands) needs the password; it is not rolecall's input

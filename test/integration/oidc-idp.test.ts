@@ -14,10 +14,10 @@ import { approveDevice, launchChromium } from '../../testbed/idp/browser-login';
 import { refreshSecretName, signIn } from '../../src/idp/oidc/sign-in';
 import { harness, isError, testSettings } from '../helpers/oidc-harness';
 import { startHostileOp } from '../helpers/oidc-hostile-op';
+import { AGENT_ARGV } from '../helpers/agent';
 
 const world = loadWorld(DEFAULT_WORLD);
 const alice = world.idpUsers.find((u) => u.username === 'alice')!;
-const AGENT = [process.execPath, '--import', 'tsx', join(import.meta.dirname, '../helpers/browser-agent.ts')];
 let idp: Idp;
 
 /** a port nothing listens on */
@@ -70,7 +70,7 @@ const agentLog = (file: string) => {
 test('browser login through the agent, then refresh without a browser, then a refused refresh falls back to a login', async () => {
   const { env, logFile } = agentEnv();
   const h = harness({ env });
-  const settings = testSettings(idp.issuer, { agent: AGENT, noBrowser: false, timeoutSeconds: 60 });
+  const settings = testSettings(idp.issuer, { agent: AGENT_ARGV, noBrowser: false, timeoutSeconds: 60 });
   idp.resetCounts();
 
   const first = await signIn(settings, h.deps).catch((e: unknown) => {
@@ -114,7 +114,7 @@ test('the confidential client logs in with its secret (client_secret_basic)', as
   const confidential = world.idpClients.find((c) => c.client_id === 'rolecall-confidential')!;
   const source = { kind: 'flag' as const, name: 'test' };
   const tokens = await signIn(
-    testSettings(idp.issuer, { agent: AGENT, noBrowser: false, timeoutSeconds: 60, clientId: { value: confidential.client_id, source }, clientSecret: { value: confidential.client_secret!, source } }),
+    testSettings(idp.issuer, { agent: AGENT_ARGV, noBrowser: false, timeoutSeconds: 60, clientId: { value: confidential.client_id, source }, clientSecret: { value: confidential.client_secret!, source } }),
     h.deps,
   );
   assert.equal(tokens.claims.aud, 'rolecall-confidential');
@@ -124,7 +124,7 @@ test('the confidential client logs in with its secret (client_secret_basic)', as
 test('consent denied in the browser: OIDC_DENIED and the page says the login failed', async () => {
   const { env, logFile } = agentEnv('deny');
   const h = harness({ env });
-  await assert.rejects(signIn(testSettings(idp.issuer, { agent: AGENT, noBrowser: false, timeoutSeconds: 60 }), h.deps), isError('OIDC_DENIED', /refused the login \(access_denied/));
+  await assert.rejects(signIn(testSettings(idp.issuer, { agent: AGENT_ARGV, noBrowser: false, timeoutSeconds: 60 }), h.deps), isError('OIDC_DENIED', /refused the login \(access_denied/));
   await agentSaid(logFile, /the loopback page says: Login failed/);
   assert.equal(h.secrets.size, 0);
 });
@@ -133,7 +133,7 @@ test('the user closes the browser: OIDC_TIMEOUT after web_identity_timeout', asy
   const { env } = agentEnv('close');
   const h = harness({ env });
   const started = Date.now();
-  await assert.rejects(signIn(testSettings(idp.issuer, { agent: AGENT, noBrowser: false, timeoutSeconds: 4 }), h.deps), isError('OIDC_TIMEOUT', /did not finish within 4s/));
+  await assert.rejects(signIn(testSettings(idp.issuer, { agent: AGENT_ARGV, noBrowser: false, timeoutSeconds: 4 }), h.deps), isError('OIDC_TIMEOUT', /did not finish within 4s/));
   assert.ok(Date.now() - started < 15_000);
 });
 
