@@ -88,7 +88,7 @@ function onPath(file: string, env: NodeJS.ProcessEnv): string | undefined {
 
 export function browserFinding(profile: Profile, deps: Pick<DoctorDeps, 'env' | 'platform'>): Finding {
   const agent = browserAgent(profile);
-  const argv = browserArgv('URL', agent, { env: deps.env, platform: deps.platform });
+  const argv = browserArgv('https://example.com/', agent, { env: deps.env, platform: deps.platform });
   const from = agent ? 'web_identity_agent' : deps.env.BROWSER ? '$BROWSER' : 'the system opener';
   if (!argv) {
     return { check: 'browser', level: 'warn', message: 'no browser can be opened here (no agent, no $BROWSER, no display)', hint: 'Logins print a URL to open elsewhere; or use the device flow (--device).' };
