@@ -1,7 +1,7 @@
 // coinbase assume-role compat: rolecall assume [ACCOUNT|ALIAS] [ROLE] [MFA]
 import { assumeRole } from '../app/assume';
 import { RolecallError } from '../errors';
-import { FORMATS, defaultFormat, parseFormat } from '../output/formats';
+import { EVAL_FORMAT, FORMATS, parseFormat } from '../output/formats';
 import { renderCredentials } from '../output/render';
 import { stringFlag } from './args';
 import type { Command } from './command';
@@ -17,7 +17,7 @@ AWS_ACCOUNT_ROLE for your prompt. What is missing is asked for on the terminal. 
 cached, so the next role does not ask for a code again until it expires.
 
 Flags:
-  -f, --format F     ${FORMATS.join(', ')} (default: your $SHELL's export lines, even when captured by eval)
+  -f, --format F     ${FORMATS.join(', ')} (default: POSIX export lines, for eval in bash, zsh, sh)
   -d, --duration D   session length (default: AWS_ROLE_SESSION_TIMEOUT, else 1h)
 
 Environment: AWS_PROFILE_ASSUME_ROLE, AWS_ROLE_SESSION_TIMEOUT, AWS_ASSUME_ROLE_AUTH_SCHEME=saml with
@@ -31,7 +31,7 @@ Examples:
       throw new RolecallError('USAGE', `rolecall assume takes at most ACCOUNT ROLE MFA, got: ${parsed.positionals.join(' ')}`, { hint: `Usage: ${command.usage}` });
     }
     const formatFlag = stringFlag(parsed, 'format');
-    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : defaultFormat(true, ctx.env);
+    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : EVAL_FORMAT;
     const [account, role, mfa] = parsed.positionals;
     const result = await assumeRole({ account, role, mfa, duration: stringFlag(parsed, 'duration'), globals: parsed.globals }, ctx);
     ctx.stdout(renderCredentials(format, result));

@@ -18,7 +18,7 @@ export const command: Command = {
 
 Formats (--format): ${FORMATS.join(', ')}.
   process     credential_process JSON (Version 1); the default when stdout is not a terminal
-  bash|zsh|sh export lines; the default on a terminal is your $SHELL's
+  bash|zsh|sh POSIX export lines; the default on a terminal
   fish, powershell, env (KEY=value), dotenv, json (STS-style)
 
 Flags:
@@ -41,7 +41,7 @@ Examples:
       });
     }
     const formatFlag = stringFlag(parsed, 'format');
-    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : defaultFormat(ctx.stdoutIsTTY, ctx.env);
+    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : defaultFormat(ctx.stdoutIsTTY);
     // credential_process calls come back often: remember where the answer is, for bin.ts's fast path
     const record = format === 'process' ? fastPathRecorder('export', parsed, ctx) : undefined;
     const resolved = await resolveCredentials(credentialRequest(parsed, parsed.positionals[0]), ctx);

@@ -1,7 +1,7 @@
 // rolecall from-sts [--format F] < sts.json
 import { credentialsFromSts } from '../app/from-sts';
 import { RolecallError } from '../errors';
-import { FORMATS, parseFormat, shellFormat } from '../output/formats';
+import { FORMATS, parseFormat, EVAL_FORMAT } from '../output/formats';
 import { renderCredentials } from '../output/render';
 import { stringFlag } from './args';
 import type { Command } from './command';
@@ -19,7 +19,7 @@ that is not such JSON, or credentials that have expired, are an error and nothin
 
 Flags:
   -f, --format F   ${FORMATS.join(', ')}
-                   (default: export lines for your $SHELL, also when captured by eval or source)
+                   (default: POSIX export lines, for eval or source in bash, zsh, sh)
   --region R       also export AWS_REGION and AWS_DEFAULT_REGION
 
 Examples:
@@ -39,7 +39,7 @@ Undo with \`rolecall unset\`.`,
     }
     const formatFlag = stringFlag(parsed, 'format');
     // from-sts is for eval/source, where stdout is never a terminal: default to the shell, not process JSON
-    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : shellFormat(ctx.env);
+    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : EVAL_FORMAT;
     const credentials = credentialsFromSts(await ctx.readStdin(), ctx.clock, ctx.log);
     ctx.stdout(renderCredentials(format, { credentials, region: parsed.globals.region }));
     return 0;

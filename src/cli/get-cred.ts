@@ -3,7 +3,7 @@ import { resolveCredentials } from '../app/resolve-credentials';
 import { awsCliOidcProfile, readAwsCliOidcConfig } from '../config/aws-cli-oidc';
 import type { Setting } from '../config/source';
 import { RolecallError } from '../errors';
-import { defaultFormat } from '../output/formats';
+import { EVAL_FORMAT } from '../output/formats';
 import { renderCredentials } from '../output/render';
 import { fastPathRecorder } from '../store/fast-index';
 import { booleanFlag, stringFlag } from './args';
@@ -62,7 +62,7 @@ Flags:
       if (fresh) ctx.log.info('Login successful!');
       if (last.kind === 'WebIdentity' || last.kind === 'AssumeRole') ctx.log.info(`Selected role: ${last.roleArn.value}`);
     }
-    ctx.stdout(renderCredentials(json ? 'process' : defaultFormat(true, ctx.env), { credentials, region: plan.region?.value }));
+    ctx.stdout(renderCredentials(json ? 'process' : EVAL_FORMAT, { credentials, region: plan.region?.value }));
     await record?.(resolved);
     return 0;
   },

@@ -1,6 +1,6 @@
 // rolecall unset [--format F] [--all]
 import { RolecallError } from '../errors';
-import { SHELL_FORMATS, parseFormat, shellFormat } from '../output/formats';
+import { SHELL_FORMATS, parseFormat, EVAL_FORMAT } from '../output/formats';
 import { UNSET_VARIABLES, renderUnset } from '../output/render';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
@@ -16,7 +16,7 @@ exported variable whose name starts with AWS (what \`env | awk -F= '/AWS/ {print
 without matching values or non-AWS names).
 
 Flags:
-  -f, --format F   ${SHELL_FORMATS.join(', ')} (default: your $SHELL's)
+  -f, --format F   ${SHELL_FORMATS.join(', ')} (default: POSIX sh, for bash, zsh, sh)
   -a, --all        also every exported AWS* variable
 
 Examples:
@@ -30,7 +30,7 @@ Examples:
       throw new RolecallError('USAGE', `rolecall unset takes no arguments, got: ${parsed.positionals.join(' ')}`, { hint: `Usage: ${command.usage}` });
     }
     const formatFlag = stringFlag(parsed, 'format');
-    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : shellFormat(ctx.env);
+    const format = formatFlag ? parseFormat(formatFlag, 'flag --format') : EVAL_FORMAT;
     // the caller's exported variables are ours too, so --all can see which AWS* ones are set
     const exported = booleanFlag(parsed, 'all') ? Object.keys(ctx.env).filter((name) => /^AWS[A-Za-z0-9_]*$/.test(name)) : [];
     const names = [...new Set([...UNSET_VARIABLES, ...exported.sort()])];

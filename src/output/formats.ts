@@ -28,15 +28,15 @@ export function parseFormat(value: string, source: string): Format {
   });
 }
 
-/** The export lines for the user's login shell ($SHELL), or POSIX sh when it is unknown. */
-export function shellFormat(env: NodeJS.ProcessEnv): ShellFormat {
-  const name = (env.SHELL ?? '').split(/[\\/]/).pop()?.replace(/\.exe$/i, '').toLowerCase() ?? '';
-  if (name === 'bash' || name === 'zsh' || name === 'fish') return name;
-  if (name === 'pwsh' || name === 'powershell') return 'powershell';
-  return 'sh';
-}
+/**
+ * Output meant for `eval`/`source` when --format names no shell: POSIX `export` lines, as every
+ * tool rolecall replaces printed them. They work in bash, zsh, dash and ksh whatever $SHELL says
+ * (a fish user's `bash -c 'eval "$(...)"'` included); the shell-init functions ask for their own
+ * shell's syntax with --format.
+ */
+export const EVAL_FORMAT: ShellFormat = 'sh';
 
-/** credential_process JSON when stdout is captured (the AWS CLI, a pipe), the user's shell exports on a terminal. */
-export function defaultFormat(stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): Format {
-  return stdoutIsTTY ? shellFormat(env) : 'process';
+/** credential_process JSON when stdout is captured (the AWS CLI, a pipe), POSIX exports on a terminal. */
+export function defaultFormat(stdoutIsTTY: boolean): Format {
+  return stdoutIsTTY ? EVAL_FORMAT : 'process';
 }

@@ -20,7 +20,8 @@ before(async () => {
   home.env.NODE = process.execPath;
   home.env.ROLECALL_BIN = BIN;
   home.env.STS = testbed.aws.url;
-  home.env.SHELL = '/bin/bash';
+  // a fish user whose scripts run in bash: the exports must be POSIX whatever the login shell is
+  home.env.SHELL = '/usr/bin/fish';
   const assumed = await runProcess(
     '/usr/bin/aws',
     ['sts', 'assume-role', '--role-arn', DEPLOY, '--role-session-name', 'DevAccount', '--external-id', 'deploy-ext-42', '--endpoint-url', testbed.aws.url, '--output', 'json'],
@@ -50,18 +51,20 @@ echo "profile=\${AWS_PROFILE-unset}"
   assert.equal(result.stdout, 'profile=unset\narn:aws:sts::222222222222:assumed-role/deploy/DevAccount\n');
 });
 
-test('eval "$(...)" and the unquoted eval $(...) of sts2env both set the exact values from the JSON', async () => {
+test('eval "$(...)" and the unquoted eval $(...) of sts2env both set the exact values from the JSON, whatever $SHELL is', async () => {
   const sts = JSON.parse(assumeRoleJson) as { Credentials: Record<string, string> };
-  for (const evalLine of ['eval "$(rolecall from-sts < sts.json)"', 'eval $(rolecall from-sts < sts.json)']) {
+  const lines = ['eval "$(rolecall from-sts < sts.json)"', 'eval $(rolecall from-sts < sts.json)'];
+  for (const [evalLine, loginShell] of ['/usr/bin/fish', '/usr/bin/pwsh', '/bin/zsh'].flatMap((shell) => lines.map((line) => [line, shell] as const))) {
     const dir = tempHome();
     try {
       dir.write('sts.json', assumeRoleJson);
       const result = await runProcess(
         'bash',
         ['--norc', '--noprofile', '-c', `rolecall() { "$NODE" "$ROLECALL_BIN" "$@"; }\ncd "$HOME"\nexport AWS_SECURITY_TOKEN=stale\n${evalLine}\nprintf '%s\\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN" "$AWS_CREDENTIAL_EXPIRATION" "$AWS_ACCOUNT_ID" "\${AWS_SECURITY_TOKEN-unset}"`],
-        { env: { ...home.env, HOME: dir.dir } },
+        { env: { ...home.env, HOME: dir.dir, SHELL: loginShell } },
       );
-      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.code, 0, `${loginShell} ${evalLine}: ${result.stderr}`);
+      assert.equal(result.stderr, '');
       assert.deepEqual(result.stdout.split('\n').slice(0, 6), [
         sts.Credentials.AccessKeyId,
         sts.Credentials.SecretAccessKey,
@@ -69,7 +72,7 @@ test('eval "$(...)" and the unquoted eval $(...) of sts2env both set the exact v
         new Date(sts.Credentials.Expiration!).toISOString().replace('.000Z', 'Z'),
         '222222222222',
         'unset',
-      ], evalLine);
+      ], `${loginShell} ${evalLine}`);
     } finally {
       dir.remove();
     }

@@ -1,4 +1,4 @@
-// In each real shell, with nothing but $SHELL to pick the format: from-sts sets the credentials,
+// In each real shell: from-sts sets the credentials (POSIX by default whatever $SHELL is; fish asks for its own),
 // `rolecall unset` takes every credential and profile variable away again, `unset --all` every AWS*.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,16 +48,18 @@ interface Shell {
   argv: string[];
   prelude: string;
   apply(command: string): string;
+  /** what this shell needs after a rolecall command: nothing for POSIX shells */
+  format: string;
   /** print the names and values of exported AWS* variables, sorted */
   dump: string;
 }
 
 const POSIX_DUMP = `env | grep '^AWS' | LC_ALL=C sort; echo '=='`;
 const SHELLS: Shell[] = [
-  { name: 'bash', path: '/bin/bash', argv: ['--norc', '--noprofile', '-c'], prelude: 'rolecall() { "$NODE" "$ROLECALL_BIN" "$@"; }', apply: (c) => `source <(${c})`, dump: POSIX_DUMP },
-  { name: 'zsh', path: '/usr/bin/zsh', argv: ['-f', '-c'], prelude: 'rolecall() { "$NODE" "$ROLECALL_BIN" "$@"; }', apply: (c) => `eval "$(${c})"`, dump: POSIX_DUMP },
-  { name: 'dash', path: '/usr/bin/dash', argv: ['-c'], prelude: 'rolecall() { "$NODE" "$ROLECALL_BIN" "$@"; }', apply: (c) => `eval "$(${c})"`, dump: POSIX_DUMP },
-  { name: 'fish', path: '/usr/bin/fish', argv: ['--no-config', '-c'], prelude: 'function rolecall; $NODE $ROLECALL_BIN $argv; end', apply: (c) => `${c} | source`, dump: `env | grep '^AWS' | LC_ALL=C sort; echo '=='` },
+  { name: 'bash', path: '/bin/bash', argv: ['--norc', '--noprofile', '-c'], prelude: 'rolecall() { "$NODE" "$ROLECALL_BIN" "$@"; }', format: '', apply: (c) => `source <(${c})`, dump: POSIX_DUMP },
+  { name: 'zsh', path: '/usr/bin/zsh', argv: ['-f', '-c'], prelude: 'rolecall() { "$NODE" "$ROLECALL_BIN" "$@"; }', format: '', apply: (c) => `eval "$(${c})"`, dump: POSIX_DUMP },
+  { name: 'dash', path: '/usr/bin/dash', argv: ['-c'], prelude: 'rolecall() { "$NODE" "$ROLECALL_BIN" "$@"; }', format: '', apply: (c) => `eval "$(${c})"`, dump: POSIX_DUMP },
+  { name: 'fish', path: '/usr/bin/fish', argv: ['--no-config', '-c'], prelude: 'function rolecall; $NODE $ROLECALL_BIN $argv; end', format: ' --format fish', apply: (c) => `${c} | source`, dump: `env | grep '^AWS' | LC_ALL=C sort; echo '=='` },
 ];
 
 const installed = (path: string) => spawnSync(path, ['-c', 'exit 0'], { stdio: 'ignore' }).status === 0;
@@ -66,11 +68,11 @@ for (const shell of SHELLS) {
   test(`${shell.name}: from-sts sets the role's credentials, unset clears them and keeps the region, unset --all clears every AWS*`, { skip: !installed(shell.path) && `${shell.name} is not installed` }, async () => {
     const script = [
       shell.prelude,
-      shell.apply(`rolecall from-sts < ${file}`),
+      shell.apply(`rolecall from-sts${shell.format} < ${file}`),
       shell.dump,
-      shell.apply('rolecall unset'),
+      shell.apply(`rolecall unset${shell.format}`),
       shell.dump,
-      shell.apply('rolecall unset --all'),
+      shell.apply(`rolecall unset --all${shell.format}`),
       shell.dump,
       'echo "PATH kept: $PATH"',
     ].join('\n');

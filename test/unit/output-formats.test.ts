@@ -1,8 +1,8 @@
-// Choosing the output format: --format values, and the default from the terminal and $SHELL.
+// Choosing the output format: --format values, and the default from the terminal (never from $SHELL).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RolecallError } from '../../src/errors';
-import { FORMATS, defaultFormat, parseFormat, shellFormat } from '../../src/output/formats';
+import { EVAL_FORMAT, FORMATS, defaultFormat, parseFormat } from '../../src/output/formats';
 
 test('parseFormat accepts every format, any case, and the shell aliases', () => {
   for (const format of FORMATS) assert.equal(parseFormat(format, 'flag --format'), format);
@@ -23,24 +23,8 @@ test('parseFormat: an unknown format is a USAGE error naming the source, a close
   );
 });
 
-test('defaultFormat: credential_process JSON when stdout is captured, whatever the shell', () => {
-  assert.equal(defaultFormat(false, { SHELL: '/bin/zsh' }), 'process');
-  assert.equal(defaultFormat(false, {}), 'process');
-});
-
-test("defaultFormat on a terminal: the login shell's syntax, sh when unknown", () => {
-  const cases: [string | undefined, string][] = [
-    ['/bin/bash', 'bash'],
-    ['/usr/local/bin/zsh', 'zsh'],
-    ['/opt/homebrew/bin/fish', 'fish'],
-    ['/usr/bin/pwsh', 'powershell'],
-    ['C:\\Program Files\\PowerShell\\7\\pwsh.exe', 'powershell'],
-    ['/bin/dash', 'sh'],
-    ['/bin/tcsh', 'sh'],
-    [undefined, 'sh'],
-  ];
-  for (const [shell, format] of cases) {
-    assert.equal(defaultFormat(true, shell === undefined ? {} : { SHELL: shell }), format, String(shell));
-    assert.equal(shellFormat(shell === undefined ? {} : { SHELL: shell }), format);
-  }
+test('defaultFormat: credential_process JSON when stdout is captured, POSIX exports on a terminal', () => {
+  assert.equal(defaultFormat(false), 'process');
+  assert.equal(defaultFormat(true), 'sh');
+  assert.equal(EVAL_FORMAT, 'sh');
 });
