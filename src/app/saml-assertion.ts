@@ -14,6 +14,7 @@ import type { SecretStore } from '../store/secrets';
 import type { CredentialRequest } from './resolve-credentials';
 import type { SamlResult } from './run-plan';
 import { oidcLogin } from './oidc-login';
+import { reportRole } from './role-report';
 
 function flag(profile: Profile, key: string): boolean {
   return /^(true|yes|1)$/i.test(profile.settings.get(key)?.value ?? '');
@@ -77,8 +78,6 @@ export async function samlAssertion(
   const providerName = profile.settings.get('saml_provider_name')?.value;
   const [, partition, account] = /^arn:([^:]+):iam::(\d{12}):/.exec(role.roleArn) ?? [];
   const principalArn = providerName && account ? `arn:${partition}:iam::${account}:saml-provider/${providerName}` : role.principalArn;
-  ctx.log.info(`Selected role: ${role.roleArn}`);
-  ctx.log.info(`PrincipalARN: ${principalArn}`);
-  ctx.log.info(`RoleARN: ${role.roleArn}`);
+  reportRole(ctx.log, role.roleArn, principalArn);
   return { assertion: assertion.base64, roleArn: role.roleArn, principalArn, sessionDuration: assertion.sessionDuration };
 }

@@ -3,8 +3,9 @@ import { resolveCredentials } from '../app/resolve-credentials';
 import { awsCliOidcProfile, readAwsCliOidcConfig } from '../config/aws-cli-oidc';
 import type { Setting } from '../config/source';
 import { RolecallError } from '../errors';
-import { EVAL_FORMAT } from '../output/formats';
-import { renderCredentials } from '../output/render';
+import { isoTimestamp } from '../output/json';
+import { renderAwsCliOidcExports, renderCredentials } from '../output/render';
+import { reportRole } from '../app/role-report';
 import { fastPathRecorder } from '../store/fast-index';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
@@ -24,7 +25,9 @@ export const command: Command = {
   help: `aws-cli-oidc's command, kept as it was: signs in at the provider NAME of
 ~/.aws-cli-oidc/config.yaml (AWS_CLI_OIDC_CONFIG), then AssumeRoleWithWebIdentity (aws_federation_type:
 oidc) or an OAuth 2.0 token exchange for a SAML assertion and AssumeRoleWithSAML (saml2). Reports the
-login and the role on stderr; prints exports, or credential_process JSON with -j.
+login and the role on stderr (the same lines when the credentials come from the cache); prints the
+three lines export AWS_ACCESS_KEY_ID=..., export AWS_SECRET_ACCESS_KEY=..., export AWS_SESSION_TOKEN=...
+as aws-cli-oidc did, or credential_process JSON with -j.
 
   [profile foo-developer]
   credential_process = rolecall get-cred -p myop -r arn:aws:iam::123456789012:role/developer -j -s -d 43200
@@ -57,12 +60,15 @@ Flags:
     );
     const { credentials, plan, fresh } = resolved;
     const last = plan.steps[plan.steps.length - 1]!;
-    if (last.kind !== 'Saml') {
-      // the SAML path reports the login and the role itself, as it chooses the role
-      if (fresh) ctx.log.info('Login successful!');
-      if (last.kind === 'WebIdentity' || last.kind === 'AssumeRole') ctx.log.info(`Selected role: ${last.roleArn.value}`);
+    // after a SAML login the assertion's report has been said, as the role was chosen
+    if (!fresh || last.kind !== 'Saml') {
+      const expires = credentials.expiration ? `, valid until ${isoTimestamp(credentials.expiration)}` : '';
+      ctx.log.info(fresh ? 'Login successful!' : `Login successful! (cached credentials${expires}: no new login)`);
+      // a cached SAML result exists only for a named role: -r, or default_iam_role_arn
+      const roleArn = last.kind === 'Saml' ? (last.roleArn ?? profile.settings.get('default_iam_role_arn'))?.value : last.kind === 'WebIdentity' ? last.roleArn.value : undefined;
+      if (roleArn) reportRole(ctx.log, roleArn, credentials.principalArn);
     }
-    ctx.stdout(renderCredentials(json ? 'process' : EVAL_FORMAT, { credentials, region: plan.region?.value }));
+    ctx.stdout(json ? renderCredentials('process', { credentials }) : renderAwsCliOidcExports(credentials));
     await record?.(resolved);
     return 0;
   },

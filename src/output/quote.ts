@@ -8,6 +8,15 @@ export function quotePosix(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * POSIX, quoted only where the value needs it: aws-cli-oidc printed `export NAME=value` bare, and
+ * AWS keys and tokens (letters, digits, `/`, `+`, `=`) never need quotes. Anything else (a space,
+ * `$`, `~`, a quote) is single-quoted.
+ */
+export function quotePosixWhenNeeded(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : quotePosix(value);
+}
+
 /** fish single quotes: inside them only \\ and \' are escapes. */
 export function quoteFish(value: string): string {
   return `'${value.replace(/[\\']/g, '\\$&')}'`;

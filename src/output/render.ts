@@ -3,7 +3,7 @@ import { RolecallError } from '../errors';
 import type { Credentials } from '../sts/credentials';
 import { isShellFormat, SHELL_FORMATS, type Format } from './formats';
 import { isoTimestamp, renderProcessJson, renderStsJson } from './json';
-import { quoteDotenv, quoteEnvFile } from './quote';
+import { quoteDotenv, quoteEnvFile, quotePosixWhenNeeded } from './quote';
 import { SHELL_SYNTAX } from './shells';
 
 export interface Exports {
@@ -88,6 +88,22 @@ export function renderCredentials(format: Format, exports: Exports): string {
       return `${name}=${quoted}`;
     }),
   );
+}
+
+/**
+ * aws-cli-oidc's `get-cred` output, which its users' scripts read line by line: exactly
+ * `export AWS_ACCESS_KEY_ID=...`, `export AWS_SECRET_ACCESS_KEY=...`, `export AWS_SESSION_TOKEN=...`,
+ * quoted only where a value needs it, and nothing else.
+ */
+export function renderAwsCliOidcExports(credentials: Credentials): string {
+  const values: [string, string | undefined][] = [
+    ['AWS_ACCESS_KEY_ID', credentials.accessKeyId],
+    ['AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey],
+    ['AWS_SESSION_TOKEN', credentials.sessionToken],
+  ];
+  const set = values.filter((entry): entry is [string, string] => entry[1] !== undefined);
+  for (const [name, value] of set) checkVariable('sh', name, value);
+  return lines(set.map(([name, value]) => `export ${name}=${quotePosixWhenNeeded(value)}`));
 }
 
 /** Shell code that unsets `names` (default UNSET_VARIABLES); only shell formats can unset. */

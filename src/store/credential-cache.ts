@@ -24,7 +24,7 @@ export interface CacheDeps extends StoreDeps {
 }
 
 function toCredentials(entry: CacheEntry): Credentials {
-  const { accessKeyId, secretAccessKey, sessionToken, accountId, arn, chain } = entry;
+  const { accessKeyId, secretAccessKey, sessionToken, accountId, arn, principalArn, chain } = entry;
   return {
     accessKeyId,
     secretAccessKey,
@@ -32,6 +32,7 @@ function toCredentials(entry: CacheEntry): Credentials {
     expiration: new Date(entry.expiration),
     ...(accountId === undefined ? {} : { accountId }),
     ...(arn === undefined ? {} : { arn }),
+    ...(principalArn === undefined ? {} : { principalArn }),
     chain,
   };
 }
@@ -47,6 +48,7 @@ function toEntry(credentials: Credentials, expiration: Date, profile: string, is
     issued: issued.toISOString(),
     accountId: credentials.accountId,
     arn: credentials.arn,
+    principalArn: credentials.principalArn,
     chain: credentials.chain,
   };
 }

@@ -31,6 +31,7 @@ export interface CacheEntry {
   issued?: string;
   accountId?: string;
   arn?: string;
+  principalArn?: string;
   chain: string[];
 }
 
@@ -70,6 +71,7 @@ export function parseCacheEntry(text: string): CacheEntry | undefined {
     optional('issued') &&
     optional('accountId') &&
     optional('arn') &&
+    optional('principalArn') &&
     Array.isArray(e.chain) &&
     e.chain.every((c) => typeof c === 'string');
   return ok ? (e as unknown as CacheEntry) : undefined;

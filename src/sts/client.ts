@@ -145,7 +145,7 @@ export function createSts(options: StsOptions): Sts {
             DurationSeconds: input.durationSeconds,
           }),
         );
-        return remember({ ...fromSts(out.Credentials, out.AssumedRoleUser?.Arn, 'AssumeRoleWithSAML'), accountId: accountOf(input.roleArn) });
+        return remember({ ...fromSts(out.Credentials, out.AssumedRoleUser?.Arn, 'AssumeRoleWithSAML'), accountId: accountOf(input.roleArn), principalArn: input.principalArn });
       }),
     getCallerIdentity: (source) =>
       call('GetCallerIdentity', undefined, async () => {

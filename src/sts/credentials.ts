@@ -11,6 +11,8 @@ export interface Credentials {
   accountId?: string;
   /** the ARN of the role assumed or user, when known */
   arn?: string;
+  /** the SAML provider that vouched for AssumeRoleWithSAML credentials (aws-cli-oidc's PrincipalARN line, on a cache hit too) */
+  principalArn?: string;
   /** how the credentials were made, one entry per step, e.g. "static keys from profile bastion" */
   chain: string[];
 }

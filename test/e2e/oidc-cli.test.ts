@@ -94,7 +94,7 @@ test('aws-cli-oidc: `get-cred -p NAME -j` (oidc type) through the AWS CLI, and i
     assert.match(direct.stderr, new RegExp(`^Using config file: ${yaml}$`, 'm'));
     assert.match(direct.stderr, /^Login successful!$/m);
     assert.match(direct.stderr, /^Selected role: arn:aws:iam::222222222222:role\/oidc-developer$/m);
-    assert.match(direct.stdout, /^export AWS_ACCESS_KEY_ID='ASIA/m);
+    assert.match(direct.stdout, /^export AWS_ACCESS_KEY_ID=ASIA[A-Z0-9]+\nexport AWS_SECRET_ACCESS_KEY=\S+\nexport AWS_SESSION_TOKEN=\S+\n$/);
     const result = await runProcess(AWS, ['sts', 'get-caller-identity', '--profile', 'dev', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout.trim(), /^arn:aws:sts::222222222222:assumed-role\/oidc-developer\//);

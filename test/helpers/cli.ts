@@ -1,6 +1,6 @@
 // Runs the built rolecall binary (dist/bin.cjs) the way a user's shell or the AWS CLI would.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 
@@ -46,6 +46,19 @@ export function tempHome(): Home {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `rolecall` on the home's PATH as `npm install -g` puts it there (a symlink to dist/bin.cjs in
+ * HOME/bin), so that a seed's own lines (`credential_process = rolecall ...`, `eval $(rolecall ...)`)
+ * run as written. Returns the bin directory.
+ */
+export function installRolecall(home: Home): string {
+  const bin = join(home.dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(BIN, join(bin, 'rolecall'));
+  home.env.PATH = `${bin}:${home.env.PATH ?? ''}`;
+  return bin;
 }
 
 export function runRolecall(args: string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<RunResult> {

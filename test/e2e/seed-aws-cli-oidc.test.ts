@@ -1,0 +1,118 @@
+// aws-cli-oidc's users, as its README shows them: `get-cred -p myop` prints the "Login successful! /
+// Selected role / PrincipalARN / RoleARN" report on stderr and exactly three `export` lines on
+// stdout, the same report on a cache hit, and the README's credential_process line works in
+// ~/.aws/config as written. A real browser login (headless Chromium) at the testbed IdP, token
+// exchange for SAML, the validating STS, the real AWS CLI and bash.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { installRolecall, runProcess, tempHome, type Home } from '../helpers/cli';
+import { AGENT_ARGV } from '../helpers/agent';
+
+const AWS = '/usr/bin/aws';
+const DEVELOPER = 'arn:aws:iam::222222222222:role/saml-developer';
+
+let testbed: Testbed;
+let home: Home;
+let yaml: string;
+
+before(async () => {
+  testbed = await startTestbed();
+  home = tempHome();
+  installRolecall(home);
+  // as aws-cli-oidc's `setup` writes it (viper: keys sorted, every value a string); only the
+  // provider's URL, client and role are the testbed's
+  yaml = home.write(
+    '.aws-cli-oidc/config.yaml',
+    `myop:
+  aws_federation_type: saml2
+  client_auth_ca: ""
+  client_auth_cert: ""
+  client_auth_key: ""
+  client_id: rolecall-cli
+  client_secret: ""
+  default_iam_role_arn: ${DEVELOPER}
+  failure_redirect_url: ""
+  insecure_skip_verify: "false"
+  max_session_duration_seconds: "43200"
+  oidc_authentication_request_additional_query: ""
+  oidc_provider_metadata_url: ${testbed.idp.issuer}/.well-known/openid-configuration
+  oidc_provider_token_exchange_audience: https://signin.aws.amazon.com/saml
+  oidc_provider_token_exchange_subject_token_type: urn:ietf:params:oauth:token-type:access_token
+  successful_redirect_url: ""
+`,
+  );
+  // the README's profile, with the testbed's role; the AWS CLI runs `rolecall` from PATH
+  home.write(
+    '.aws/config',
+    `[profile foo-developer]
+region = us-east-1
+credential_process=rolecall get-cred -p myop -r ${DEVELOPER} -j -s -d 43200
+`,
+  );
+  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  Object.assign(home.env, {
+    BROWSER: AGENT_ARGV.join(' '),
+    TESTBED_USER: alice.username,
+    TESTBED_PASSWORD: alice.password,
+    TESTBED_AGENT_LOG: `${home.dir}/agent.log`,
+    AWS_ENDPOINT_URL_STS: testbed.aws.url,
+    STS: testbed.aws.url,
+    // a fish user's bash scripts: the exports are POSIX all the same
+    SHELL: '/usr/bin/fish',
+  });
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+const REPORT = (first: string) =>
+  [`Using config file: ${yaml}`, first, `Selected role: ${DEVELOPER}`, 'PrincipalARN: arn:aws:iam::222222222222:saml-provider/testbed', `RoleARN: ${DEVELOPER}`];
+
+/** the report's lines, in order, among stderr's (progress lines such as "Opened the browser" may come between) */
+function reportLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => /^(Using config file|Login successful|Selected role|PrincipalARN|RoleARN):?/.test(line));
+}
+
+const EXPORTS = /^export AWS_ACCESS_KEY_ID=ASIA[A-Z0-9]{16}\nexport AWS_SECRET_ACCESS_KEY=[A-Za-z0-9/+=]+\nexport AWS_SESSION_TOKEN=[A-Za-z0-9/+=]+\n$/;
+
+test('get-cred -p myop: the report on stderr, exactly the three export lines on stdout, and eval $(...) in bash makes the AWS CLI the role', async () => {
+  testbed.aws.resetCalls();
+  const first = await runProcess('rolecall', ['get-cred', '-p', 'myop'], { env: home.env, timeoutMs: 90_000 });
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(reportLines(first.stderr), REPORT('Login successful!'));
+  assert.match(first.stdout, EXPORTS);
+  assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
+
+  // the same again: from the cache, with the same report, saying so
+  const second = await runProcess('rolecall', ['get-cred', '-p', 'myop'], { env: home.env, timeoutMs: 30_000 });
+  assert.equal(second.code, 0, second.stderr);
+  const [, cachedLine] = reportLines(second.stderr);
+  assert.match(cachedLine!, /^Login successful! \(cached credentials, valid until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: no new login\)$/);
+  assert.deepEqual(reportLines(second.stderr), REPORT(cachedLine!));
+  assert.equal(second.stdout, first.stdout);
+  assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1, 'no second STS call');
+
+  // the seed's habit: an unquoted eval in bash
+  const shell = await runProcess('bash', ['--norc', '--noprofile', '-c', 'eval $(rolecall get-cred -p myop 2>/dev/null) && /usr/bin/aws sts get-caller-identity --region us-east-1 --endpoint-url "$STS" --query Arn --output text'], {
+    env: home.env,
+    timeoutMs: 30_000,
+  });
+  assert.equal(shell.code, 0, shell.stderr);
+  assert.match(shell.stdout, /^arn:aws:sts::222222222222:assumed-role\/saml-developer\/alice@example\.com\n$/);
+});
+
+test("the README's credential_process=... get-cred -p myop -r ROLE -j -s -d 43200 line, used by the AWS CLI as written", async () => {
+  const result = await runProcess(AWS, ['configure', 'export-credentials', '--profile', 'foo-developer', '--format', 'process'], { env: home.env, timeoutMs: 90_000 });
+  assert.equal(result.code, 0, result.stderr);
+  const { Expiration } = JSON.parse(result.stdout) as { Expiration: string };
+  const hours = (Date.parse(Expiration) - Date.now()) / 3_600_000;
+  assert.ok(hours > 11.5 && hours <= 12, `-d 43200 gave ${hours.toFixed(2)} h`);
+  const identity = await runProcess(AWS, ['sts', 'get-caller-identity', '--profile', 'foo-developer', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], {
+    env: home.env,
+    timeoutMs: 30_000,
+  });
+  assert.equal(identity.code, 0, identity.stderr);
+  assert.equal(identity.stdout, 'arn:aws:sts::222222222222:assumed-role/saml-developer/alice@example.com\n');
+});
