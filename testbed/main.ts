@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     `  SAML POST API     ${idp.samlApiUrl}`,
     `  STS + IAM         ${aws.url}   (use as endpoint_url / --endpoint-url)`,
     `  federation        ${aws.signinUrl}`,
+    `  Identity Center   start URL ${world.identityCenter.startUrl} (sso_region ${world.identityCenter.region})`,
+    `    SSO OIDC        ${aws.sso.oidcUrl}   (AWS_ENDPOINT_URL_SSO_OIDC)`,
+    `    access portal   ${aws.sso.portalUrl}   (AWS_ENDPOINT_URL_SSO)`,
     `  IdP users         ${world.idpUsers.map((u) => u.username).join(', ')} (passwords in ${relative(process.cwd(), new URL('./world.json', import.meta.url).pathname)})`,
   ];
   if (alice?.mfa) {

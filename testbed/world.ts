@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 
 export interface World {
-  accounts: Record<string, { alias: string }>;
+  /** `name` and `email` are what IAM Identity Center lists for the account (default: the alias) */
+  accounts: Record<string, { alias: string; name?: string; email?: string }>;
   /** IAM users that hold long-lived keys (the bastion users of seed 003) */
   users: WorldUser[];
   roles: WorldRole[];
@@ -17,7 +18,27 @@ export interface World {
   idpUsers: IdpUser[];
   /** OAuth clients registered at the IdP */
   idpClients: IdpClient[];
+  /** IAM Identity Center: its instance, permission sets and who may use which in which account */
+  identityCenter: IdentityCenterWorld;
   settings: WorldSettings;
+}
+
+export interface IdentityCenterWorld {
+  /** the AWS access portal URL users sign in at (`sso_start_url`) */
+  startUrl: string;
+  /** the instance's region (`sso_region`) */
+  region: string;
+  /** idpUsers (by username) who may sign in to Identity Center */
+  users: string[];
+  /** each becomes a role AWSReservedSSO_NAME_<hash> in every account it is assigned in */
+  permissionSets: { name: string; sessionDurationSeconds: number }[];
+  assignments: { user: string; account: string; permissionSet: string }[];
+  /** seconds an access token lives (AWS: 1 h with a refresh token, up to 8 h without one) */
+  accessTokenTtlSeconds: number;
+  /** seconds a RegisterClient registration lives (AWS: 90 days) */
+  registrationTtlSeconds: number;
+  /** the most items one ListAccounts/ListAccountRoles page holds, whatever max_result asks */
+  pageSize: number;
 }
 
 export interface WorldUser {

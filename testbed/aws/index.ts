@@ -1,10 +1,12 @@
 // The validating AWS emulator: one loopback HTTP endpoint that speaks the Query protocol for STS
 // and IAM (SigV4 verified against the world's keys and the sessions it issued), plus the console
-// federation endpoint. Answers are shaped like AWS's so the SDKs, the AWS CLI and boto3 parse them.
+// federation endpoint; and IAM Identity Center (../sso/) on two more, sharing the sessions and the
+// call counts. Answers are shaped like AWS's so the SDKs, the AWS CLI and boto3 parse them.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { World } from '../world';
+import { startIdentityCenter, type IdentityCenter } from '../sso/index';
 import { AwsFault, expiredToken, invalidClientTokenId, signatureDoesNotMatch } from './fault';
 import { Federation, type Answer } from './federation';
 import { userPrincipal } from './identity';
@@ -23,7 +25,12 @@ export interface AwsEmulator {
   url: string;
   /** http://127.0.0.1:PORT/federation - the console federation endpoint */
   signinUrl: string;
-  /** requests per Action (e.g. 'AssumeRole', 'getSigninToken'), or all of them; failed ones count too */
+  /** IAM Identity Center: SSO OIDC and the access portal (its own listeners) */
+  sso: IdentityCenter;
+  /**
+   * requests per Action (e.g. 'AssumeRole', 'getSigninToken'; Identity Center's operations by name,
+   * 'CreateToken', 'GetRoleCredentials', and 'Authorize' for its sign-in page), or all of them; failed ones count too
+   */
   calls(action?: string): number;
   resetCalls(): void;
   /** the current TOTP code of an MFA device of the world */
@@ -165,10 +172,12 @@ export async function startAws(world: World, options: { worldDir: string; port?:
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sso = await startIdentityCenter(world, sessions, count);
 
   return {
     url: origin,
     signinUrl: `${origin}/federation`,
+    sso,
     calls: (action) => (action === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(action) ?? 0)),
     resetCalls: () => counts.clear(),
     totp(serial, at) {
@@ -179,10 +188,14 @@ export async function startAws(world: World, options: { worldDir: string; port?:
     setDateSkew(seconds) {
       skewSeconds = seconds;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([
+        new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        }),
+        sso.close(),
+      ]);
+    },
   };
 }

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { randomKey, type Principal } from './identity';
 
-export type IssuedBy = 'GetSessionToken' | 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML' | 'GetFederationToken';
+/** GetRoleCredentials: IAM Identity Center's portal (../sso/portal.ts) */
+export type IssuedBy = 'GetSessionToken' | 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML' | 'GetFederationToken' | 'GetRoleCredentials';
 
 export interface Session {
   accessKeyId: string;
