@@ -71,7 +71,8 @@ function sessionTokens(clock: Clock) {
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
   return {
     issue(ttlSeconds: number): string {
-      const expiry = String(nowSeconds() + ttlSeconds);
+      // the expiry is rounded up to whole seconds: a token lives at least its TTL (1 s issued at x.98 would otherwise live 20 ms)
+      const expiry = String(Math.ceil(clock.now().getTime() / 1000) + ttlSeconds);
       return `${expiry}.${sign(expiry)}`;
     },
     valid(token: string): boolean {
