@@ -2,7 +2,7 @@
 // profile's keys; asks for what the arguments leave out.
 import type { Context } from '../platform/context';
 import type { GlobalFlags } from '../cli/args';
-import type { Profile } from '../config/profile';
+import { Profile } from '../config/profile';
 import type { Setting } from '../config/source';
 import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
@@ -56,12 +56,7 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
   const roleName = input.role ?? (await ctx.prompt.ask('Assume into role:', { hint: 'Name the role as an argument: rolecall assume ACCOUNT ROLE [MFA].' }));
   settings.set('role_arn', arg(`arn:aws:iam::${account.id}:role/${roleName}`, 'ROLE'));
 
-  const profile: Profile = {
-    name: `${account.name}/${roleName}`,
-    nameSource: { kind: 'argument', name: 'ACCOUNT' },
-    settings,
-    sourceProfile: bastion,
-  };
+  const profile = new Profile({ name: `${account.name}/${roleName}`, nameSource: { kind: 'argument', name: 'ACCOUNT' }, settings, sourceProfile: bastion });
   if (saml && input.mfa) ctx.log.warn('SAML mode does not use an MFA code: the third argument is ignored.');
   const { credentials } = await resolveCredentials(
     { profile, mfaCode: !saml && input.mfa ? arg(input.mfa, 'MFA') : undefined, refresh: input.globals.refresh, noCache: input.globals.noCache },

@@ -1,7 +1,7 @@
 // doctor's look at the shared config files as other tools see them: what rolecall reads one way and
 // the AWS CLI (botocore) another, and credentials files other users can read.
 import { statSync } from 'node:fs';
-import { KNOWN_KEYS } from '../config/known-keys';
+import { IGNORED_BY_AWS_CLI, KNOWN_KEYS } from '../config/keys';
 import type { Profile } from '../config/profile';
 import { distance } from '../platform/suggest';
 import { describeSource, type Setting } from '../config/source';
@@ -10,9 +10,6 @@ import type { Finding } from './doctor';
 const INLINE_COMMENT = /\s[#;]/;
 const HEADER = /^\s*\[(.+)\]/;
 const OPTION = /^([^\s=:#;][^=:]*?)\s*[=:]/;
-
-/** Keys only rolecall (and the seeds' tools) read; the AWS CLI and SDKs skip them without a word. */
-const OTHER_TOOLS_IGNORE = /^(web_identity_(?!token_file$)|saml_|jump_role_arn$|credentials_duration$|mfa_type$|mfa_process$|federation_type$)/;
 
 /** Lexical findings in one INI file: inline comments, duplicate sections and keys (botocore reads both differently). */
 export function scanIni(path: string, text: string): Finding[] {
@@ -63,7 +60,7 @@ export function scanIni(path: string, text: string): Finding[] {
 /** Keys the profile's own config section sets that the AWS CLI ignores, when `aws --profile` would not reach rolecall. */
 export function ignoredByAwsCli(profile: Profile, own: ReadonlyMap<string, Setting<string>>): Finding[] {
   if (profile.settings.has('credential_process')) return [];
-  const keys = [...own.keys()].filter((key) => OTHER_TOOLS_IGNORE.test(key));
+  const keys = [...own.keys()].filter((key) => IGNORED_BY_AWS_CLI.has(key));
   if (keys.length === 0) return [];
   return [
     {

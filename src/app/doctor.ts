@@ -6,7 +6,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { readConfigFiles, readTextFile } from '../config/files';
 import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
-import { agent as browserAgent, oidcSettings } from '../idp/oidc/settings';
+import { oidcSettings } from '../idp/oidc/settings';
 import { browserArgv } from '../platform/browser';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -87,7 +87,7 @@ function onPath(file: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export function browserFinding(profile: Profile, deps: Pick<DoctorDeps, 'env' | 'platform'>): Finding {
-  const agent = browserAgent(profile);
+  const agent = profile.value('web_identity_agent');
   const argv = browserArgv('https://example.com/', agent, { env: deps.env, platform: deps.platform });
   const from = agent ? 'web_identity_agent' : deps.env.BROWSER ? '$BROWSER' : 'the system opener';
   if (!argv) {
@@ -156,7 +156,7 @@ export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps):
   const login = loginFinding(profile, plan);
   if (login) findings.push(login);
   findings.push(browserFinding(profile, deps));
-  const issuer = profile.settings.get('web_identity_auth_url')?.value;
+  const issuer = profile.value('web_identity_auth_url');
   const network = await Promise.all([
     keyringFinding(deps).then((f) => [f]),
     probe('sts', 'STS', stsUrl(plan), deps),

@@ -87,7 +87,7 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     refresh: request.refresh,
     cache: request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) }),
     // mfa_process of the profile, else of one it builds on (assume's profile over the bastion)
-    mfaCode: mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.settings.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log }),
+    mfaCode: mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log }),
     keyringKeys: async (name) => {
       const stored = await secretStore().get(`keys:${name}`);
       if (!stored) return undefined;

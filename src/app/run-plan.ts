@@ -65,7 +65,7 @@ export function stepKey(plan: Plan, index: number): string {
  * keys of the steps after it. default_iam_role_arn names the role, and is part of the key.
  */
 export function cacheableSteps(plan: Plan): number {
-  const named = plan.profile.settings.has('default_iam_role_arn');
+  const named = plan.profile.get('default_iam_role_arn') !== undefined;
   const first = plan.steps.findIndex((step) => step.kind === 'Saml' && !step.roleArn && !named);
   return first < 0 ? plan.steps.length : first;
 }

@@ -3,12 +3,11 @@
 import type { Context } from '../platform/context';
 import type { Profile } from '../config/profile';
 import type { Step } from '../plan/step';
-import { RolecallError } from '../errors';
 import { readAccounts } from '../config/accounts';
 import { parseSamlResponse } from '../idp/saml/assertion';
 import { chooseRole } from '../idp/saml/choose-role';
 import { DEFAULT_BODY_TEMPLATE, fetchAssertionFromPostApi } from '../idp/saml/post-api';
-import { exchangeForSaml, type SubjectTokenType } from '../idp/saml/token-exchange';
+import { exchangeForSaml } from '../idp/saml/token-exchange';
 import { samlLogin } from '../idp/saml/login';
 import type { SecretStore } from '../store/secrets';
 import type { CredentialRequest } from './resolve-credentials';
@@ -16,18 +15,14 @@ import type { SamlResult } from './run-plan';
 import { oidcLogin } from './oidc-login';
 import { reportRole } from './role-report';
 
-function flag(profile: Profile, key: string): boolean {
-  return /^(true|yes|1)$/i.test(profile.settings.get(key)?.value ?? '');
-}
-
 async function assertionFromPostApi(profile: Profile, request: CredentialRequest, ctx: Context, secrets: () => SecretStore): Promise<string> {
-  const url = profile.settings.get('saml_assertion_url')!;
+  const url = profile.get('saml_assertion_url')!;
   const login = await samlLogin(profile, { env: ctx.env, home: ctx.home, log: ctx.log, prompt: ctx.prompt, secrets: secrets(), passwordFlag: request.password });
   return fetchAssertionFromPostApi(
     {
       url,
-      bodyTemplate: profile.settings.get('saml_request_body_template') ?? { value: DEFAULT_BODY_TEMPLATE, source: { kind: 'default' } },
-      allowInsecure: flag(profile, 'saml_allow_insecure'),
+      bodyTemplate: profile.get('saml_request_body_template') ?? { value: DEFAULT_BODY_TEMPLATE, source: { kind: 'default' } },
+      allowInsecure: profile.value('saml_allow_insecure') ?? false,
     },
     login,
     { log: ctx.log },
@@ -36,14 +31,7 @@ async function assertionFromPostApi(profile: Profile, request: CredentialRequest
 
 async function assertionFromTokenExchange(profile: Profile, request: CredentialRequest, ctx: Context, secrets: () => SecretStore): Promise<string> {
   const { settings, tokens } = await oidcLogin(profile, request, ctx, secrets);
-  const subjectTokenType = (profile.settings.get('oidc_provider_token_exchange_subject_token_type')?.value ??
-    'urn:ietf:params:oauth:token-type:access_token') as SubjectTokenType;
-  if (!/^urn:ietf:params:oauth:token-type:(access|id)_token$/.test(subjectTokenType)) {
-    const s = profile.settings.get('oidc_provider_token_exchange_subject_token_type')!;
-    throw new RolecallError('CONFIG_INVALID', `oidc_provider_token_exchange_subject_token_type "${s.value}" is neither the access token nor the ID token type`, {
-      hint: 'Use urn:ietf:params:oauth:token-type:access_token (the default) or urn:ietf:params:oauth:token-type:id_token.',
-    });
-  }
+  const subjectTokenType = profile.value('oidc_provider_token_exchange_subject_token_type') ?? 'urn:ietf:params:oauth:token-type:access_token';
   return exchangeForSaml(
     {
       tokenEndpoint: tokens.tokenEndpoint,
@@ -51,7 +39,7 @@ async function assertionFromTokenExchange(profile: Profile, request: CredentialR
       clientSecret: settings.clientSecret?.value,
       subjectToken: subjectTokenType.endsWith('id_token') ? tokens.idToken : tokens.accessToken,
       subjectTokenType,
-      audience: profile.settings.get('oidc_provider_token_exchange_audience')?.value,
+      audience: profile.value('oidc_provider_token_exchange_audience'),
       allowInsecure: settings.allowInsecure,
     },
     { log: ctx.log },
@@ -70,12 +58,12 @@ export async function samlAssertion(
   const assertion = parseSamlResponse(encoded);
   ctx.log.redact(assertion.base64);
   ctx.log.info('Login successful!');
-  const role = await chooseRole(assertion.roles, { roleArn: step.roleArn ?? profile.settings.get('default_iam_role_arn') }, {
+  const role = await chooseRole(assertion.roles, { roleArn: step.roleArn ?? profile.get('default_iam_role_arn') }, {
     prompt: ctx.prompt,
     accounts: readAccounts(ctx.home, ctx.env),
   });
   // coinbase names the provider (SAML_IDP_NAME) rather than trusting the pair the assertion lists
-  const providerName = profile.settings.get('saml_provider_name')?.value;
+  const providerName = profile.value('saml_provider_name');
   const [, partition, account] = /^arn:([^:]+):iam::(\d{12}):/.exec(role.roleArn) ?? [];
   const principalArn = providerName && account ? `arn:${partition}:iam::${account}:saml-provider/${providerName}` : role.principalArn;
   reportRole(ctx.log, role.roleArn, principalArn);

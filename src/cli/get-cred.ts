@@ -65,7 +65,7 @@ Flags:
       const expires = credentials.expiration ? `, valid until ${isoTimestamp(credentials.expiration)}` : '';
       ctx.log.info(fresh ? 'Login successful!' : `Login successful! (cached credentials${expires}: no new login)`);
       // a cached SAML result exists only for a named role: -r, or default_iam_role_arn
-      const roleArn = last.kind === 'Saml' ? (last.roleArn ?? profile.settings.get('default_iam_role_arn'))?.value : last.kind === 'WebIdentity' ? last.roleArn.value : undefined;
+      const roleArn = last.kind === 'Saml' ? (last.roleArn ?? profile.get('default_iam_role_arn'))?.value : last.kind === 'WebIdentity' ? last.roleArn.value : undefined;
       if (roleArn) reportRole(ctx.log, roleArn, credentials.principalArn);
     }
     ctx.stdout(json ? renderCredentials('process', { credentials }) : renderAwsCliOidcExports(credentials));

@@ -25,14 +25,14 @@ Flags:
     const request = credentialRequest(parsed, parsed.positionals[0]);
     // the arguments are checked before anyone signs in
     const profile = loadProfile(request, ctx);
-    const issuer = profile.settings.get('web_identity_auth_url')?.value;
+    const issuer = profile.value('web_identity_auth_url');
     const claim = stringFlag(parsed, 'claim') ?? (issuer ? `${new URL(issuer).host}${new URL(issuer).pathname.replace(/\/$/, '')}:aud` : undefined);
     if (!claim) {
       throw new RolecallError('USAGE', 'rolecall list-roles needs --claim (the trust policy condition key, e.g. accounts.google.com:aud)', {
         hint: 'Pass --claim and --client-id, or use a --profile with web_identity_auth_url and web_identity_client_id.',
       });
     }
-    const clientId = stringFlag(parsed, 'client-id') ?? stringFlag(parsed, 'client_id') ?? profile.settings.get('web_identity_client_id')?.value;
+    const clientId = stringFlag(parsed, 'client-id') ?? stringFlag(parsed, 'client_id') ?? profile.value('web_identity_client_id');
     const { credentials, plan } = await resolveCredentials({ ...request, profile }, ctx);
     const roles = await listAllRoles(credentials, { region: plan.region?.value, endpoint: plan.iamEndpoint?.value, log: ctx.log });
     const matched = filterRoles(roles, claim, clientId);

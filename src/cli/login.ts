@@ -5,7 +5,6 @@ import { loadProfile, planFor, resolveCredentials } from '../app/resolve-credent
 import { parseDuration } from '../config/duration';
 import { createSts, DEFAULT_REGION } from '../sts/client';
 import { openBrowser } from '../platform/browser';
-import { agent as browserAgent } from '../idp/oidc/settings';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
@@ -42,7 +41,7 @@ ${CREDENTIAL_HELP}`,
       {
         credentials,
         region: plan.region?.value ?? DEFAULT_REGION,
-        signinEndpoint: plan.profile.settings.get('endpoint_url.signin')?.value,
+        signinEndpoint: plan.profile.value('endpoint_url.signin'),
         destination,
         sessionDurationSeconds,
         chained,
@@ -53,7 +52,7 @@ ${CREDENTIAL_HELP}`,
       ctx.stdout(`${url}\n`);
       return 0;
     }
-    const opened = await openBrowser(url, browserAgent(plan.profile), { env: ctx.env, platform: process.platform });
+    const opened = await openBrowser(url, plan.profile.value('web_identity_agent'), { env: ctx.env, platform: process.platform });
     if (!opened) {
       ctx.log.info('No browser to open here: run `rolecall login --url` and open the URL yourself.');
       return 1;

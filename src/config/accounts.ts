@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { RolecallError } from '../errors';
 import { didYouMean } from '../platform/suggest';
 import { readTextFile } from './files';
-import { isAccountId } from './validate';
+import { isAccountId } from './parse';
 
 export interface Account {
   id: string;

@@ -7,8 +7,8 @@ import { RolecallError } from '../errors';
 import { closest } from '../platform/suggest';
 import { envSettings } from './env';
 import { readTextFile } from './files';
-import type { Profile } from './profile';
-import { BUILT_IN_DEFAULTS } from './resolve';
+import { BUILT_IN_DEFAULTS } from './keys';
+import { Profile } from './profile';
 import { setting, type Setting } from './source';
 
 export interface AwsCliOidcConfig {
@@ -133,5 +133,5 @@ export function awsCliOidcProfile(
   const settings = new Map<string, Setting<string>>();
   for (const [key, value] of BUILT_IN_DEFAULTS) settings.set(key, setting(value, { kind: 'default' }));
   for (const layer of [file.providers.get(found)!, envSettings(env), overrides]) for (const [key, value] of layer) settings.set(key, value);
-  return { name: found, nameSource: { kind: 'flag', name: '-p' }, settings };
+  return new Profile({ name: found, nameSource: { kind: 'flag', name: '-p' }, settings });
 }

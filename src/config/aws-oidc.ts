@@ -7,8 +7,8 @@ import { RolecallError } from '../errors';
 import { closest } from '../platform/suggest';
 import { envSettings } from './env';
 import { readTextFile } from './files';
-import type { Profile } from './profile';
-import { BUILT_IN_DEFAULTS } from './resolve';
+import { BUILT_IN_DEFAULTS } from './keys';
+import { Profile } from './profile';
 import { setting, type Setting, type Source } from './source';
 
 export interface AwsOidcConfig {
@@ -134,5 +134,5 @@ export function awsOidcProfile(
   for (const [key, value] of BUILT_IN_DEFAULTS) settings.set(key, setting(value, { kind: 'default' }));
   if (file.region) settings.set('region', file.region);
   for (const layer of [provider, envSettings(env), overrides]) for (const [key, value] of layer) settings.set(key, value);
-  return { name, nameSource: { kind: 'argument', name: 'PROVIDER' }, settings };
+  return new Profile({ name, nameSource: { kind: 'argument', name: 'PROVIDER' }, settings });
 }

@@ -3,16 +3,10 @@
 // must not turn every other profile into a SAML one.
 import { RolecallError } from '../errors';
 import { envValue } from './env';
+import { ASSUME_ENV_SETTINGS } from './keys';
 import type { Setting } from './source';
 
 export type AuthScheme = 'bastion' | 'saml';
-
-/** SAML_IDP_* variables -> rolecall keys (used when AWS_ASSUME_ROLE_AUTH_SCHEME=saml) */
-export const SAML_ENV_SETTINGS: ReadonlyArray<{ env: string; key: string }> = [
-  { env: 'SAML_IDP_ASSERTION_URL', key: 'saml_assertion_url' },
-  { env: 'SAML_IDP_NAME', key: 'saml_provider_name' },
-  { env: 'SAML_IDP_REQUEST_BODY_TEMPLATE', key: 'saml_request_body_template' },
-];
 
 /** The bastion profile `assume` starts from: AWS_PROFILE_ASSUME_ROLE, else the caller's choice (AWS_PROFILE, default). */
 export function assumeRoleProfileName(env: NodeJS.ProcessEnv): Setting<string> | undefined {
@@ -35,7 +29,7 @@ export function coinbaseSettings(env: NodeJS.ProcessEnv): Map<string, Setting<st
   const timeout = envValue(env, 'AWS_ROLE_SESSION_TIMEOUT');
   if (timeout) settings.set('duration_seconds', timeout);
   if (authScheme(env) === 'saml') {
-    for (const { env: name, key } of SAML_ENV_SETTINGS) {
+    for (const { env: name, key } of ASSUME_ENV_SETTINGS) {
       const value = envValue(env, name);
       if (value) settings.set(key, value);
     }

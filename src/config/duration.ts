@@ -35,16 +35,19 @@ export function sessionBounds(env: NodeJS.ProcessEnv): DurationBounds {
 }
 
 export function parseDuration(s: Setting<string>, bounds: DurationBounds = SESSION_BOUNDS): number {
-  const text = s.value.trim();
-  const seconds = toSeconds(text);
-  const where = describeSource(s.source);
+  const seconds = toSeconds(s.value.trim());
   if (seconds === undefined) {
-    throw new RolecallError('DURATION_INVALID', `"${s.value}" (${where}) is not a duration`);
+    throw new RolecallError('DURATION_INVALID', `"${s.value}" (${describeSource(s.source)}) is not a duration`);
   }
+  return checkDurationBounds(s, seconds, bounds);
+}
+
+/** `seconds` (the value of `s`) when within the bounds; else DURATION_INVALID naming where it came from. */
+export function checkDurationBounds(s: Setting<unknown>, seconds: number, bounds: DurationBounds): number {
   if (seconds < bounds.min || seconds > bounds.max) {
     throw new RolecallError(
       'DURATION_INVALID',
-      `"${s.value}" (${where}) is ${formatDuration(seconds)}, outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
+      `"${String(s.value)}" (${describeSource(s.source)}) is ${formatDuration(seconds)}, outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
       { hint: `Use seconds or a Go duration (1h, 90m, 1h30m) between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}.` },
     );
   }

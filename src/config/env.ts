@@ -1,24 +1,9 @@
-// Environment variables that set profile keys (seed 002's aws-runas variables, the AWS SDK's, seed
-// 003's session timeout). They apply to the profile being asked for and beat every file.
-import type { Profile } from './profile';
+// Environment variables that set profile keys (aws-runas's variables, the AWS SDK's, coinbase
+// assume-role's session timeout; config/keys.ts says which sets what). They apply to the profile
+// being asked for and beat every file.
+import { ENV_SETTINGS } from './keys';
+import { Profile } from './profile';
 import { setting, type Setting } from './source';
-
-/** In precedence order: for a key named twice, the first variable that is set wins. */
-export const ENV_SETTINGS: ReadonlyArray<{ env: string; key: string }> = [
-  { env: 'AWS_REGION', key: 'region' },
-  { env: 'AWS_DEFAULT_REGION', key: 'region' },
-  { env: 'AWS_ENDPOINT_URL', key: 'endpoint_url' },
-  { env: 'AWS_ENDPOINT_URL_STS', key: 'endpoint_url.sts' },
-  { env: 'AWS_ENDPOINT_URL_IAM', key: 'endpoint_url.iam' },
-  { env: 'AWS_ENDPOINT_URL_SIGNIN', key: 'endpoint_url.signin' },
-  { env: 'CREDENTIALS_DURATION', key: 'credentials_duration' },
-  { env: 'AWS_ROLE_SESSION_TIMEOUT', key: 'duration_seconds' },
-  { env: 'WEB_IDENTITY_AUTH_URL', key: 'web_identity_auth_url' },
-  { env: 'WEB_IDENTITY_USERNAME', key: 'web_identity_username' },
-  { env: 'WEB_IDENTITY_PROVIDER', key: 'web_identity_provider' },
-  { env: 'JUMP_ROLE_ARN', key: 'jump_role_arn' },
-  { env: 'MFA_TYPE', key: 'mfa_type' },
-];
 
 /** An environment variable's value; an empty one counts as unset (`AWS_PROFILE= cmd`). */
 export function envValue(env: NodeJS.ProcessEnv, name: string): Setting<string> | undefined {
@@ -45,5 +30,5 @@ export function environmentProfile(env: NodeJS.ProcessEnv): Profile | undefined 
   if (!id || !envValue(env, 'AWS_SECRET_ACCESS_KEY')) return undefined;
   const settings = new Map([...envSettings(env)].filter(([key]) => key === 'region' || key.startsWith('endpoint_url')));
   settings.set('credential_source', setting('Environment', id.source));
-  return { name: 'environment', nameSource: id.source, settings };
+  return new Profile({ name: 'environment', nameSource: id.source, settings });
 }

@@ -8,8 +8,9 @@ import { closest } from '../platform/suggest';
 import { envSettings, envValue } from './env';
 import type { ConfigFiles } from './files';
 import { listProfiles } from './files';
-import { INHERITED_KEYS, type Profile } from './profile';
-import { describeSource, setting, type Setting, type Source } from './source';
+import { BUILT_IN_DEFAULTS, INHERITED_KEYS } from './keys';
+import { Profile } from './profile';
+import { describeSource, rank, setting, type Setting, type Source } from './source';
 
 export interface ProfileRequest {
   name?: Setting<string>;
@@ -18,19 +19,12 @@ export interface ProfileRequest {
   overrides?: Map<string, Setting<string>>;
 }
 
-/** What a setting is when nothing sets it (aws-runas's documented defaults). */
-export const BUILT_IN_DEFAULTS: ReadonlyMap<string, string> = new Map([
-  ['credentials_duration', '1h'],
-  ['mfa_type', 'auto'],
-]);
-
 const STATIC_KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
 const CREDENTIAL_SOURCES = new Map([
   ['environment', 'Environment'],
   ['ec2instancemetadata', 'Ec2InstanceMetadata'],
   ['ecscontainer', 'EcsContainer'],
 ]);
-const RANK: Record<Source['kind'], number> = { flag: 4, argument: 4, env: 3, file: 2, default: 0 };
 
 function filesNamed(files: ConfigFiles): string {
   return `${files.config.path} or ${files.credentials.path}`;
@@ -116,7 +110,7 @@ function resolveFromFiles(files: ConfigFiles, name: string, nameSource: Source, 
     if (target === name && STATIC_KEYS.slice(0, 2).every((k) => own.has(k))) {
       // the AWS CLI lets a role profile take its source keys from its own section
       const keys = new Map(STATIC_KEYS.flatMap((k) => (own.has(k) ? [[k, own.get(k)!] as const] : [])));
-      sourceProfile = { name, nameSource: sourceName.source, settings: keys };
+      sourceProfile = new Profile({ name, nameSource: sourceName.source, settings: keys });
     } else {
       const links = [...trail, { name, sourceProfile: sourceName }];
       const start = links.findIndex((l) => l.name === target);
@@ -151,7 +145,7 @@ function resolveFromFiles(files: ConfigFiles, name: string, nameSource: Source, 
   inherit(sourceProfile?.settings);
   if (name !== 'default') inherit(ownSettings(files, 'default'));
   for (const [key, value] of BUILT_IN_DEFAULTS) if (!settings.has(key)) settings.set(key, setting(value, { kind: 'default' }));
-  return sourceProfile ? { name, nameSource, settings, sourceProfile } : { name, nameSource, settings };
+  return new Profile({ name, nameSource, settings, sourceProfile });
 }
 
 /** A service's own endpoint only counts when nothing stronger set the general one (flag > env > file). */
@@ -159,7 +153,7 @@ function dropWeakerServiceEndpoints(settings: Map<string, Setting<string>>): voi
   const general = settings.get('endpoint_url');
   if (!general) return;
   for (const [key, value] of settings) {
-    if (key.startsWith('endpoint_url.') && RANK[value.source.kind] < RANK[general.source.kind]) settings.delete(key);
+    if (key.startsWith('endpoint_url.') && rank(value.source) < rank(general.source)) settings.delete(key);
   }
 }
 
@@ -178,5 +172,5 @@ export function resolveProfile(files: ConfigFiles, request: ProfileRequest): Pro
   for (const [key, value] of envSettings(request.env)) settings.set(key, value);
   for (const [key, value] of request.overrides ?? []) settings.set(key, value);
   dropWeakerServiceEndpoints(settings);
-  return { ...fromFiles, settings };
+  return fromFiles.withSettings(settings);
 }

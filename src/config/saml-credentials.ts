@@ -54,5 +54,5 @@ export function withSamlFileUsername(profile: Profile, home: string): Profile {
   if (!profile.settings.has('saml_assertion_url') || profile.settings.has('saml_username')) return profile;
   const text = readTextFile(samlCredentialsPath(home), 'SAML credentials file');
   const username = text === undefined ? undefined : parseSamlCredentials(text, samlCredentialsPath(home)).username;
-  return username ? { ...profile, settings: new Map([...profile.settings, ['saml_username', username]]) } : profile;
+  return username ? profile.withSettings(new Map([...profile.settings, ['saml_username', username]])) : profile;
 }

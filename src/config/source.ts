@@ -28,6 +28,13 @@ export function describeSource(source: Source): string {
   }
 }
 
+const RANK: Record<Source['kind'], number> = { flag: 4, argument: 4, env: 3, file: 2, default: 0 };
+
+/** How strong a source is in precedence: a flag or argument beats the environment, which beats a file, which beats a default. */
+export function rank(source: Source): number {
+  return RANK[source.kind];
+}
+
 export function setting<T>(value: T, source: Source): Setting<T> {
   return { value, source };
 }

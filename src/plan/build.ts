@@ -1,9 +1,10 @@
 // Profile -> Plan, as a pure function. Walks source_profile from the profile down to the one that
 // holds credentials, then returns the steps from there back up.
 import { RolecallError } from '../errors';
-import { parseDuration, SESSION_BOUNDS, type DurationBounds } from '../config/duration';
+import { checkDurationBounds, SESSION_BOUNDS, type DurationBounds } from '../config/duration';
+import { idpKeys } from '../config/keys';
 import type { Profile } from '../config/profile';
-import { describeSource, type Setting, type Source } from '../config/source';
+import { describeSource, rank, type Setting } from '../config/source';
 import type { Plan, Step } from './step';
 
 /** AWS caps sessions of roles assumed with role credentials at one hour. */
@@ -17,26 +18,20 @@ export interface PlanResult {
   notices: string[];
 }
 
-const RANK: Record<Source['kind'], number> = { flag: 4, argument: 4, env: 3, file: 2, default: 0 };
-
-function pick(profile: Profile, ...keys: string[]): Setting | undefined {
-  let best: Setting | undefined;
-  for (const key of keys) {
-    const found = profile.settings.get(key);
-    if (found && (!best || RANK[found.source.kind] > RANK[best.source.kind])) best = found;
-  }
-  return best;
-}
-
+/** duration_seconds or credentials_duration, whichever comes from the stronger source (duration_seconds on a tie) */
 function roleDuration(profile: Profile, bounds: DurationBounds): Setting<number> {
-  const raw = pick(profile, 'duration_seconds', 'credentials_duration');
-  if (!raw) return { value: DEFAULT_ROLE_SECONDS, source: { kind: 'default' } };
-  return { value: parseDuration(raw, bounds), source: raw.source };
+  let best: 'duration_seconds' | 'credentials_duration' | undefined;
+  for (const key of ['duration_seconds', 'credentials_duration'] as const) {
+    const found = profile.get(key);
+    if (found && (!best || rank(found.source) > rank(profile.get(best)!.source))) best = key;
+  }
+  if (!best) return { value: DEFAULT_ROLE_SECONDS, source: { kind: 'default' } };
+  const chosen = profile.get(best)!;
+  return { value: checkDurationBounds(profile.settings.get(best)!, chosen.value, bounds), source: chosen.source };
 }
 
 function isEnvironmentSource(profile: Profile): boolean {
-  const source = profile.settings.get('credential_source');
-  return source !== undefined && source.value.toLowerCase() === 'environment';
+  return profile.value('credential_source')?.toLowerCase() === 'environment';
 }
 
 interface Walk {
@@ -44,26 +39,26 @@ interface Walk {
   notices: string[];
 }
 
-const IDP_KEY = /^(web_identity_|saml_|oidc_provider_|federation_type$|default_iam_role_arn$)/;
+const IDP_KEYS: ReadonlySet<string> = new Set([...idpKeys('oidc'), ...idpKeys('saml'), ...idpKeys('token-exchange')]);
 
 /** every setting that names or configures the identity provider (part of the cache key, never stored) */
 function idpSettings(profile: Profile): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, s] of [...profile.settings].sort(([a], [b]) => a.localeCompare(b))) if (IDP_KEY.test(key)) out[key] = s.value;
+  for (const [key, s] of [...profile.settings].sort(([a], [b]) => a.localeCompare(b))) if (IDP_KEYS.has(key)) out[key] = s.value;
   return out;
 }
 
 function samlAssertion(profile: Profile): 'post-api' | 'token-exchange' | undefined {
-  if (profile.settings.get('saml_assertion_url')) return 'post-api';
-  if (profile.settings.get('federation_type')?.value.toLowerCase() === 'saml2') return 'token-exchange';
+  if (profile.get('saml_assertion_url')) return 'post-api';
+  if (profile.value('federation_type') === 'saml2') return 'token-exchange';
   return undefined;
 }
 
 /** the steps that produce credentials for `profile`; `nextCarriesMfa`: the AssumeRole above sends its own MFA code */
 function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds): Walk {
-  const roleArn = profile.settings.get('role_arn');
-  const jumpRoleArn = profile.settings.get('jump_role_arn');
-  const sessionName = profile.settings.get('role_session_name');
+  const roleArn = profile.get('role_arn');
+  const jumpRoleArn = profile.get('jump_role_arn');
+  const sessionName = profile.get('role_session_name');
 
   const saml = samlAssertion(profile);
   if (saml) {
@@ -78,7 +73,8 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
     return withJump(profile, samlStep, jumpRoleArn ? roleArn : undefined, bounds);
   }
 
-  const tokenFile = profile.settings.get('web_identity_token_file');
+  const tokenFile = profile.get('web_identity_token_file');
+  // a key written blank still says the profile means to sign in (the sign-in then says what is missing)
   const oidc = profile.settings.get('web_identity_auth_url') ?? profile.settings.get('web_identity_client_id');
   if ((roleArn || jumpRoleArn) && (tokenFile || oidc)) {
     const first = (jumpRoleArn ?? roleArn)!;
@@ -95,7 +91,7 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
   }
 
   if (roleArn) {
-    const mfaSerial = profile.settings.get('mfa_serial');
+    const mfaSerial = profile.get('mfa_serial');
     let below: Walk;
     if (profile.sourceProfile) {
       below = walk(profile.sourceProfile, mfaSerial !== undefined, bounds);
@@ -111,12 +107,12 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
     const last = below.steps[below.steps.length - 1]!;
     const chained = last.kind === 'AssumeRole' || last.kind === 'WebIdentity' || last.kind === 'Saml';
     const assume = assumeRoleStep(profile, roleArn, chained, below.notices, bounds);
-    return { steps: [...below.steps, { ...assume, mfaSerial, externalId: profile.settings.get('external_id') }], notices: below.notices };
+    return { steps: [...below.steps, { ...assume, mfaSerial, externalId: profile.get('external_id') }], notices: below.notices };
   }
 
-  const accessKeyId = profile.settings.get('aws_access_key_id');
-  const secretAccessKey = profile.settings.get('aws_secret_access_key');
-  const process = profile.settings.get('credential_process');
+  const accessKeyId = profile.get('aws_access_key_id');
+  const secretAccessKey = profile.get('aws_secret_access_key');
+  const process = profile.get('credential_process');
   if (process && !accessKeyId) return { steps: [{ kind: 'Process', profile: profile.name, command: process }], notices: [] };
   if (oidc && !accessKeyId && !secretAccessKey && !isEnvironmentSource(profile)) {
     throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${profile.name}" has an OIDC login (${oidc === profile.settings.get('web_identity_auth_url') ? 'web_identity_auth_url' : 'web_identity_client_id'}, ${describeSource(oidc.source)}) but no role_arn to assume with it`, {
@@ -133,14 +129,14 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
         { hint: 'Both keys of the IAM user must be in the credentials file; `aws configure --profile NAME` writes them.' },
       );
     }
-    keys = { kind: 'StaticKeys', profile: profile.name, origin: 'file', accessKeyId, secretAccessKey, sessionToken: profile.settings.get('aws_session_token') };
+    keys = { kind: 'StaticKeys', profile: profile.name, origin: 'file', accessKeyId, secretAccessKey, sessionToken: profile.get('aws_session_token') };
   } else if (isEnvironmentSource(profile)) {
     keys = { kind: 'StaticKeys', profile: profile.name, origin: 'env' };
   } else {
     // `rolecall keys add PROFILE` keeps the keys in the OS keyring; the runner says so if they are not there either
     keys = { kind: 'StaticKeys', profile: profile.name, origin: 'keyring' };
   }
-  const mfaSerial = profile.settings.get('mfa_serial');
+  const mfaSerial = profile.get('mfa_serial');
   if (mfaSerial && !nextCarriesMfa) {
     return {
       steps: [keys, { kind: 'SessionToken', profile: profile.name, mfaSerial, durationSeconds: { value: SESSION_TOKEN_SECONDS, source: { kind: 'default' } } }],
@@ -158,7 +154,7 @@ function assumeRoleStep(profile: Profile, roleArn: Setting, chained: boolean, no
     );
     durationSeconds = { value: CHAINED_ROLE_MAX_SECONDS, source: durationSeconds.source };
   }
-  return { kind: 'AssumeRole', profile: profile.name, roleArn, sessionName: profile.settings.get('role_session_name'), durationSeconds, chained };
+  return { kind: 'AssumeRole', profile: profile.name, roleArn, sessionName: profile.get('role_session_name'), durationSeconds, chained };
 }
 
 function withJump(profile: Profile, first: Step, target: Setting | undefined, bounds: DurationBounds): Walk {
@@ -169,14 +165,14 @@ function withJump(profile: Profile, first: Step, target: Setting | undefined, bo
 
 export function buildPlan(profile: Profile, bounds: DurationBounds = SESSION_BOUNDS): PlanResult {
   const { steps, notices } = walk(profile, false, bounds);
-  const endpoint = profile.settings.get('endpoint_url');
+  const endpoint = profile.get('endpoint_url');
   return {
     plan: {
       profile,
       steps,
-      region: profile.settings.get('region'),
-      stsEndpoint: profile.settings.get('endpoint_url.sts') ?? endpoint,
-      iamEndpoint: profile.settings.get('endpoint_url.iam') ?? endpoint,
+      region: profile.get('region'),
+      stsEndpoint: profile.get('endpoint_url.sts') ?? endpoint,
+      iamEndpoint: profile.get('endpoint_url.iam') ?? endpoint,
     },
     notices,
   };

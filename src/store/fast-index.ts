@@ -3,7 +3,6 @@
 // identities), so the next identical call is answered by bin.ts without parsing any config.
 import type { Parsed } from '../cli/command';
 import type { Profile } from '../config/profile';
-import { parseDuration } from '../config/duration';
 import type { Credentials } from '../sts/credentials';
 import { fingerprint } from '../fastpath/fingerprint';
 import { canonical, SPECS, type FastCommand, type FastRequest } from '../fastpath/request';
@@ -13,8 +12,7 @@ import { DEFAULT_REFRESH_WINDOW_SECONDS, indexFile, type IndexEntry } from './la
 
 /** The profile's refresh_window in seconds (how long before expiry cached credentials are replaced). */
 export function refreshWindowSeconds(profile: Profile): number {
-  const raw = profile.settings.get('refresh_window');
-  return raw ? parseDuration(raw, { min: 0, max: 43200 }) : DEFAULT_REFRESH_WINDOW_SECONDS;
+  return profile.value('refresh_window') ?? DEFAULT_REFRESH_WINDOW_SECONDS;
 }
 
 // global flags that do not change which cached credentials answer: --refresh still writes the same key

@@ -87,3 +87,39 @@ test('a plain-http SAML API that is not on loopback is refused', async () => {
   assert.match(result.stderr, /http/);
   assert.match(result.stderr, /hint: Use an https assertion URL/);
 });
+
+test('saml_allow_insecure = on in a profile lets a plain-http SAML API through, with a warning; off refuses it', async () => {
+  // 0.0.0.0 reaches the testbed on this machine but is not a loopback name: only the opt-in lets it through
+  const url = testbed.idp.samlApiUrl.replace('//127.0.0.1:', '//0.0.0.0:');
+  const profile = (allow: string) => `[profile saml-http]
+saml_assertion_url = ${url}
+saml_provider_name = testbed
+saml_request_body_template = {"service": "aws", "email": "$saml_user", "password": "$saml_password"}
+saml_allow_insecure = ${allow}
+role_arn = arn:aws:iam::222222222222:role/saml-developer
+region = us-east-1
+`;
+  const env = { ...home.env, AWS_ENDPOINT_URL_STS: testbed.aws.url };
+  try {
+    for (const on of ['on', 'yes', 'TRUE', '1']) {
+      home.write('.aws/config', profile(on));
+      const result = await runRolecall(['export', 'saml-http', '--format', 'json', '--no-cache'], { env });
+      assert.equal(result.code, 0, `${on}: ${result.stderr}`);
+      assert.match((JSON.parse(result.stdout) as { Arn: string }).Arn, /assumed-role\/saml-developer\/carol@example\.com$/);
+      assert.match(result.stderr, /warning: the SAML assertion URL http:\/\/0\.0\.0\.0:\d+ is plain http: your credentials travel unencrypted \(insecure mode is on\)/);
+    }
+    for (const off of ['off', 'no', 'false', '0']) {
+      home.write('.aws/config', profile(off));
+      const result = await runRolecall(['export', 'saml-http', '--format', 'json', '--no-cache'], { env });
+      assert.equal(result.code, 1, `${off}: ${result.stderr}`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /refusing to send credentials to the SAML assertion URL http:\/\/0\.0\.0\.0:\d+ over plain http/);
+    }
+    home.write('.aws/config', profile('maybe'));
+    const bad = await runRolecall(['export', 'saml-http', '--format', 'json', '--no-cache'], { env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /saml_allow_insecure = "maybe" \(.*\.aws\/config:5\) is not true or false/);
+  } finally {
+    home.write('.aws/config', '');
+  }
+});

@@ -10,7 +10,7 @@ import { parseIni } from '../../src/config/ini';
 import type { Profile } from '../../src/config/profile';
 import { resolveProfile } from '../../src/config/resolve';
 import { describeSource, type Setting } from '../../src/config/source';
-import { RolecallError } from '../../src/errors';
+import { rejects } from '../helpers/profiles';
 
 const CONFIG = '/home/u/.aws/config';
 const CREDENTIALS = '/home/u/.aws/credentials';
@@ -27,16 +27,6 @@ function shown(profile: Profile, ...keys: string[]): Record<string, string | und
       return [k, s && `${s.value} @ ${describeSource(s.source)}`];
     }),
   );
-}
-
-function rejects(run: () => unknown, code: string, message: RegExp, hint?: RegExp): void {
-  assert.throws(run, (e: unknown) => {
-    assert.ok(e instanceof RolecallError, String(e));
-    assert.equal(e.code, code);
-    assert.match(e.message, message);
-    if (hint) assert.match(e.hint, hint);
-    return true;
-  });
 }
 
 const flag = (value: string, name: string): Setting => ({ value, source: { kind: 'flag', name } });

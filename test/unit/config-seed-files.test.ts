@@ -12,8 +12,8 @@ import { assumeRoleProfileName, authScheme, coinbaseSettings } from '../../src/c
 import { readSamlCredentials } from '../../src/config/saml-credentials';
 import { describeSource, type Setting } from '../../src/config/source';
 import { createLogger } from '../../src/platform/logger';
-import { RolecallError } from '../../src/errors';
 import { validateProfile } from '../../src/config/validate';
+import { rejects } from '../helpers/profiles';
 
 const homes: string[] = [];
 after(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
@@ -26,16 +26,6 @@ function home(files: Record<string, string>): string {
     writeFileSync(join(dir, path), text, { mode: 0o600 });
   }
   return dir;
-}
-
-function rejects(run: () => unknown, code: string, message: RegExp, hint?: RegExp): void {
-  assert.throws(run, (e: unknown) => {
-    assert.ok(e instanceof RolecallError, String(e));
-    assert.equal(e.code, code);
-    assert.match(e.message, message);
-    if (hint) assert.match(e.hint, hint);
-    return true;
-  });
 }
 
 const where = (s: Setting | undefined) => s && `${s.value} @ ${describeSource(s.source)}`;

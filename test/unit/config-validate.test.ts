@@ -1,21 +1,13 @@
 // Validation of known keys: clear CONFIG_INVALID errors naming the value and its source; secrets never shown.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Profile } from '../../src/config/profile';
-import type { Setting } from '../../src/config/source';
 import { validateProfile } from '../../src/config/validate';
 import { RolecallError } from '../../src/errors';
-
-function profile(entries: Record<string, string>, sourceProfile?: Profile): Profile {
-  const settings = new Map<string, Setting>(
-    Object.entries(entries).map(([k, v], i) => [k, { value: v, source: { kind: 'file', path: '/home/u/.aws/config', line: i + 2 } }]),
-  );
-  return { name: 'p', nameSource: { kind: 'default' }, settings, ...(sourceProfile ? { sourceProfile } : {}) };
-}
+import { profileOf } from '../helpers/profiles';
 
 function invalid(entries: Record<string, string>, message: RegExp, code = 'CONFIG_INVALID'): void {
   assert.throws(
-    () => validateProfile(profile(entries)),
+    () => validateProfile(profileOf(entries)),
     (e: unknown) => e instanceof RolecallError && e.code === code && message.test(e.message),
     JSON.stringify(entries),
   );
@@ -23,7 +15,7 @@ function invalid(entries: Record<string, string>, message: RegExp, code = 'CONFI
 
 test('good values of every known key pass, unknown keys pass', () => {
   validateProfile(
-    profile({
+    profileOf({
       role_arn: 'arn:aws:iam::123456789012:role/dev',
       jump_role_arn: 'arn:aws-us-gov:iam::123456789012:role/path/to/jump',
       mfa_serial: 'arn:aws:iam::123456789012:mfa/alice',
@@ -44,7 +36,7 @@ test('good values of every known key pass, unknown keys pass', () => {
       cli_pager: '',
     }),
   );
-  validateProfile(profile({ mfa_serial: 'GAHT12345678', role_arn: 'arn:aws-cn:iam::123456789012:role/x' }));
+  validateProfile(profileOf({ mfa_serial: 'GAHT12345678', role_arn: 'arn:aws-cn:iam::123456789012:role/x' }));
 });
 
 test('bad values are refused, naming the key, value and file:line', () => {
@@ -72,5 +64,44 @@ test('bad values are refused, naming the key, value and file:line', () => {
 });
 
 test('the source profile chain is validated too', () => {
-  assert.throws(() => validateProfile(profile({}, profile({ region: 'nowhere' }))), /region = "nowhere"/);
+  assert.throws(() => validateProfile(profileOf({}, { sourceProfile: profileOf({ region: 'nowhere' }) })), /region = "nowhere"/);
+});
+
+test('one boolean rule for every true/false key: true, yes, on, 1 and false, no, off, 0, in any case', () => {
+  for (const key of ['saml_allow_insecure', 'web_identity_allow_insecure', 'web_identity_insecure_skip_verify'] as const) {
+    for (const yes of ['true', 'Yes', 'ON', '1', ' on ']) assert.equal(profileOf({ [key]: yes }).value(key), true, `${key} = ${yes}`);
+    for (const no of ['false', 'No', 'off', '0']) assert.equal(profileOf({ [key]: no }).value(key), false, `${key} = ${no}`);
+    invalid({ [key]: 'enabled' }, new RegExp(`^${key} = "enabled" \\(/home/u/\\.aws/config:2\\) is not true or false$`));
+  }
+});
+
+test('typed getters: seconds for durations, lists, choices in lower case, blank as unset where a reader writes ""', () => {
+  const p = profileOf({
+    credentials_duration: '1h30m',
+    duration_seconds: '900',
+    refresh_window: '5m',
+    web_identity_timeout: '2m',
+    web_identity_scopes: 'email, profile',
+    web_identity_agent: 'firefox --new-window',
+    web_identity_flow: 'Device',
+    web_identity_client_secret: '',
+    mfa_type: 'PUSH',
+  });
+  assert.deepEqual(p.get('credentials_duration'), { value: 5400, source: { kind: 'file', path: '/home/u/.aws/config', line: 2 } });
+  assert.equal(p.value('duration_seconds'), 900);
+  assert.equal(p.value('refresh_window'), 300);
+  assert.equal(p.value('web_identity_timeout'), 120);
+  assert.deepEqual(p.value('web_identity_scopes'), ['email', 'profile']);
+  assert.deepEqual(p.value('web_identity_agent'), ['firefox', '--new-window']);
+  assert.equal(p.value('web_identity_flow'), 'device');
+  assert.equal(p.get('web_identity_client_secret'), undefined);
+  assert.equal(p.value('mfa_type'), 'push');
+  assert.equal(p.get('role_arn'), undefined);
+  assert.equal(p.get('credentials_duration'), p.get('credentials_duration'), 'parsed once');
+});
+
+test('a refresh_window or login timeout out of range is refused before anything runs', () => {
+  invalid({ refresh_window: '13h' }, /"13h" \(\/home\/u\/\.aws\/config:2\) is 13h, outside 0s..12h/, 'DURATION_INVALID');
+  invalid({ web_identity_timeout: '2h' }, /^web_identity_timeout = "2h" .* between 1s and 60m/);
+  invalid({ oidc_provider_token_exchange_subject_token_type: 'urn:x' }, /neither the access token nor the ID token type/);
 });

@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Profile } from '../../src/config/profile';
 import { RolecallError } from '../../src/errors';
+import { profileOf } from '../helpers/profiles';
 import { oidcSettings, DEFAULT_SCOPES } from '../../src/idp/oidc/settings';
-
-function profile(values: Record<string, string>, name = 'dev'): Profile {
-  const settings = new Map(Object.entries(values).map(([k, v], i) => [k, { value: v, source: { kind: 'file' as const, path: '/home/u/.aws/config', line: i + 2 } }]));
-  return { name, nameSource: { kind: 'default' }, settings };
-}
 
 const base = { web_identity_auth_url: 'https://idp.example.com', web_identity_client_id: 'cli' };
 
@@ -16,7 +11,7 @@ function refused(fn: () => unknown, pattern: RegExp, code = 'CONFIG_INVALID') {
 }
 
 test('a minimal profile gives the browser flow with PKCE defaults', () => {
-  const s = oidcSettings(profile(base), {});
+  const s = oidcSettings(profileOf(base), {});
   assert.equal(s.issuer.value, 'https://idp.example.com');
   assert.deepEqual(s.issuer.source, { kind: 'file', path: '/home/u/.aws/config', line: 2 });
   assert.equal(s.clientId.value, 'cli');
@@ -31,33 +26,33 @@ test('a minimal profile gives the browser flow with PKCE defaults', () => {
 });
 
 test('--device and --no-browser flags win over the profile', () => {
-  const s = oidcSettings(profile({ ...base, web_identity_flow: 'password' }), { device: true, noBrowser: true });
+  const s = oidcSettings(profileOf({ ...base, web_identity_flow: 'password' }), { device: true, noBrowser: true });
   assert.equal(s.flow, 'device');
   assert.equal(s.noBrowser, true);
 });
 
 test('aws-runas profiles (username, provider or a non-loopback redirect) use the password flow', () => {
-  assert.equal(oidcSettings(profile({ ...base, web_identity_username: 'alice' }), {}).flow, 'password');
-  assert.equal(oidcSettings(profile({ ...base, web_identity_provider: 'okta' }), {}).flow, 'password');
-  assert.equal(oidcSettings(profile({ ...base, web_identity_redirect_uri: 'app:/callback' }), {}).flow, 'password');
-  assert.equal(oidcSettings(profile({ ...base, web_identity_redirect_uri: 'http://127.0.0.1:8400/cb' }), {}).flow, 'browser');
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_username: 'alice' }), {}).flow, 'password');
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_provider: 'okta' }), {}).flow, 'password');
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_redirect_uri: 'app:/callback' }), {}).flow, 'password');
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_redirect_uri: 'http://127.0.0.1:8400/cb' }), {}).flow, 'browser');
 });
 
 test('a non-loopback redirect URI with the browser flow is refused naming file and line', () => {
-  refused(() => oidcSettings(profile({ ...base, web_identity_flow: 'browser', web_identity_redirect_uri: 'https://evil.example.com/cb' }), {}), /web_identity_redirect_uri .*\/home\/u\/\.aws\/config:5.*loopback/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_flow: 'browser', web_identity_redirect_uri: 'https://evil.example.com/cb' }), {}), /web_identity_redirect_uri .*\/home\/u\/\.aws\/config:5.*loopback/);
 });
 
 test('aws-oidc agent arrives as a JSON array; a plain string is split', () => {
-  const s = oidcSettings(profile({ ...base, web_identity_agent: '["open", "-b", "com.google.chrome", "-n", "--args", "--profile-directory=Profile 1", "{}"]' }), {});
+  const s = oidcSettings(profileOf({ ...base, web_identity_agent: '["open", "-b", "com.google.chrome", "-n", "--args", "--profile-directory=Profile 1", "{}"]' }), {});
   assert.deepEqual(s.agent, ['open', '-b', 'com.google.chrome', '-n', '--args', '--profile-directory=Profile 1', '{}']);
-  assert.deepEqual(oidcSettings(profile({ ...base, web_identity_agent: 'firefox --new-window' }), {}).agent, ['firefox', '--new-window']);
-  refused(() => oidcSettings(profile({ ...base, web_identity_agent: '["open", 3]' }), {}), /web_identity_agent .*config:4.*array of strings/);
-  refused(() => oidcSettings(profile({ ...base, web_identity_agent: '[open' }), {}), /not a JSON array/);
+  assert.deepEqual(oidcSettings(profileOf({ ...base, web_identity_agent: 'firefox --new-window' }), {}).agent, ['firefox', '--new-window']);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_agent: '["open", 3]' }), {}), /web_identity_agent .*config:4.* is not a list of strings/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_agent: '[open' }), {}), /web_identity_agent = "\[open" .* is not a list of strings/);
 });
 
 test('the aws-cli-oidc settings (mapped by its reader onto web_identity_* keys) arrive', () => {
   const s = oidcSettings(
-    profile({
+    profileOf({
       web_identity_auth_url: 'https://kc.example.com/realms/r/.well-known/openid-configuration',
       web_identity_client_id: 'aws',
       web_identity_client_secret: 'shh-secret',
@@ -79,24 +74,24 @@ test('the aws-cli-oidc settings (mapped by its reader onto web_identity_* keys) 
   assert.equal(s.failureRedirectUrl, 'https://fail.example.com');
   assert.deepEqual([s.clientCert, s.clientKey, s.clientCa], ['/c.pem', '/k.pem', '/ca.pem']);
   assert.equal(s.insecureSkipVerify, true);
-  refused(() => oidcSettings(profile({ ...base, web_identity_success_redirect_url: 'not a url' }), {}), /web_identity_success_redirect_url .* not a URL/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_success_redirect_url: 'not a url' }), {}), /web_identity_success_redirect_url .* not a URL/);
 });
 
 test('scopes, token type, timeout and booleans are validated', () => {
-  assert.deepEqual(oidcSettings(profile({ ...base, web_identity_scopes: 'email, profile' }), {}).scopes, ['openid', 'email', 'profile']);
-  assert.equal(oidcSettings(profile({ ...base, web_identity_token_type: 'access_token' }), {}).tokenType, 'access_token');
-  assert.equal(oidcSettings(profile({ ...base, web_identity_timeout: '2m' }), {}).timeoutSeconds, 120);
-  assert.equal(oidcSettings(profile({ ...base, web_identity_timeout: '45' }), {}).timeoutSeconds, 45);
-  refused(() => oidcSettings(profile({ ...base, web_identity_token_type: 'saml' }), {}), /web_identity_token_type .*one of: id_token, access_token/);
-  refused(() => oidcSettings(profile({ ...base, web_identity_timeout: 'soon' }), {}), /web_identity_timeout/);
-  refused(() => oidcSettings(profile({ ...base, web_identity_allow_insecure: 'maybe' }), {}), /web_identity_allow_insecure .*true or false/);
-  refused(() => oidcSettings(profile({ ...base, web_identity_flow: 'magic' }), {}), /browser, device, password/);
-  assert.equal(oidcSettings(profile({ ...base, web_identity_allow_insecure: 'TRUE' }), {}).allowInsecure, true);
+  assert.deepEqual(oidcSettings(profileOf({ ...base, web_identity_scopes: 'email, profile' }), {}).scopes, ['openid', 'email', 'profile']);
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_token_type: 'access_token' }), {}).tokenType, 'access_token');
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_timeout: '2m' }), {}).timeoutSeconds, 120);
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_timeout: '45' }), {}).timeoutSeconds, 45);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_token_type: 'saml' }), {}), /web_identity_token_type .*supported: id_token, access_token/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_timeout: 'soon' }), {}), /web_identity_timeout/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_allow_insecure: 'maybe' }), {}), /web_identity_allow_insecure .*true or false/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_flow: 'magic' }), {}), /browser, device, password/);
+  assert.equal(oidcSettings(profileOf({ ...base, web_identity_allow_insecure: 'TRUE' }), {}).allowInsecure, true);
 });
 
 test('missing issuer or client id, or an issuer that is not a URL, is refused clearly', () => {
-  refused(() => oidcSettings(profile({ web_identity_client_id: 'x' }, 'work'), {}), /profile work has no web_identity_auth_url/);
-  refused(() => oidcSettings(profile({ web_identity_auth_url: 'https://idp.example.com' }, 'work'), {}), /profile work has no web_identity_client_id/);
-  refused(() => oidcSettings(profile({ ...base, web_identity_auth_url: 'idp.example.com' }), {}), /web_identity_auth_url = "idp.example.com" .*config:2.* not a URL/);
-  refused(() => oidcSettings(profile({ ...base, web_identity_auth_url: 'ftp://idp.example.com' }), {}), /must be an https URL/);
+  refused(() => oidcSettings(profileOf({ web_identity_client_id: 'x' }, { name: 'work' }), {}), /profile work has no web_identity_auth_url/);
+  refused(() => oidcSettings(profileOf({ web_identity_auth_url: 'https://idp.example.com' }, { name: 'work' }), {}), /profile work has no web_identity_client_id/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_auth_url: 'idp.example.com' }), {}), /web_identity_auth_url = "idp.example.com" .*config:2.* not a URL/);
+  refused(() => oidcSettings(profileOf({ ...base, web_identity_auth_url: 'ftp://idp.example.com' }), {}), /must be an https URL/);
 });

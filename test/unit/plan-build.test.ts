@@ -2,17 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPlan } from '../../src/plan/build';
 import { describeStep } from '../../src/plan/step';
-import type { Profile } from '../../src/config/profile';
-import type { Setting } from '../../src/config/source';
 import { RolecallError } from '../../src/errors';
+import type { Profile } from '../../src/config/profile';
+import { profileOf } from '../helpers/profiles';
 
-function profile(name: string, values: Record<string, string>, sourceProfile?: Profile, line = 1): Profile {
-  const settings = new Map<string, Setting>();
-  for (const [key, value] of Object.entries(values)) settings.set(key, { value, source: { kind: 'file', path: '/home/u/.aws/config', line: line++ } });
-  return { name, nameSource: { kind: 'argument', name: 'PROFILE' }, settings, sourceProfile };
-}
-
-const bastion = profile('bastion', { aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: 'secret', mfa_serial: 'arn:aws:iam::111111111111:mfa/alice' });
+const bastion = profileOf({ aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: 'secret', mfa_serial: 'arn:aws:iam::111111111111:mfa/alice' }, { name: 'bastion' });
 
 test('a profile with keys and mfa_serial gets a session token with MFA', () => {
   const { plan } = buildPlan(bastion);
@@ -20,7 +14,7 @@ test('a profile with keys and mfa_serial gets a session token with MFA', () => {
 });
 
 test('a role over a bastion with MFA: session token first, then AssumeRole without MFA', () => {
-  const role = profile('read', { role_arn: 'arn:aws:iam::222222222222:role/read', duration_seconds: '7200' }, bastion);
+  const role = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/read', duration_seconds: '7200' }, { name: 'read', sourceProfile: bastion });
   const { plan, notices } = buildPlan(role);
   assert.deepEqual(plan.steps.map((s) => s.kind), ['StaticKeys', 'SessionToken', 'AssumeRole']);
   const assume = plan.steps[2]!;
@@ -32,8 +26,8 @@ test('a role over a bastion with MFA: session token first, then AssumeRole witho
 });
 
 test('mfa_serial on the role profile: AssumeRole carries the MFA and no session token is made', () => {
-  const keys = profile('keys', { aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: 'secret' });
-  const role = profile('read', { role_arn: 'arn:aws:iam::222222222222:role/read', mfa_serial: 'arn:aws:iam::111111111111:mfa/alice', external_id: 'x-1' }, keys);
+  const keys = profileOf({ aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: 'secret' }, { name: 'keys' });
+  const role = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/read', mfa_serial: 'arn:aws:iam::111111111111:mfa/alice', external_id: 'x-1' }, { name: 'read', sourceProfile: keys });
   const { plan } = buildPlan(role);
   assert.deepEqual(plan.steps.map((s) => s.kind), ['StaticKeys', 'AssumeRole']);
   const step = plan.steps[1]!;
@@ -43,9 +37,9 @@ test('mfa_serial on the role profile: AssumeRole carries the MFA and no session 
 });
 
 test('a three-hop chain: the second and third hops are chained and capped at 1h with a notice', () => {
-  const hop1 = profile('hop1', { role_arn: 'arn:aws:iam::222222222222:role/read' }, bastion);
-  const hop2 = profile('hop2', { role_arn: 'arn:aws:iam::333333333333:role/admin', duration_seconds: '43200' }, hop1);
-  const hop3 = profile('hop3', { role_arn: 'arn:aws:iam::222222222222:role/audit', credentials_duration: '2h' }, hop2);
+  const hop1 = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/read' }, { name: 'hop1', sourceProfile: bastion });
+  const hop2 = profileOf({ role_arn: 'arn:aws:iam::333333333333:role/admin', duration_seconds: '43200' }, { name: 'hop2', sourceProfile: hop1 });
+  const hop3 = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/audit', credentials_duration: '2h' }, { name: 'hop3', sourceProfile: hop2 });
   const { plan, notices } = buildPlan(hop3);
   assert.deepEqual(plan.steps.map((s) => s.kind), ['StaticKeys', 'SessionToken', 'AssumeRole', 'AssumeRole', 'AssumeRole']);
   const roles = plan.steps.filter((s) => s.kind === 'AssumeRole');
@@ -56,7 +50,7 @@ test('a three-hop chain: the second and third hops are chained and capped at 1h 
 });
 
 test('web identity settings (own or inherited) with role_arn make a WebIdentity step; jump_role_arn adds a chained hop', () => {
-  const web = profile('dev', { web_identity_auth_url: 'https://idp.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::333333333333:role/target', jump_role_arn: 'arn:aws:iam::222222222222:role/jump' });
+  const web = profileOf({ web_identity_auth_url: 'https://idp.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::333333333333:role/target', jump_role_arn: 'arn:aws:iam::222222222222:role/jump' }, { name: 'dev' });
   const { plan } = buildPlan(web);
   assert.deepEqual(plan.steps.map(describeStep), [
     'AssumeRoleWithWebIdentity arn:aws:iam::222222222222:role/jump with an OIDC login (profile dev)',
@@ -65,13 +59,13 @@ test('web identity settings (own or inherited) with role_arn make a WebIdentity 
 });
 
 test('web_identity_token_file reads the token from the file', () => {
-  const web = profile('ci', { web_identity_token_file: '/var/run/token', role_arn: 'arn:aws:iam::222222222222:role/oidc-developer' });
+  const web = profileOf({ web_identity_token_file: '/var/run/token', role_arn: 'arn:aws:iam::222222222222:role/oidc-developer' }, { name: 'ci' });
   const step = buildPlan(web).plan.steps[0]!;
   assert.ok(step.kind === 'WebIdentity' && step.token.from === 'file' && step.token.path.value === '/var/run/token');
 });
 
 test('credential_source = Environment starts from the environment keys', () => {
-  const role = profile('env-role', { role_arn: 'arn:aws:iam::222222222222:role/read', credential_source: 'Environment' });
+  const role = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/read', credential_source: 'Environment' }, { name: 'env-role' });
   assert.deepEqual(buildPlan(role).plan.steps.map(describeStep), [
     'static keys of profile env-role (environment)',
     'AssumeRole arn:aws:iam::222222222222:role/read (profile env-role)',
@@ -79,16 +73,16 @@ test('credential_source = Environment starts from the environment keys', () => {
 });
 
 test('SAML sources: POST API and token exchange', () => {
-  const post = profile('saml', { saml_assertion_url: 'https://idp.example.com/saml', role_arn: 'arn:aws:iam::222222222222:role/saml-developer' });
+  const post = profileOf({ saml_assertion_url: 'https://idp.example.com/saml', role_arn: 'arn:aws:iam::222222222222:role/saml-developer' }, { name: 'saml' });
   const step = buildPlan(post).plan.steps[0]!;
   assert.ok(step.kind === 'Saml' && step.assertion === 'post-api' && step.roleArn?.value === 'arn:aws:iam::222222222222:role/saml-developer');
-  const exchange = profile('kc', { web_identity_auth_url: 'https://kc.example.com', federation_type: 'saml2' });
+  const exchange = profileOf({ web_identity_auth_url: 'https://kc.example.com', federation_type: 'saml2' }, { name: 'kc' });
   const step2 = buildPlan(exchange).plan.steps[0]!;
   assert.ok(step2.kind === 'Saml' && step2.assertion === 'token-exchange' && step2.roleArn === undefined);
 });
 
 test('role_arn without any source is refused, naming the file and line', () => {
-  const lonely = profile('lonely', { role_arn: 'arn:aws:iam::222222222222:role/read' }, undefined, 7);
+  const lonely = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/read' }, { name: 'lonely', line: 7 });
   assert.throws(
     () => buildPlan(lonely),
     (e: unknown) => e instanceof RolecallError && e.code === 'PROFILE_NO_CREDENTIALS' && /\/home\/u\/\.aws\/config:7/.test(e.message),
@@ -96,16 +90,16 @@ test('role_arn without any source is refused, naming the file and line', () => {
 });
 
 test('half a key pair is refused', () => {
-  const half = profile('half', { aws_access_key_id: 'AKIAEXAMPLE' });
+  const half = profileOf({ aws_access_key_id: 'AKIAEXAMPLE' }, { name: 'half' });
   assert.throws(() => buildPlan(half), (e: unknown) => e instanceof RolecallError && e.code === 'PROFILE_NO_CREDENTIALS' && /aws_secret_access_key/.test(e.message));
 });
 
 test('a profile with no keys anywhere falls to the keyring', () => {
-  assert.deepEqual(buildPlan(profile('bare', { region: 'eu-west-1' })).plan.steps.map((s) => s.kind === 'StaticKeys' && s.origin), ['keyring']);
+  assert.deepEqual(buildPlan(profileOf({ region: 'eu-west-1' }, { name: 'bare' })).plan.steps.map((s) => s.kind === 'StaticKeys' && s.origin), ['keyring']);
 });
 
 test('endpoints: the service-specific one wins over endpoint_url', () => {
-  const p = profile('ep', { aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: 's', endpoint_url: 'http://127.0.0.1:1', 'endpoint_url.sts': 'http://127.0.0.1:2' });
+  const p = profileOf({ aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: 's', endpoint_url: 'http://127.0.0.1:1', 'endpoint_url.sts': 'http://127.0.0.1:2' }, { name: 'ep' });
   const { plan } = buildPlan(p);
   assert.equal(plan.stsEndpoint?.value, 'http://127.0.0.1:2');
   assert.equal(plan.iamEndpoint?.value, 'http://127.0.0.1:1');
@@ -113,33 +107,33 @@ test('endpoints: the service-specific one wins over endpoint_url', () => {
 
 test('cached credentials are keyed by the identity provider, not only the role', async () => {
   const { stepKey } = await import('../../src/app/run-plan');
-  const a = profile('a', { web_identity_auth_url: 'https://idp-a.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::1:role/r' });
-  const b = profile('b', { web_identity_auth_url: 'https://idp-b.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::1:role/r' });
-  const a2 = profile('a2', { web_identity_auth_url: 'https://idp-a.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::1:role/r' });
+  const a = profileOf({ web_identity_auth_url: 'https://idp-a.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::111111111111:role/r' }, { name: 'a' });
+  const b = profileOf({ web_identity_auth_url: 'https://idp-b.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::111111111111:role/r' }, { name: 'b' });
+  const a2 = profileOf({ web_identity_auth_url: 'https://idp-a.example.com', web_identity_client_id: 'cli', role_arn: 'arn:aws:iam::111111111111:role/r' }, { name: 'a2' });
   const key = (p: Profile) => stepKey(buildPlan(p).plan, 0);
   assert.notEqual(key(a), key(b));
   assert.equal(key(a), key(a2), 'the same settings under another profile name share the cache');
-  const samlA = profile('s', { saml_assertion_url: 'https://a.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
-  const samlB = profile('s', { saml_assertion_url: 'https://b.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
+  const samlA = profileOf({ saml_assertion_url: 'https://a.example.com/saml', role_arn: 'arn:aws:iam::111111111111:role/r' }, { name: 's' });
+  const samlB = profileOf({ saml_assertion_url: 'https://b.example.com/saml', role_arn: 'arn:aws:iam::111111111111:role/r' }, { name: 's' });
   assert.notEqual(key(samlA), key(samlB));
 });
 
 test('a SAML role picked on the terminal is never cached, nor anything after it', async () => {
   const { cacheableSteps } = await import('../../src/app/run-plan');
-  const picked = profile('p', { saml_assertion_url: 'https://a.example.com/saml' });
+  const picked = profileOf({ saml_assertion_url: 'https://a.example.com/saml' }, { name: 'p' });
   assert.equal(cacheableSteps(buildPlan(picked).plan), 0);
-  const named = profile('n', { saml_assertion_url: 'https://a.example.com/saml', role_arn: 'arn:aws:iam::1:role/r' });
+  const named = profileOf({ saml_assertion_url: 'https://a.example.com/saml', role_arn: 'arn:aws:iam::111111111111:role/r' }, { name: 'n' });
   assert.equal(cacheableSteps(buildPlan(named).plan), 1);
   // aws-cli-oidc's default_iam_role_arn names the role among the assertion's: cached too
-  const preferred = profile('d', { saml_assertion_url: 'https://a.example.com/saml', default_iam_role_arn: 'arn:aws:iam::1:role/r' });
+  const preferred = profileOf({ saml_assertion_url: 'https://a.example.com/saml', default_iam_role_arn: 'arn:aws:iam::111111111111:role/r' }, { name: 'd' });
   assert.equal(cacheableSteps(buildPlan(preferred).plan), 1);
-  const bastionRole = profile('b', { role_arn: 'arn:aws:iam::222222222222:role/read' }, bastion);
+  const bastionRole = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/read' }, { name: 'b', sourceProfile: bastion });
   assert.equal(cacheableSteps(buildPlan(bastionRole).plan), 3);
 });
 
 test('a profile with only a credential_process runs it; a role over it assumes from its credentials', () => {
-  const tool = profile('tool', { credential_process: 'rolecall auth google' });
+  const tool = profileOf({ credential_process: 'rolecall auth google' }, { name: 'tool' });
   assert.deepEqual(buildPlan(tool).plan.steps.map(describeStep), ['credential_process of profile tool: rolecall auth google']);
-  const role = profile('role', { role_arn: 'arn:aws:iam::222222222222:role/read', source_profile: 'tool' }, tool);
+  const role = profileOf({ role_arn: 'arn:aws:iam::222222222222:role/read', source_profile: 'tool' }, { name: 'role', sourceProfile: tool });
   assert.deepEqual(buildPlan(role).plan.steps.map((s) => s.kind), ['Process', 'AssumeRole']);
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { samlLogin, samlPasswordSecretName } from '../../src/idp/saml/login';
 import type { Profile } from '../../src/config/profile';
-import { setting, type Setting } from '../../src/config/source';
+import { setting } from '../../src/config/source';
+import { profileOf } from '../helpers/profiles';
 import { createLogger } from '../../src/platform/logger';
 import type { Prompter } from '../../src/platform/tty';
 import { RolecallError } from '../../src/errors';
@@ -13,9 +14,7 @@ import { RolecallError } from '../../src/errors';
 const URL_ = 'https://sso.example.com/api/v1/saml/sso';
 
 function profile(extra: Record<string, string> = {}): Profile {
-  const settings = new Map<string, Setting>([['saml_assertion_url', setting(URL_, { kind: 'env', name: 'SAML_IDP_ASSERTION_URL' })]]);
-  for (const [k, v] of Object.entries(extra)) settings.set(k, setting(v, { kind: 'file', path: '/c', line: 1 }));
-  return { name: 'saml', nameSource: { kind: 'default' }, settings };
+  return profileOf(extra, { name: 'saml', extra: new Map([['saml_assertion_url', setting(URL_, { kind: 'env', name: 'SAML_IDP_ASSERTION_URL' })]]) });
 }
 
 function home(credentials?: string, mode = 0o600): string {

@@ -16,7 +16,7 @@ import { createLogger } from '../../src/platform/logger';
 import { parseCommandArgs } from '../../src/cli/args';
 import { command as exportCommand } from '../../src/cli/export';
 import type { Credentials } from '../../src/sts/credentials';
-import type { Profile } from '../../src/config/profile';
+import { profileOf } from '../helpers/profiles';
 
 const exportOf = (positionals: string[], flags: [string, string | true][] = []) => ({ command: 'export', positionals, flags });
 
@@ -99,7 +99,7 @@ test('the fingerprint follows the config files and the AWS environment, not unre
   h.done();
 });
 
-const profile = { name: 'prod', nameSource: { kind: 'argument', name: 'PROFILE' }, settings: new Map() } as unknown as Profile;
+const profile = profileOf({}, { name: 'prod', nameSource: { kind: 'argument', name: 'PROFILE' } });
 
 function credentials(expiration: Date): Credentials {
   return { accessKeyId: 'ASIAFAST0000000001', secretAccessKey: 'sec/ret+1', sessionToken: 'tok"en\\', expiration, accountId: '111111111111', arn: 'arn:aws:sts::1:x', chain: ['a'] };

@@ -46,12 +46,12 @@ async function fromKeyring(deps: SamlLoginDeps, names: string[]): Promise<string
 }
 
 export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<SamlLogin> {
-  const url = profile.settings.get('saml_assertion_url')?.value ?? '';
+  const url = profile.value('saml_assertion_url') ?? '';
   const host = URL.canParse(url) ? new URL(url).host : url;
   const file = samlCredentialsPath(deps.home);
   const stored = readSamlCredentials(deps.home, deps.log);
 
-  const configured = profile.settings.get('saml_username');
+  const configured = profile.get('saml_username');
   if (configured) deps.log.debug(`SAML username from ${describeSource(configured.source)}`);
   const username =
     configured?.value || stored.username?.value || (await deps.prompt.ask(`SAML username for ${host}:`, { hint: `Set saml_username in the profile, or username in ${file}.` }));
