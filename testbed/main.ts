@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     'rolecall testbed running',
     `  IdP issuer        ${idp.issuer}   (discovery: ${idp.issuer}/.well-known/openid-configuration)`,
     `  SAML POST API     ${idp.samlApiUrl}`,
+    `  SAML SSO apps     ${world.samlApps.map((app) => idp.samlAppUrl(app.id)).join('\n                    ')}   (posts to AWS's sign-in endpoint)`,
     `  STS + IAM         ${aws.url}   (use as endpoint_url / --endpoint-url)`,
     `  federation        ${aws.signinUrl}`,
     `  Identity Center   start URL ${world.identityCenter.startUrl} (sso_region ${world.identityCenter.region})`,

@@ -20,6 +20,8 @@ export interface World {
   idpClients: IdpClient[];
   /** IAM Identity Center: its instance, permission sets and who may use which in which account */
   identityCenter: IdentityCenterWorld;
+  /** the IdP's SAML applications that users start from the IdP (IdP-initiated SSO, ./idp/saml-sso.ts) */
+  samlApps: SamlApp[];
   settings: WorldSettings;
 }
 
@@ -79,6 +81,23 @@ export interface IdpUser {
   email: string;
   /** SAML role attribute values this user gets: "ROLE_ARN,PRINCIPAL_ARN" */
   samlRoles: string[];
+  /** TOTP device (RFC 6238, SHA-1, 6 digits, 30 s) that the SAML sign-in page asks a code of, after the password */
+  totpSecretBase32?: string;
+}
+
+/** A SAML service provider the IdP signs users in to, started at /saml/app/ID/sso (IdP-initiated). */
+export interface SamlApp {
+  id: string;
+  /** the assertion consumer service: where the browser posts the SAMLResponse (AWS: https://signin.aws.amazon.com/saml) */
+  acsUrl: string;
+  /** Conditions/AudienceRestriction/Audience: AWS's entity id urn:amazon:webservices, or the sign-in URL */
+  audience: string;
+  /** the SessionDuration attribute in seconds; absent: none */
+  sessionDuration?: number;
+  /** posted along with the SAMLResponse, when set */
+  relayState?: string;
+  /** who builds the Response: the testbed's own builder (./idp/saml-response.ts) or samlify, an independent implementation */
+  builder: 'testbed' | 'samlify';
 }
 
 export interface IdpClient {

@@ -201,12 +201,29 @@ describe('AssumeRoleWithSAML', () => {
     assert.deepEqual(await awsError(saml(stale)), expired);
   });
 
+  it("accepts AWS's entity id urn:amazon:webservices as the audience (Okta's AWS app), SAML:aud being the Recipient", async () => {
+    const out = await saml(response({ audience: 'urn:amazon:webservices', recipient: AWS_SAML_AUDIENCE }));
+    assert.equal(out.AssumedRoleUser!.Arn, 'arn:aws:sts::222222222222:assumed-role/saml-developer/alice@example.com');
+    assert.equal(out.Audience, AWS_SAML_AUDIENCE);
+    // posted to a regional endpoint: saml-operator's trust policy lists only the global one
+    const regional = 'https://eu-west-1.signin.aws.amazon.com/saml';
+    assert.equal((await saml(response({ recipient: regional }))).Audience, regional);
+    const e = await awsError(saml(response({ recipient: regional }), 'arn:aws:iam::333333333333:role/saml-operator', 'arn:aws:iam::333333333333:saml-provider/testbed'));
+    assert.equal(e.name, 'AccessDenied');
+  });
+
   it('refuses a role the assertion does not carry, and a wrong audience', async () => {
     const carol = world.idpUsers.find((u) => u.username === 'carol')!;
     const e = await awsError(saml(response({ roles: carol.samlRoles }), 'arn:aws:iam::333333333333:role/saml-operator', 'arn:aws:iam::333333333333:saml-provider/testbed'));
     assert.deepEqual(e, { name: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithSAML', status: 403 });
     const audience = await awsError(saml(response({ audience: 'https://example.com/saml' })));
     assert.equal(audience.name, 'InvalidIdentityTokenException');
+    const recipient = await awsError(saml(response({ recipient: 'https://example.com/saml' })));
+    assert.deepEqual(recipient, {
+      name: 'InvalidIdentityTokenException',
+      message: 'Invalid SAML response: Recipient must be an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml, not https://example.com/saml',
+      status: 400,
+    });
     const garbage = await awsError(
       sts(aws.url).send(new AssumeRoleWithSAMLCommand({ RoleArn: developer, PrincipalArn: provider, SAMLAssertion: Buffer.from('<not xml').toString('base64') })),
     );

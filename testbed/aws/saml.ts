@@ -19,8 +19,10 @@ const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
 const SESSION_NAME_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/RoleSessionName';
 const SESSION_DURATION_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/SessionDuration';
-/** the audiences AWS sign-in accepts: global and regional endpoints */
-const AWS_AUDIENCE = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml$/;
+/** AWS's sign-in endpoints for SAML: global and regional, GovCloud and China, and the per-provider /saml/acs/ID (encryption) */
+const AWS_SIGNIN_SAML = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml(?:\/acs\/[A-Za-z0-9]+)?$/;
+/** the audiences AWS accepts: a sign-in endpoint, or the entity id of AWS's SAML metadata (urn:amazon:webservices, -:cn-north-1, -:govcloud) */
+const AWS_AUDIENCE = (value: string) => AWS_SIGNIN_SAML.test(value) || /^urn:amazon:webservices(?::cn-north-1|:govcloud)?$/.test(value);
 /** AWS allows this much clock difference with the IdP (NotBefore, IssueInstant in the future) */
 const SKEW_MS = 5 * 60 * 1000;
 /** an assertion is good for one use soon after it was issued, whatever its NotOnOrAfter says */
@@ -128,8 +130,8 @@ export const assumeRoleWithSaml: Handler = ({ world, worldDir, sessions }, { par
   checkTimes(assertion, Date.now());
 
   const audiences = descendants(assertion, SAML, 'Audience').map((a) => text(a));
-  const audience = audiences.find((a) => AWS_AUDIENCE.test(a));
-  if (!audience) throw invalidIdentityToken(`Invalid SAML response: Audience must be https://signin.aws.amazon.com/saml, not ${audiences.join(', ') || 'missing'}`);
+  const audience = audiences.find(AWS_AUDIENCE);
+  if (!audience) throw invalidIdentityToken(`Invalid SAML response: Audience must be https://signin.aws.amazon.com/saml or urn:amazon:webservices, not ${audiences.join(', ') || 'missing'}`);
 
   const pairs = attributeValues(assertion, ROLE_ATTRIBUTE).map((value) => {
     const parts = value.split(',').map((p) => p.trim());
@@ -144,7 +146,9 @@ export const assumeRoleWithSaml: Handler = ({ world, worldDir, sessions }, { par
   const issuer = text(children(assertion, SAML, 'Issuer')[0]);
   const nameId = descendants(assertion, SAML, 'NameID')[0];
   const subject = text(nameId);
-  const recipient = descendants(assertion, SAML, 'SubjectConfirmationData')[0]?.getAttribute('Recipient') ?? audience;
+  // AWS: the Recipient must be a sign-in endpoint (the audience stands in when an IdP leaves it out)
+  const recipient = descendants(assertion, SAML, 'SubjectConfirmationData')[0]?.getAttribute('Recipient') || audience;
+  if (!AWS_SIGNIN_SAML.test(recipient)) throw invalidIdentityToken(`Invalid SAML response: Recipient must be an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml, not ${recipient}`);
   const role = findRole(world, roleArn);
   const allowed =
     role !== undefined &&

@@ -1,5 +1,6 @@
 // Drives the testbed IdP's pages in a real browser (playwright-core with Debian's chromium), the
-// way a user would: used by the IdP's own tests and by every test or demo that logs in.
+// way a user would: used by the IdP's own tests and by every test or demo that logs in, through
+// OIDC (signIn, approveDevice) or SAML single sign-on (ssoSignIn).
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -52,4 +53,25 @@ export async function approveDevice(page: Page, verificationUri: string, login: 
   await page.locator('#confirm').click();
   await signIn(page, login);
   if ((login.consent ?? 'approve') === 'approve') await page.locator('#device-success').waitFor();
+}
+
+export interface SsoLogin {
+  username: string;
+  password: string;
+  /** the TOTP code, for users with a device (the page after the password asks for it) */
+  totp?: () => string;
+  /** tick "Stay signed in": the session cookie then outlives the browser */
+  remember?: boolean;
+}
+
+/** Signs in on the SAML sign-in pages (`page` is at /saml/signin): password, then the TOTP code if asked. */
+export async function ssoSignIn(page: Page, login: SsoLogin): Promise<void> {
+  await page.locator('#username').fill(login.username);
+  await page.locator('#password').fill(login.password);
+  if (login.remember) await page.locator('#remember').check();
+  await page.locator('#submit').click();
+  if (login.totp) {
+    await page.locator('#totp').fill(login.totp());
+    await page.locator('#verify').click();
+  }
 }

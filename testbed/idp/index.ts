@@ -21,7 +21,8 @@
 // Grants: authorization_code, refresh_token, device_code (RFC 8628), password (RFC 6749 4.3) and
 // urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693, to a SAML 2.0 assertion); a client
 // whose world entry lacks a custom grant gets unauthorized_client. See ./password-grant.ts and
-// ./token-exchange-grant.ts. The SAML POST API is at /saml/assertion (./saml-api.ts).
+// ./token-exchange-grant.ts. The SAML POST API is at /saml/assertion (./saml-api.ts); IdP-initiated
+// SAML single sign-on to world.samlApps starts at /saml/app/ID/sso (./saml-sso.ts, its own pages).
 //
 // Pages and their element ids, for Playwright:
 //   login    (/interaction/:uid)  #username  #password  #submit; a failed login shows #error
@@ -45,6 +46,7 @@ import { interactionRoutes } from './interactions';
 import { deviceSuccessPage, errorPage, userCodeConfirmPage, userCodeInputPage } from './pages';
 import { PASSWORD_GRANT, PASSWORD_GRANT_PARAMS, passwordGrant } from './password-grant';
 import { SAML_API_PATH, samlApiRoute } from './saml-api';
+import { samlSso, type SsoCounts } from './saml-sso';
 import { TOKEN_EXCHANGE_GRANT, TOKEN_EXCHANGE_PARAMS, tokenExchangeGrant } from './token-exchange-grant';
 
 export interface Idp {
@@ -52,6 +54,12 @@ export interface Idp {
   issuer: string;
   /** http://127.0.0.1:PORT/saml/assertion (the coinbase-style POST API) */
   samlApiUrl: string;
+  /** the start URL of a SAML app (world.samlApps), e.g. http://127.0.0.1:PORT/saml/app/aws/sso */
+  samlAppUrl(id: string): string;
+  /** the SAML single sign-on pages: starts, sign-ins and assertions issued */
+  ssoCounts(): SsoCounts;
+  /** ends every SAML sign-in session: the next start asks for the password again */
+  revokeSsoSessions(): void;
   /**
    * authorizations: interactive logins started (authorization and device authorization requests);
    * tokens: token endpoint requests by grant_type, answered or refused; samlApi: POST API requests
@@ -105,6 +113,8 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
     if (grantType) counts.tokens[grantType] = (counts.tokens[grantType] ?? 0) + 1;
   });
   provider.use(interactionRoutes(provider, world));
+  const sso = samlSso(world, issuer);
+  provider.use(sso.route);
   provider.use(
     samlApiRoute(world, issuer, (body) => {
       counts.samlApi += 1;
@@ -125,7 +135,11 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
     samlApiUrl: `${issuer}${SAML_API_PATH}`,
     counts: () => ({ ...counts, tokens: { ...counts.tokens } }),
     samlApiBodies: () => [...samlApiBodies],
+    samlAppUrl: (id) => `${issuer}/saml/app/${id}/sso`,
+    ssoCounts: sso.counts,
+    revokeSsoSessions: sso.revokeSessions,
     resetCounts() {
+      sso.resetCounts();
       counts.authorizations = 0;
       counts.tokens = {};
       counts.samlApi = 0;

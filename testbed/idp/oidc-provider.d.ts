@@ -48,6 +48,13 @@ declare module 'oidc-provider' {
     get(header: string): string;
     set(header: string, value: string): void;
     redirect(url: string): void;
+    /** koa's: the query string without the "?" */
+    querystring: string;
+    /** koa's cookies (the cookies package) */
+    cookies: {
+      get(name: string): string | undefined;
+      set(name: string, value: string, options?: { httpOnly?: boolean; sameSite?: 'lax' | 'strict' | 'none'; signed?: boolean; overwrite?: boolean; maxAge?: number }): void;
+    };
     oidc: OIDCContext;
   }
 

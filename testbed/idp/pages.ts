@@ -72,3 +72,54 @@ export function errorPage(fields: Record<string, string>): string {
       .join('')}</dl>`,
   );
 }
+
+// SAML single sign-on (./saml-sso.ts)
+
+/** `username`: kept in the form after a failed attempt, as IdPs do */
+export function samlSignInPage(tx: string, error?: string, username = ''): string {
+  return page(
+    'Sign in to the rolecall testbed',
+    `${error ? `<p id="error" role="alert">${escapeMarkup(error)}</p>` : ''}
+<form method="post" action="/saml/signin">
+<input type="hidden" name="tx" value="${escapeMarkup(tx)}">
+<label>Username <input id="username" name="username" value="${escapeMarkup(username)}" autocomplete="username" autofocus></label>
+<label>Password <input id="password" name="password" type="password" autocomplete="current-password"></label>
+<label><input id="remember" name="remember" type="checkbox" value="yes"> Stay signed in</label>
+<button id="submit" type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+export function samlTotpPage(tx: string, error?: string): string {
+  return page(
+    'Enter your verification code',
+    `${error ? `<p id="error" role="alert">${escapeMarkup(error)}</p>` : ''}
+<form method="post" action="/saml/signin/totp">
+<input type="hidden" name="tx" value="${escapeMarkup(tx)}">
+<label>Code from your authenticator app <input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" autofocus></label>
+<button id="verify" type="submit">Verify</button>
+</form>`,
+  );
+}
+
+/** the IdP's answer once signed in: the HTTP-POST binding, submitted by the page itself (a button without JavaScript) */
+export function samlPostPage(acsUrl: string, samlResponse: string, relayState?: string): string {
+  return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Signing in</title></head>
+<body onload="document.forms[0].submit()">
+<noscript><p>JavaScript is off: press Continue to go on.</p></noscript>
+<form id="saml-post" method="post" action="${escapeMarkup(acsUrl)}">
+<input type="hidden" name="SAMLResponse" value="${escapeMarkup(samlResponse)}">
+${relayState === undefined ? '' : `<input type="hidden" name="RelayState" value="${escapeMarkup(relayState)}">`}
+<noscript><button id="continue" type="submit">Continue</button></noscript>
+</form>
+</body></html>`;
+}
+
+export function samlNotAssignedPage(app: string): string {
+  return page('Application not assigned', `<p id="not-assigned">The application <code>${escapeMarkup(app)}</code> is not assigned to you. Ask your administrator for access.</p>`);
+}
+
+export function samlExpiredPage(): string {
+  return page('Sign-in expired', '<p id="expired">This sign-in has expired: start again from the application.</p>');
+}

@@ -19,7 +19,7 @@ export interface SamlResponseOptions {
   issuer: string;
   /** NameID of the subject (the user's email) */
   subject: string;
-  /** values of the Role attribute, verbatim: "ROLE_ARN,PRINCIPAL_ARN" in either order */
+  /** values of the Role attribute, verbatim: "ROLE_ARN,PRINCIPAL_ARN" in either order; none: no Role attribute at all */
   roles: string[];
   sessionName: string;
   /** seconds; omitted -> no SessionDuration attribute */
@@ -30,8 +30,10 @@ export interface SamlResponseOptions {
   notBefore?: Date;
   /** default: now */
   issueInstant?: Date;
-  /** Conditions/AudienceRestriction/Audience, normally https://signin.aws.amazon.com/saml */
+  /** Conditions/AudienceRestriction/Audience, normally https://signin.aws.amazon.com/saml or urn:amazon:webservices */
   audience: string;
+  /** SubjectConfirmationData Recipient and the Response's Destination (where it is posted); default: the audience */
+  recipient?: string;
   /** sign the Assertion (enveloped RSA-SHA256 signature, exclusive c14n) */
   sign: boolean;
   /** also sign the whole Response (after the Assertion, so both signatures verify) */
@@ -48,6 +50,7 @@ const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 export function buildSamlResponse(options: SamlResponseOptions): string {
   const issueInstant = options.issueInstant ?? new Date();
   const notBefore = options.notBefore ?? issueInstant;
+  const recipient = options.recipient ?? options.audience;
   const responseId = newId();
   const assertionId = newId();
   const attribute = (name: string, values: string[]) =>
@@ -55,7 +58,7 @@ export function buildSamlResponse(options: SamlResponseOptions): string {
       .map((value) => `<saml:AttributeValue>${escapeMarkup(value)}</saml:AttributeValue>`)
       .join('')}</saml:Attribute>`;
   const attributes = [
-    attribute(AWS_ROLE_ATTRIBUTE, options.roles),
+    ...(options.roles.length === 0 ? [] : [attribute(AWS_ROLE_ATTRIBUTE, options.roles)]),
     attribute(AWS_SESSION_NAME_ATTRIBUTE, [options.sessionName]),
     ...(options.sessionDuration === undefined
       ? []
@@ -66,7 +69,7 @@ export function buildSamlResponse(options: SamlResponseOptions): string {
     `<saml:Issuer>${escapeMarkup(options.issuer)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${escapeMarkup(options.subject)}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">` +
-    `<saml:SubjectConfirmationData NotOnOrAfter="${iso(options.notOnOrAfter)}" Recipient="${escapeMarkup(options.audience)}"/>` +
+    `<saml:SubjectConfirmationData NotOnOrAfter="${iso(options.notOnOrAfter)}" Recipient="${escapeMarkup(recipient)}"/>` +
     `</saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${iso(notBefore)}" NotOnOrAfter="${iso(options.notOnOrAfter)}">` +
     `<saml:AudienceRestriction><saml:Audience>${escapeMarkup(options.audience)}</saml:Audience></saml:AudienceRestriction>` +
@@ -78,7 +81,7 @@ export function buildSamlResponse(options: SamlResponseOptions): string {
     `</saml:Assertion>`;
   let xml =
     `<samlp:Response xmlns:samlp="${SAMLP}" xmlns:saml="${SAML}" ID="${responseId}" Version="2.0" ` +
-    `IssueInstant="${iso(issueInstant)}" Destination="${escapeMarkup(options.audience)}">` +
+    `IssueInstant="${iso(issueInstant)}" Destination="${escapeMarkup(recipient)}">` +
     `<saml:Issuer>${escapeMarkup(options.issuer)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
     assertion +
