@@ -76,7 +76,8 @@ export async function main(argv: string[]): Promise<number> {
       });
     }
     const { command } = await entry.load();
-    const parsed = parseCommandArgs(command, args);
+    const home = env.HOME || homedir();
+    const parsed = parseCommandArgs(command, args, { env, home });
     if (parsed.globals.help) {
       process.stdout.write(renderHelp(command, entry.summary));
       return 0;
@@ -89,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       stdout: (text) => void process.stdout.write(text),
       stdoutIsTTY: process.stdout.isTTY === true,
       readStdin,
-      home: env.HOME || homedir(),
+      home,
     };
     return await command.run(parsed, ctx);
   } catch (error) {

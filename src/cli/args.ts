@@ -38,11 +38,40 @@ function flagNames(options: Options): string[] {
   return Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
 }
 
-export function parseCommandArgs(command: Command, argv: string[]): Parsed {
-  const dashdash = argv.indexOf('--');
-  const own = command.takesRest && dashdash >= 0 ? argv.slice(0, dashdash) : argv;
-  const rest = command.takesRest && dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+/** Whether `token` (a flag of `options`, as typed) takes the next argument as its value. */
+function takesValue(token: string, options: Options): boolean {
+  if (token.includes('=')) return false;
+  const name = token.startsWith('--') ? token.slice(2) : undefined;
+  const option = name !== undefined ? options[name] : Object.values(options).find((o) => token.length === 2 && o.short === token[1]);
+  return option?.type === 'string';
+}
+
+/**
+ * rolecall's own arguments and the child command's, for a command that runs one: split at `--`,
+ * else where the child's command starts (see Command.runsCommand), as `aws-vault exec PROFILE cmd`
+ * and `aws-runas PROFILE cmd` are typed.
+ */
+function splitChildCommand(command: Command, argv: string[], options: Options, where: { env: NodeJS.ProcessEnv; home: string }): { own: string[]; rest: string[] } {
+  const runs = command.runsCommand!;
+  let own: number | undefined;
+  let positionals = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return { own: argv.slice(0, i), rest: argv.slice(i + 1) };
+    if (token.startsWith('-') && token !== '-') {
+      if (takesValue(token, options)) i++;
+      continue;
+    }
+    own ??= runs.ownPositionals(token, { profileFlag: argv.slice(0, i).some((a) => a === '--profile' || a.startsWith('--profile=')) }, where);
+    if (positionals === own) return { own: argv.slice(0, i), rest: argv.slice(i) };
+    positionals++;
+  }
+  return { own: argv, rest: [] };
+}
+
+export function parseCommandArgs(command: Command, argv: string[], where: { env: NodeJS.ProcessEnv; home: string } = { env: {}, home: '' }): Parsed {
   const options = { ...GLOBAL_OPTIONS, ...command.options };
+  const { own, rest } = command.runsCommand ? splitChildCommand(command, argv, options, where) : { own: argv, rest: [] };
   let parsed;
   try {
     parsed = parseArgs({ args: own, options, allowPositionals: true, strict: true });
@@ -66,10 +95,8 @@ function usageError(command: Command, error: unknown, options: Options): Rolecal
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
   if (unknown) {
-    // exec's command has flags of its own: most likely the -- before it is missing
-    const runsCommand = command.usage.includes(' -- ');
-    return new RolecallError('USAGE', `rolecall ${command.name}: unknown flag ${unknown}.${runsCommand ? '' : didYouMean(unknown, flagNames(options))}`, {
-      hint: runsCommand
+    return new RolecallError('USAGE', `rolecall ${command.name}: unknown flag ${unknown}.${didYouMean(unknown, flagNames(options))}`, {
+      hint: command.runsCommand
         ? `If ${unknown} is the command's, put -- before the command: ${command.usage}.`
         : `Usage: ${command.usage}. Run \`rolecall ${command.name} --help\` for every flag.`,
     });

@@ -20,7 +20,13 @@ export interface Command {
   /** the rest of `rolecall CMD --help`: flags and examples */
   help: string;
   options: Options;
-  /** true when arguments after `--` belong to a child command */
-  takesRest?: boolean;
+  /**
+   * Commands that run a child command (exec). Everything after `--` is the child's; without `--`,
+   * the child's command starts at the positional numbered ownPositionals(first positional, ...),
+   * and everything from there on is the child's, its flags included.
+   */
+  runsCommand?: {
+    ownPositionals(first: string, given: { profileFlag: boolean }, where: { env: NodeJS.ProcessEnv; home: string }): number;
+  };
   run(parsed: Parsed, ctx: Context): Promise<number>;
 }

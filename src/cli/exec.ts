@@ -1,9 +1,9 @@
-// rolecall exec [PROFILE] -- CMD ARGS
+// rolecall exec [PROFILE] [--] CMD ARGS
 import { resolveCredentials } from '../app/resolve-credentials';
 import { runChild } from '../app/exec';
 import { RolecallError } from '../errors';
 import { defaultProfileShadow } from '../app/server-shadow';
-import { readConfigFiles } from '../config/files';
+import { listProfiles, readConfigFiles } from '../config/files';
 import { CLEARED_VARIABLES, credentialEnv } from '../output/render';
 import { stringFlag } from './args';
 import type { Command } from './command';
@@ -11,12 +11,23 @@ import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './creden
 
 export const command: Command = {
   name: 'exec',
-  usage: 'rolecall exec [PROFILE] [--server ecs|imds] -- CMD [ARGS...]',
-  takesRest: true,
+  usage: 'rolecall exec [PROFILE] [--server ecs|imds] [--] CMD [ARGS...]',
+  runsCommand: {
+    // `exec PROFILE CMD ...`; `exec CMD ...` when --profile or AWS_PROFILE names the profile and
+    // the first word is no profile (aws-runas's rule, so `AWS_PROFILE=p rolecall exec bash -c ...` runs bash)
+    ownPositionals(first, given, { env, home }) {
+      if (!given.profileFlag && !env.AWS_PROFILE) return 1;
+      return listProfiles(readConfigFiles(env, home)).includes(first) ? 1 : 0;
+    },
+  },
   options: { ...CREDENTIAL_OPTIONS, server: { type: 'string' } },
   help: `Runs CMD with the profile's credentials in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION). AWS_PROFILE is removed for the child (it would
 point the SDKs back at the profile) and passed on as AWSRUNAS_PROFILE. CMD's exit status is rolecall's.
+
+rolecall's flags come before CMD; everything from CMD on is CMD's, so \`--\` is optional. The first word
+after the flags is PROFILE, unless --profile or AWS_PROFILE names the profile and that word is no
+profile in your config: then it is CMD (as aws-runas reads \`AWS_PROFILE=p aws-runas aws s3 ls\`).
 
 Flags:
   --server ecs|imds  serve the credentials from a loopback server instead (ECS container credentials or
@@ -25,13 +36,14 @@ Flags:
 ${CREDENTIAL_HELP}
 
 Examples:
-  rolecall exec prod -- aws s3 ls
+  rolecall exec prod aws s3 ls
   rolecall exec prod --server ecs -- terraform apply
-  AWS_PROFILE=prod rolecall exec -- terraform plan`,
+  AWS_PROFILE=prod rolecall exec terraform plan
+  AWS_PROFILE=prod rolecall exec bash -c 'aws s3 ls "$BUCKET"'`,
   async run(parsed, ctx) {
     const [program, ...args] = parsed.rest;
     if (!program) {
-      throw new RolecallError('USAGE', 'rolecall exec needs a command after --', { hint: 'Usage: rolecall exec [PROFILE] -- CMD [ARGS...], e.g. rolecall exec prod -- aws sts get-caller-identity' });
+      throw new RolecallError('USAGE', 'rolecall exec needs a command to run', { hint: 'Usage: rolecall exec [PROFILE] [--] CMD [ARGS...], e.g. rolecall exec prod aws sts get-caller-identity' });
     }
     if (parsed.positionals.length > 1) {
       throw new RolecallError('USAGE', `rolecall exec takes one PROFILE before --, got: ${parsed.positionals.join(' ')}`, {

@@ -1,0 +1,68 @@
+// aws-runas's users, with the ~/.aws/config of its OIDC configuration reference (only the IdP, client
+// and role ARNs changed for the testbed) and its command lines: `exec my-role aws ...` without `--`,
+// `AWS_PROFILE=my-role rolecall exec bash -c ...`, AWSRUNAS_PROFILE. The password login at the
+// testbed IdP, the validating STS, the real AWS CLI and bash.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { installRolecall, runProcess, tempHome, type Home } from '../helpers/cli';
+
+let testbed: Testbed;
+let home: Home;
+
+before(async () => {
+  testbed = await startTestbed();
+  home = tempHome();
+  installRolecall(home);
+  home.write(
+    '.aws/config',
+    `[default]
+region = us-east-1
+
+[profile oidc]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli
+web_identity_redirect_uri = app:/callback
+
+[profile my-role]
+source_profile = oidc
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+
+[profile other-role]
+region = us-west-2
+source_profile = oidc
+role_arn = arn:aws:iam::222222222222:role/jump
+`,
+  );
+  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  // aws-runas's environment overrides: no terminal here to ask for the username and password
+  Object.assign(home.env, { WEB_IDENTITY_USERNAME: alice.username, WEB_IDENTITY_PASSWORD: alice.password, AWS_ENDPOINT_URL_STS: testbed.aws.url, STS: testbed.aws.url });
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+// the Debian AWS CLI (2.9) predates AWS_ENDPOINT_URL_STS: the child names the testbed itself
+const caller = () => ['sts', 'get-caller-identity', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'];
+
+test('rolecall exec my-role aws sts get-caller-identity ...: no -- needed, the command and its flags run as typed', async () => {
+  const result = await runProcess('rolecall', ['exec', 'my-role', 'aws', ...caller()], { env: { ...home.env, PATH: `/usr/bin:${home.env.PATH}` } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'arn:aws:sts::222222222222:assumed-role/oidc-developer/alice@example.com\n');
+  // -- still works, and rolecall's own flags before the command are rolecall's
+  const dashed = await runProcess('rolecall', ['exec', 'other-role', '--duration', '15m', '--', '/usr/bin/aws', ...caller()], { env: home.env });
+  assert.equal(dashed.code, 0, dashed.stderr);
+  assert.equal(dashed.stdout, 'arn:aws:sts::222222222222:assumed-role/jump/alice@example.com\n');
+});
+
+test("AWS_PROFILE=my-role rolecall exec bash -c '...': bash -c is the command, AWS_PROFILE moves to AWSRUNAS_PROFILE", async () => {
+  const script = 'echo "profile=${AWS_PROFILE-unset} runas=$AWSRUNAS_PROFILE region=$AWS_REGION"; /usr/bin/aws sts get-caller-identity --endpoint-url "$STS" --query Arn --output text; exit 3';
+  const result = await runProcess('bash', ['--norc', '--noprofile', '-c', `AWS_PROFILE=my-role rolecall exec bash -c '${script}'`], { env: home.env });
+  assert.equal(result.code, 3, result.stderr);
+  assert.equal(result.stdout, 'profile=unset runas=my-role region=us-east-1\narn:aws:sts::222222222222:assumed-role/oidc-developer/alice@example.com\n');
+  // a word that names a profile is the profile, even with AWS_PROFILE set
+  const named = await runProcess('rolecall', ['exec', 'other-role', 'sh', '-c', 'echo "$AWSRUNAS_PROFILE $AWS_REGION"'], { env: { ...home.env, AWS_PROFILE: 'my-role' } });
+  assert.equal(named.code, 0, named.stderr);
+  assert.equal(named.stdout, 'other-role us-west-2\n');
+});
