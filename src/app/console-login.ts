@@ -1,6 +1,7 @@
 // AWS console sign-in through the federation endpoint: temporary credentials -> SigninToken ->
 // a login URL. The URL is a bearer secret: it is printed or handed to the browser, never logged.
 import type { Plan } from '../plan/step';
+import { authProviderOf, awsOidcProfile, readAwsOidcConfig } from '../config/aws-oidc';
 import { RolecallError } from '../errors';
 import type { Logger } from '../platform/logger';
 import type { Sts } from '../sts/client';
@@ -105,6 +106,23 @@ export function checkConsolePlan(plan: Plan, duration: number | undefined): { ch
   const chained = last.kind === 'AssumeRole' && last.chained;
   checkConsoleDuration(duration, chained);
   return { chained };
+}
+
+/**
+ * The browser command for the console: the profile's own agent, else, when its credentials come from
+ * aws-oidc's `credential_process = rolecall auth NAME` (or `aws-oidc auth NAME`), that provider's
+ * agent in ~/.aws-oidc/config: aws-oidc's recipe of an agent that opens a chosen Chrome profile.
+ */
+export function consoleAgent(plan: Plan, home: string): string[] | undefined {
+  const own = plan.profile.value('web_identity_agent');
+  if (own) return own;
+  for (const step of plan.steps) {
+    const provider = step.kind === 'Process' ? authProviderOf(step.command.value) : undefined;
+    if (provider === undefined) continue;
+    const file = readAwsOidcConfig(home);
+    if (file.providers.has(provider)) return awsOidcProfile(provider, file).value('web_identity_agent');
+  }
+  return undefined;
 }
 
 export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<string> {

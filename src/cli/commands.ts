@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   completion: { summary: 'Print a completion script (bash, zsh, fish, powershell) with profile names from your config', load: () => import('./completion') },
   login: { summary: 'Open the AWS console signed in as the profile\'s role (or print the sign-in URL)', load: () => import('./login') },
   'list-roles': { summary: 'List the IAM roles an OIDC client can assume, from their trust policies', load: () => import('./list-roles') },
+  list: { summary: 'aws-oidc compat: the same as list-roles (--claim, --client_id)', load: () => import('./list') },
   auth: { summary: 'aws-oidc compat: credential_process JSON for a provider in ~/.aws-oidc/config', load: () => import('./auth') },
   'get-cred': { summary: 'aws-cli-oidc compat: credentials for a provider in ~/.aws-cli-oidc/config.yaml', load: () => import('./get-cred') },
   'clear-secret': { summary: 'aws-cli-oidc compat: the same as clear --all', load: () => import('./clear-secret') },

@@ -1,6 +1,6 @@
 // rolecall login [PROFILE] [--url] [--destination URL]
 import { RolecallError } from '../errors';
-import { checkConsolePlan, consoleLoginUrl } from '../app/console-login';
+import { checkConsolePlan, consoleAgent, consoleLoginUrl } from '../app/console-login';
 import { loadProfile, planFor, resolveCredentials } from '../app/resolve-credentials';
 import { parseDuration } from '../config/duration';
 import { createSts, DEFAULT_REGION } from '../sts/client';
@@ -15,7 +15,8 @@ export const command: Command = {
   options: { ...CREDENTIAL_OPTIONS, url: { type: 'boolean' }, destination: { type: 'string' }, 'console-duration': { type: 'string' } },
   help: `Opens the AWS console signed in as the profile's role, through the AWS federation endpoint.
 The browser is the profile's agent (aws-oidc's agent array with {} for the URL, e.g. a Chrome
---profile-directory), else $BROWSER, else the system's opener.
+--profile-directory; for a profile whose credential_process is \`rolecall auth NAME\` or
+\`aws-oidc auth NAME\`, the agent of NAME in ~/.aws-oidc/config), else $BROWSER, else the system's opener.
 
 Flags:
   --url                 print the sign-in URL on stdout instead of opening it (it is a bearer secret: anyone
@@ -52,7 +53,7 @@ ${CREDENTIAL_HELP}`,
       ctx.stdout(`${url}\n`);
       return 0;
     }
-    const opened = await openBrowser(url, plan.profile.value('web_identity_agent'), { env: ctx.env, platform: process.platform });
+    const opened = await openBrowser(url, consoleAgent(plan, ctx.home), { env: ctx.env, platform: process.platform });
     if (!opened) {
       ctx.log.info('No browser to open here: run `rolecall login --url` and open the URL yourself.');
       return 1;

@@ -101,6 +101,21 @@ export function parseAwsOidcConfig(text: string, path: string): AwsOidcConfig {
   return config;
 }
 
+/** The programs whose `auth NAME` is aws-oidc's: aws-oidc itself (or rolecall's shim of it) and rolecall. */
+const AUTH_PROGRAM = /(^|[\\/])(aws-oidc|rolecall|bin\.cjs)(\.exe|\.cmd)?$/;
+
+/**
+ * The provider a credential_process line signs in with when it is aws-oidc's `auth NAME` (run by
+ * aws-oidc, its shim, or rolecall: `/path/aws-oidc auth google`, `rolecall auth google --duration 900`),
+ * else undefined.
+ */
+export function authProviderOf(command: string): string | undefined {
+  const words = [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  const auth = words.findIndex((word, i) => word === 'auth' && i > 0 && AUTH_PROGRAM.test(words[i - 1]!));
+  const name = auth < 0 ? undefined : words[auth + 1];
+  return name === undefined || name.startsWith('-') ? undefined : name;
+}
+
 /** The config file; a missing file has no providers. */
 export function readAwsOidcConfig(home: string): AwsOidcConfig {
   const path = awsOidcConfigPath(home);

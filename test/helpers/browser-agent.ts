@@ -3,8 +3,10 @@
 // chromium and acts as the user at the testbed IdP: signs in as TESTBED_USER / TESTBED_PASSWORD,
 // answers consent (TESTBED_CONSENT=approve|deny, default approve), waits until the loopback page
 // says how the login ended, and exits. TESTBED_CONSENT=close opens the page and closes the browser
-// (a user who gives up). Progress goes to the file TESTBED_AGENT_LOG, as rolecall starts agents
-// with no stdio.
+// (a user who gives up). A console sign-in URL (the testbed's federation endpoint) is followed to
+// the console page, and whose console it is gets logged ("console: ARN"), so the same agent serves
+// aws-oidc's recipe of one browser profile for the IdP and the console. Progress goes to the file
+// TESTBED_AGENT_LOG, as rolecall starts agents with no stdio.
 import { appendFileSync } from 'node:fs';
 import { launchChromium, signIn } from '../../testbed/idp/browser-login';
 
@@ -24,6 +26,10 @@ async function main(): Promise<number> {
   try {
     const page = await browser.newPage();
     await page.goto(url);
+    if (new URL(url).pathname.endsWith('/federation')) {
+      log(`console: ${(await page.locator('#identity').textContent({ timeout: 15_000 })) ?? ''}`);
+      return 0;
+    }
     log(`opened the login page ${new URL(page.url()).pathname}`);
     if (consent === 'close') return 0;
     await signIn(page, { username: env.TESTBED_USER ?? 'alice', password: env.TESTBED_PASSWORD ?? '', consent });

@@ -1,0 +1,97 @@
+// aws-oidc's users, with its README's ~/.aws-oidc/config and ~/.aws/config (only the provider URL,
+// client, secret and role changed for the testbed) and its command lines: `credential_process =
+// rolecall auth google` under the real AWS CLI, `list --claim=... --client_id=...`, and `login`
+// opening the console through the provider's `agent` (the README's Chrome-profile recipe). A real
+// browser login (headless Chromium) at the testbed IdP and the validating STS/IAM/federation.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { installRolecall, runProcess, tempHome, type Home } from '../helpers/cli';
+import { AGENT_ARGV } from '../helpers/agent';
+
+const AWS = '/usr/bin/aws';
+const ROLE = 'arn:aws:iam::222222222222:role/oidc-confidential';
+
+let testbed: Testbed;
+let home: Home;
+let agentLog: string;
+
+before(async () => {
+  testbed = await startTestbed();
+  home = tempHome();
+  installRolecall(home);
+  const client = testbed.world.idpClients.find((c) => c.client_id === 'rolecall-confidential')!;
+  home.write(
+    '.aws-oidc/config',
+    `region = "us-east-1"
+[[AuthProvider]]
+name = "google"
+role_arn = "${ROLE}"
+duration = 900
+provider_url = "${testbed.idp.issuer}"
+client_id = "${client.client_id}"
+client_secret = "${client.client_secret}" # only specify this if your OIDC provider requires it even when using PKCE
+agent = ${JSON.stringify([...AGENT_ARGV, '{}'])}
+`,
+  );
+  home.write(
+    '.aws/config',
+    `[profile default]
+region = us-east-1
+credential_process = rolecall auth google
+`,
+  );
+  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  agentLog = join(home.dir, 'agent.log');
+  Object.assign(home.env, {
+    TESTBED_USER: alice.username,
+    TESTBED_PASSWORD: alice.password,
+    TESTBED_AGENT_LOG: agentLog,
+    AWS_ENDPOINT_URL_STS: testbed.aws.url,
+    AWS_ENDPOINT_URL_IAM: testbed.aws.url,
+    AWS_ENDPOINT_URL_SIGNIN: testbed.aws.signinUrl,
+    // what login used before the agent: a browser that only leaves a mark
+    BROWSER: `touch ${join(home.dir, 'browser-was-used')}`,
+  });
+});
+after(async () => {
+  home.remove();
+  await testbed.close();
+});
+
+test('aws sts get-caller-identity: the AWS CLI runs `rolecall auth google`, which signs in through the agent', async () => {
+  const result = await runProcess(AWS, ['sts', 'get-caller-identity', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: home.env, timeoutMs: 90_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'arn:aws:sts::222222222222:assumed-role/oidc-confidential/alice@example.com\n');
+});
+
+test('rolecall list --claim="HOST:aud" --client_id="CLIENT_ID": the roles the client may assume, with the default profile calling ListRoles', async () => {
+  const host = new URL(testbed.idp.issuer).host;
+  const result = await runProcess('rolecall', ['list', `--claim=${host}:aud`, '--client_id=rolecall-confidential'], { env: home.env, timeoutMs: 60_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(
+    result.stdout,
+    [
+      'RoleName           Arn                                               ClientId',
+      'jump               arn:aws:iam::222222222222:role/jump               rolecall-confidential',
+      'oidc-confidential  arn:aws:iam::222222222222:role/oidc-confidential  rolecall-confidential',
+      '',
+    ].join('\n'),
+  );
+  assert.match(result.stderr, new RegExp(`^2 of \\d+ roles accept client rolecall-confidential on ${host.replace(/\./g, '\\.')}:aud$`, 'm'));
+});
+
+test("rolecall login: the console opens through the provider's agent (the Chrome-profile recipe), not $BROWSER", async () => {
+  const result = await runProcess('rolecall', ['login'], { env: home.env, timeoutMs: 60_000 });
+  assert.equal(result.code, 0, result.stderr);
+  const deadline = Date.now() + 60_000;
+  while (!(existsSync(agentLog) && /console: /.test(readFileSync(agentLog, 'utf8')))) {
+    if (Date.now() > deadline) assert.fail(`the agent never reached the console: ${existsSync(agentLog) ? readFileSync(agentLog, 'utf8') : 'no log'}`);
+    await sleep(200);
+  }
+  assert.match(readFileSync(agentLog, 'utf8'), /console: arn:aws:sts::222222222222:assumed-role\/oidc-confidential\/alice@example\.com$/m);
+  assert.equal(existsSync(join(home.dir, 'browser-was-used')), false, '$BROWSER must not be used');
+});
