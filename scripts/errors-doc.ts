@@ -46,6 +46,8 @@ const WHEN: Record<ErrorCode, string> = {
   SAML_NO_ROLES: 'The SAML assertion has no AWS Role attribute values.',
   SAML_ROLE_NOT_FOUND: 'The role asked for is not among the roles the assertion grants.',
   SAML_ERROR: 'The SAML POST API or token exchange returned an error.',
+  SSO_NO_ACCESS: 'IAM Identity Center does not let the person signed in use the role in the account (`ForbiddenException: No access`): not assigned, or a misspelt sso_account_id or sso_role_name.',
+  SSO_ERROR: 'IAM Identity Center (SSO OIDC or the access portal) refused a call; its own words are shown.',
   TOKEN_EXCHANGE_UNSUPPORTED: 'The IdP does not support RFC 8693 token exchange for this client.',
   KEYRING_UNAVAILABLE: 'No OS keyring backend answered and the file backend was not chosen.',
   KEYRING_ERROR: 'The keyring refused to read or write a secret.',
@@ -56,7 +58,7 @@ const WHEN: Record<ErrorCode, string> = {
   CREDENTIAL_PROCESS_FAILED: 'A source profile\'s credential_process could not start, failed, printed no usable credentials, or calls rolecall for itself in a loop.',
   SERVER_ERROR: 'The loopback credential server for `exec --server` could not start.',
   CONSOLE_ERROR: 'The AWS federation endpoint refused to issue a sign-in token.',
-  NETWORK: 'A host (IdP, SAML API) did not answer, refused the connection or timed out.',
+  NETWORK: 'A host (IdP, SAML API, IAM Identity Center) did not answer, refused the connection or timed out.',
   INTERNAL: 'An unexpected failure inside rolecall (a bug).',
 };
 

@@ -67,6 +67,12 @@ export const CATALOGUE = {
   SAML_NO_ROLES: { exit: 1, hint: 'The assertion lists no AWS roles: the IdP administrator must map the https://aws.amazon.com/SAML/Attributes/Role attribute.' },
   SAML_ROLE_NOT_FOUND: { exit: 1, hint: 'Pick one of the roles the assertion lists, or ask the IdP administrator to grant the role.' },
   SAML_ERROR: { exit: 1, hint: 'The SAML identity provider returned an error; the message above is its own.' },
+  // IAM Identity Center
+  SSO_NO_ACCESS: {
+    exit: 1,
+    hint: 'Check sso_account_id and sso_role_name: `rolecall list-roles --sso-session NAME` lists the accounts and roles you may use; an administrator assigns the others.',
+  },
+  SSO_ERROR: { exit: 1, hint: 'IAM Identity Center refused the call; the message above is its own. Check sso_start_url and sso_region.' },
   TOKEN_EXCHANGE_UNSUPPORTED: {
     exit: 1,
     hint: 'Enable OAuth 2.0 Token Exchange for this client at the identity provider (Keycloak: the token-exchange feature and permission).',
