@@ -122,3 +122,18 @@ export async function ssoAccessToken(session: SsoSession, endpoints: SsoEndpoint
     { onWait: (pid) => deps.log.info(`waiting for rolecall pid ${pid}, which is signing in to ${describeSession(session)}`) },
   );
 }
+
+/**
+ * Runs `use` with the session's access token; when the portal refuses it (UnauthorizedException:
+ * logged out, revoked by an administrator, expired early), once more with a refreshed or new one.
+ */
+export async function withSsoToken<T>(session: SsoSession, endpoints: SsoEndpoints, login: SsoLogin, deps: SsoTokenDeps, use: (token: string) => Promise<T>): Promise<T> {
+  const token = await ssoAccessToken(session, endpoints, login, deps);
+  try {
+    return await use(token);
+  } catch (error) {
+    if (!(error instanceof SsoApiError && error.type === 'UnauthorizedException')) throw error;
+    deps.log.debug(`the portal refused the token (${error.message})`);
+  }
+  return use(await ssoAccessToken(session, endpoints, login, deps, { refused: token }));
+}
