@@ -13,6 +13,8 @@ export interface ConfigFiles {
   credentialProfiles: Map<string, IniSection>;
   /** the config file's `[services x]` sections */
   services: Map<string, IniSection>;
+  /** the config file's `[sso-session x]` sections (IAM Identity Center sessions) */
+  ssoSessions: Map<string, IniSection>;
 }
 
 /** `~` and `$VAR`/`${VAR}` expanded, as botocore expands AWS_CONFIG_FILE (unknown variables stay as written). */
@@ -51,13 +53,16 @@ function addSection(into: Map<string, IniSection>, name: string, section: IniSec
 export function configFilesFrom(config: IniFile, credentials: IniFile): ConfigFiles {
   const configProfiles = new Map<string, IniSection>();
   const services = new Map<string, IniSection>();
+  const ssoSessions = new Map<string, IniSection>();
   for (const section of config.sections.values()) {
     const profile = section.header === 'default' ? 'default' : prefixedName(section.header, 'profile');
     if (profile !== undefined) addSection(configProfiles, profile, section);
     const service = prefixedName(section.header, 'services');
     if (service !== undefined) addSection(services, service, section);
+    const ssoSession = prefixedName(section.header, 'sso-session');
+    if (ssoSession !== undefined) addSection(ssoSessions, ssoSession, section);
   }
-  return { config, credentials, configProfiles, credentialProfiles: credentials.sections, services };
+  return { config, credentials, configProfiles, credentialProfiles: credentials.sections, services, ssoSessions };
 }
 
 export function readConfigFiles(env: NodeJS.ProcessEnv, home: string): ConfigFiles {

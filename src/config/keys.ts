@@ -137,6 +137,15 @@ export const KEYS = {
   saml_request_body_template: key({ what: 'JSON body with `$saml_user` / `$saml_password`', parse: parse.text, inherited: true, assumeEnv: 'SAML_IDP_REQUEST_BODY_TEMPLATE', idp: 'saml', from: ['coinbase assume-role'] }),
   saml_username: key({ what: 'SAML username (else `~/.saml/credentials`, else a prompt)', parse: parse.text, inherited: true, idp: 'saml', from: ['coinbase assume-role'] }),
   saml_allow_insecure: key({ what: 'allow a plain-http SAML API that is not loopback (`true`/`false`; warned about on every use)', parse: parse.boolean, inherited: true, idp: 'saml', from: ['rolecall'] }),
+  sso_session: key({ what: 'IAM Identity Center: the `[sso-session NAME]` section with the start URL and region', parse: parse.text, from: ['AWS CLI'] }),
+  sso_start_url: key({ what: 'IAM Identity Center: the AWS access portal URL (in `[sso-session NAME]`, or in the profile for the legacy form)', parse: parse.url, from: ['AWS CLI'] }),
+  sso_region: key({ what: 'IAM Identity Center: the region of the instance (where its sign-in and portal answer)', parse: parse.region, from: ['AWS CLI'] }),
+  sso_registration_scopes: key({ what: 'IAM Identity Center: scopes of the client registration, comma separated; `sso:account:access` earns a refresh token', parse: parse.commaList, from: ['AWS CLI'] }),
+  sso_account_id: key({ what: 'IAM Identity Center: the account of the role', parse: parse.accountId, from: ['AWS CLI'] }),
+  sso_role_name: key({ what: 'IAM Identity Center: the role (permission set) to use in that account', parse: parse.permissionSet, from: ['AWS CLI'] }),
+  sso_use_device_code: key({ what: 'IAM Identity Center: sign in with a device code instead of the browser on this machine (`true`/`false`; the AWS CLI\'s `--use-device-code`)', parse: parse.boolean, flags: ['--device'], from: ['rolecall'] }),
+  'endpoint_url.sso': key({ what: 'the AWS access portal endpoint (from the `services` section: `sso =`)', parse: parse.url, env: ['AWS_ENDPOINT_URL_SSO'], from: ['AWS CLI'] }),
+  'endpoint_url.sso_oidc': key({ what: 'the SSO OIDC endpoint (from the `services` section: `sso_oidc =`)', parse: parse.url, env: ['AWS_ENDPOINT_URL_SSO_OIDC'], from: ['AWS CLI'] }),
   refresh_window: key({
     what: 'replace cached credentials this long before they expire, at most a third of their lifetime (seconds or Go duration; default 15m)',
     parse: parse.refreshWindow,
@@ -151,8 +160,7 @@ export type ValueOf<K extends KeyName> = Exclude<ReturnType<(typeof KEYS)[K]['pa
 
 /** The keys the AWS CLI and SDKs read that rolecall does not (botocore's profile keys). */
 const AWS_CLI_ONLY_KEYS = [
-  'output', 'aws_security_token', 'aws_account_id', 'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name',
-  'sso_registration_scopes', 'ca_bundle', 'cli_timestamp_format', 'cli_follow_urlparam', 'cli_binary_format', 'cli_pager', 'cli_auto_prompt',
+  'output', 'aws_security_token', 'aws_account_id', 'ca_bundle', 'cli_timestamp_format', 'cli_follow_urlparam', 'cli_binary_format', 'cli_pager', 'cli_auto_prompt',
   'cli_history', 'parameter_validation', 'retry_mode', 'max_attempts', 'ignore_configure_endpoint_urls', 'use_dualstack_endpoint',
   'use_fips_endpoint', 'tcp_keepalive', 's3', 'sts_regional_endpoints', 'metadata_service_timeout', 'metadata_service_num_attempts',
   'ec2_metadata_service_endpoint', 'ec2_metadata_service_endpoint_mode', 'ec2_metadata_v1_disabled', 'api_versions', 'defaults_mode',

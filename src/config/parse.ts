@@ -60,6 +60,9 @@ export function matching(pattern: RegExp, what: string, hint?: string): Parser<s
 export const roleArn = matching(ROLE_ARN, 'an IAM role ARN', 'An IAM role ARN looks like arn:aws:iam::123456789012:role/NAME.');
 export const region = matching(REGION, 'an AWS region', 'Regions look like us-east-1 or eu-central-2.');
 export const sessionName = matching(/^[\w+=,.@-]{2,64}$/, 'a role session name (2-64 of letters, digits and +=,.@_-)');
+export const accountId = matching(ACCOUNT_ID, 'an AWS account id (12 digits)');
+/** a permission set's name: 1..32 of letters, digits and +=,.@_- */
+export const permissionSet = matching(/^[\w+=,.@-]{1,32}$/, 'a permission set name (1-32 of letters, digits and +=,.@_-)');
 export const externalId = matching(/^[\w+=,.@:/-]{2,1224}$/, 'an external id (2-1224 of letters, digits and +=,.@:/_-)');
 
 export const mfaSerial: Parser<string> = (value, key) => {
@@ -128,6 +131,15 @@ export const command: Parser<string[] | undefined> = (value, key) => {
     throw invalid(key, value, 'is not a list of strings', 'Write the browser command as a list, e.g. ["firefox", "--new-window", "{}"].');
   }
   return parsed as string[];
+};
+
+/** Comma-separated items, blanks dropped (botocore's sso_registration_scopes); none is not set. */
+export const commaList: Parser<string[] | undefined> = (value) => {
+  const list = value.value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return list.length ? list : undefined;
 };
 
 /** Words separated by spaces or commas; blank is not set. */

@@ -70,7 +70,37 @@ function ownSettings(files: ConfigFiles, name: string): Map<string, Setting<stri
       if (url && !settings.has(`endpoint_url.${service}`)) settings.set(`endpoint_url.${service}`, url);
     }
   }
+  const ssoSession = settings.get('sso_session');
+  if (ssoSession) mergeSsoSession(files, name, ssoSession, settings);
   return settings;
+}
+
+/**
+ * An Identity Center profile's `[sso-session NAME]` keys (sso_start_url, sso_region, ...) join its
+ * own, as botocore merges them; a key both set differently is refused, as the AWS CLI refuses it.
+ */
+function mergeSsoSession(files: ConfigFiles, name: string, ssoSession: Setting<string>, settings: Map<string, Setting<string>>): void {
+  const wanted = ssoSession.value.trim();
+  const section = files.ssoSessions.get(wanted);
+  if (!section) {
+    const near = closest(wanted, [...files.ssoSessions.keys()]);
+    throw new RolecallError(
+      'CONFIG_INVALID',
+      `profile "${name}" has sso_session = ${wanted} (${describeSource(ssoSession.source)}), but ${files.config.path} has no [sso-session ${wanted}] section`,
+      { hint: `${near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}Add [sso-session ${wanted}] with sso_start_url and sso_region (\`aws configure sso-session\` writes it).` },
+    );
+  }
+  for (const [key, value] of section.values) {
+    const own = settings.get(key);
+    if (own && own.value.trim() !== value.value.trim()) {
+      throw new RolecallError(
+        'CONFIG_INVALID',
+        `profile "${name}" sets ${key} = ${own.value} (${describeSource(own.source)}), but its sso-session ${wanted} has ${key} = ${value.value} (${describeSource(value.source)})`,
+        { hint: `Remove ${key} from the profile: the session's value is the one that counts (the AWS CLI refuses the profile too).` },
+      );
+    }
+    if (!own) settings.set(key, value);
+  }
 }
 
 function checkCredentialSource(name: string, settings: Map<string, Setting<string>>): void {

@@ -294,3 +294,41 @@ test('readConfigFiles: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE with ~ an
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('an Identity Center profile gets its [sso-session] keys with their lines; a mismatch or a missing section is refused as the AWS CLI refuses it', () => {
+  const config = `[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile dev]
+sso_session = acme
+sso_account_id = 111111111111
+sso_role_name = Developer
+sso_region = eu-west-1
+
+[profile odd]
+sso_session = acme
+sso_account_id = 111111111111
+sso_role_name = Developer
+sso_start_url = https://other.awsapps.com/start
+
+[profile lost]
+sso_session = acem
+sso_account_id = 111111111111
+sso_role_name = Developer
+`;
+  const dev = resolveProfile(files(config), { name: flag('dev', '--profile'), env: {} });
+  assert.deepEqual(shown(dev, 'sso_start_url', 'sso_region', 'sso_registration_scopes'), {
+    sso_start_url: `https://acme.awsapps.com/start @ ${CONFIG}:2`,
+    sso_region: `eu-west-1 @ ${CONFIG}:10`,
+    sso_registration_scopes: `sso:account:access @ ${CONFIG}:4`,
+  });
+  assert.deepEqual(dev.value('sso_registration_scopes'), ['sso:account:access']);
+  rejects(
+    () => resolveProfile(files(config), { name: flag('odd', '--profile'), env: {} }),
+    'CONFIG_INVALID',
+    /profile "odd" sets sso_start_url = https:\/\/other\.awsapps\.com\/start \(.*config:16\), but its sso-session acme has sso_start_url = https:\/\/acme\.awsapps\.com\/start \(.*config:2\)/,
+  );
+  rejects(() => resolveProfile(files(config), { name: flag('lost', '--profile'), env: {} }), 'CONFIG_INVALID', /no \[sso-session acem\] section/, /Did you mean "acme"\?/);
+});

@@ -32,7 +32,11 @@ test('good values of every known key pass, unknown keys pass', () => {
       external_id: 'ext-123:abc',
       web_identity_allow_insecure: 'False',
       web_identity_agent: '["open", "-b", "com.google.chrome", "{}"]',
-      sso_start_url: 'anything goes for keys we do not know',
+      sso_start_url: 'https://d-1234567890.awsapps.com/start',
+      sso_account_id: '123456789012',
+      sso_role_name: 'AdministratorAccess',
+      sso_registration_scopes: 'sso:account:access, codewhisperer:completions',
+      ca_bundle: 'anything goes for keys we do not read',
       cli_pager: '',
     }),
   );
@@ -104,4 +108,12 @@ test('a refresh_window or login timeout out of range is refused before anything 
   invalid({ refresh_window: '13h' }, /"13h" \(\/home\/u\/\.aws\/config:2\) is 13h, outside 0s..12h/, 'DURATION_INVALID');
   invalid({ web_identity_timeout: '2h' }, /^web_identity_timeout = "2h" .* between 1s and 60m/);
   invalid({ oidc_provider_token_exchange_subject_token_type: 'urn:x' }, /neither the access token nor the ID token type/);
+});
+
+test('Identity Center values are checked where they are written', () => {
+  invalid({ sso_account_id: '1234' }, /^sso_account_id = "1234" \(\/home\/u\/\.aws\/config:2\) is not an AWS account id/);
+  invalid({ sso_role_name: 'Admin Access' }, /^sso_role_name = "Admin Access" .* is not a permission set name/);
+  invalid({ sso_start_url: 'acme.awsapps.com' }, /^sso_start_url = "acme\.awsapps\.com" .* is not a URL/);
+  invalid({ sso_region: 'Ireland' }, /^sso_region = "Ireland" .* is not an AWS region/);
+  invalid({ sso_use_device_code: 'sometimes' }, /^sso_use_device_code = "sometimes" .* is not true or false/);
 });

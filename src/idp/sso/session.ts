@@ -33,14 +33,6 @@ export interface SsoLogin {
 /** the scope that reaches the portal; the AWS CLI asks for it in the browser sign-in when none is configured */
 export const ACCOUNT_ACCESS_SCOPE = 'sso:account:access';
 
-/** botocore's parse_sso_registration_scopes: comma-separated, blanks dropped */
-export function parseRegistrationScopes(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** AWS's hosts for the region, in its partition (the SDKs' endpoint rules for these two services) */
 export function defaultEndpoints(region: string): SsoEndpoints {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
