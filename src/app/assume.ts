@@ -1,28 +1,53 @@
 // coinbase assume-role: a role in an account (id or ~/.aws/accounts alias), assumed with the bastion
-// profile's keys; asks for what the arguments leave out.
+// profile's keys; asks for what the arguments leave out. `assume PROFILE` names a profile instead.
 import type { Context } from '../platform/context';
 import type { GlobalFlags } from '../cli/args';
 import { Profile } from '../config/profile';
 import type { Setting } from '../config/source';
-import { readConfigFiles } from '../config/files';
+import { listProfiles, readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { readAccounts, resolveAccount } from '../config/accounts';
 import { resolveCredentials } from './resolve-credentials';
 import { RolecallError } from '../errors';
+import { isAccountId } from '../config/parse';
+import { didYouMean } from '../platform/suggest';
 import { assumeRoleProfileName, authScheme, coinbaseSettings } from '../config/coinbase';
 import { envSettings } from '../config/env';
 import type { Exports } from '../output/render';
 
 export interface AssumeInput {
-  account?: string;
+  account: string;
   role?: string;
   mfa?: string;
   duration?: string;
+  /** SAML mode: the password from -P */
+  password?: string;
   globals: GlobalFlags;
 }
 
 function arg(value: string, name: string): Setting {
   return { value, source: { kind: 'argument', name } };
+}
+
+/**
+ * What `assume WORD` (one word, no role) names: a profile of the config files, as the shell-init
+ * function's `assume PROFILE` means it, else an account id or alias, as coinbase's `assume-role
+ * ACCOUNT` did (the role is then asked for). With no word at all, it is asked for on the terminal,
+ * as coinbase did. A profile wins over an alias of the same name.
+ */
+export async function assumeTarget(word: string | undefined, ctx: Context): Promise<{ profile: string } | { account: string }> {
+  const named =
+    word ??
+    (await ctx.prompt.ask('Assume a profile, or an account (id or alias):', {
+      hint: 'Name it as an argument: rolecall assume PROFILE, or rolecall assume ACCOUNT ROLE [MFA].',
+    }));
+  const profiles = listProfiles(readConfigFiles(ctx.env, ctx.home));
+  if (profiles.includes(named)) return { profile: named };
+  const aliases = [...readAccounts(ctx.home, ctx.env).keys()];
+  if (isAccountId(named) || aliases.includes(named)) return { account: named };
+  throw new RolecallError('PROFILE_NOT_FOUND', `"${named}" is neither a profile in your AWS config nor an account id or alias.${didYouMean(named, [...profiles, ...aliases])}`, {
+    hint: `Use a profile (${profiles.join(', ') || 'none defined'}), or an account: rolecall assume ACCOUNT ROLE [MFA] with a 12-digit id${aliases.length ? ` or one of the aliases ${aliases.join(', ')}` : ''}.`,
+  });
 }
 
 export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Exports & { extra: Record<string, string> }> {
@@ -51,15 +76,14 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
   if (input.duration) settings.set('credentials_duration', { value: input.duration, source: { kind: 'flag', name: '--duration' } });
 
   const accounts = readAccounts(ctx.home, ctx.env);
-  const accountText = input.account ?? (await ctx.prompt.ask('Assume into account (id or alias):', { hint: 'Name the account as an argument: rolecall assume ACCOUNT ROLE [MFA].' }));
-  const account = resolveAccount(accountText, accounts);
+  const account = resolveAccount(input.account, accounts);
   const roleName = input.role ?? (await ctx.prompt.ask('Assume into role:', { hint: 'Name the role as an argument: rolecall assume ACCOUNT ROLE [MFA].' }));
   settings.set('role_arn', arg(`arn:aws:iam::${account.id}:role/${roleName}`, 'ROLE'));
 
   const profile = new Profile({ name: `${account.name}/${roleName}`, nameSource: { kind: 'argument', name: 'ACCOUNT' }, settings, sourceProfile: bastion });
   if (saml && input.mfa) ctx.log.warn('SAML mode does not use an MFA code: the third argument is ignored.');
   const { credentials } = await resolveCredentials(
-    { profile, mfaCode: !saml && input.mfa ? arg(input.mfa, 'MFA') : undefined, refresh: input.globals.refresh, noCache: input.globals.noCache },
+    { profile, mfaCode: !saml && input.mfa ? arg(input.mfa, 'MFA') : undefined, password: input.password, refresh: input.globals.refresh, noCache: input.globals.noCache },
     ctx,
   );
   return {

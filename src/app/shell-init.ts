@@ -18,33 +18,49 @@ function posixQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `invocation`: the argv that runs this rolecall (node and the script), so the function works without PATH changes */
-export function shellInit(shell: InitShell, invocation: string[]): string {
+/** What `--name` may be: a function name every supported shell accepts (coinbase's `assume-role` included). */
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function checkFunctionName(name: string): string {
+  if (FUNCTION_NAME.test(name)) return name;
+  throw new RolecallError('USAGE', `rolecall shell-init --name "${name}" is not a function name the shells accept`, {
+    hint: 'Use letters, digits, _ and -, starting with a letter: --name assume-role, --name rc-assume.',
+  });
+}
+
+/**
+ * The shell function `name` (default `assume`): `NAME PROFILE`, `NAME ACCOUNT ROLE [MFA]` (coinbase's
+ * sourced assume-role), `NAME` alone asks; `NAME --unset` clears. It runs `rolecall assume` with
+ * the shell's own --format. `invocation`: the argv that runs this rolecall (node and the script),
+ * so the function works without PATH changes.
+ */
+export function shellInit(shell: InitShell, invocation: string[], name = 'assume'): string {
+  const about = `# rolecall: ${name} PROFILE, or ${name} ACCOUNT ROLE [MFA], sets credentials in this shell; ${name} --unset clears them.`;
   switch (shell) {
     case 'bash':
     case 'zsh': {
       const rc = invocation.map(posixQuote).join(' ');
-      return `# rolecall: assume PROFILE sets credentials in this shell; assume --unset clears them.
-assume() {
+      return `${about}
+${name}() {
   if [ "$1" = "--unset" ]; then
     eval "$(${rc} unset --format ${shell})"
     return
   fi
   local __rolecall_out
-  __rolecall_out="$(${rc} export "$@" --format ${shell} --prompt-vars)" || return $?
+  __rolecall_out="$(${rc} assume "$@" --format ${shell})" || return $?
   eval "$__rolecall_out"
 }
 `;
     }
     case 'fish': {
       const rc = invocation.map((a) => `'${a.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(' ');
-      return `# rolecall: assume PROFILE sets credentials in this shell; assume --unset clears them.
-function assume
+      return `${about}
+function ${name}
   if test "$argv[1]" = "--unset"
     ${rc} unset --format fish | source
     return
   end
-  set -l __rolecall_out (${rc} export $argv --format fish --prompt-vars)
+  set -l __rolecall_out (${rc} assume $argv --format fish)
   or return $status
   printf '%s\n' $__rolecall_out | source
 end
@@ -52,10 +68,10 @@ end
     }
     case 'powershell': {
       const [exe, ...rest] = invocation.map((a) => `'${a.replace(/'/g, "''")}'`);
-      return `# rolecall: assume PROFILE sets credentials in this session; assume --unset clears them.
-function assume {
+      return `${about}
+function ${name} {
   if ($args[0] -eq '--unset') { & ${exe} ${rest.join(' ')} unset --format powershell | Out-String | Invoke-Expression; return }
-  $out = & ${exe} ${rest.join(' ')} export @args --format powershell --prompt-vars | Out-String
+  $out = & ${exe} ${rest.join(' ')} assume @args --format powershell | Out-String
   if ($LASTEXITCODE -ne 0) { return }
   Invoke-Expression $out
 }

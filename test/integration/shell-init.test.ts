@@ -63,7 +63,7 @@ for (const [name, { shell, script }] of Object.entries(scripts)) {
     const result = await runProcess(shell, ['-c', script], { env: home.env });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.stdout.trim().split('\n'), ['staging:read', 'unset', 'ASIA', 'status 2', 'ASIA', 'unset', 'unset']);
-    assert.match(result.stderr, /profile "nosuch-profile"/);
+    assert.match(result.stderr, /"nosuch-profile" is neither a profile in your AWS config nor an account id or alias/);
   });
 }
 
@@ -122,4 +122,46 @@ test('shell-init without a shell name uses the login shell, and says so when $SH
   const dash = await runProcess(process.execPath, [BIN, 'shell-init'], { env: { ...home.env, SHELL: '/bin/dash' } });
   assert.equal(dash.code, 2);
   assert.match(dash.stderr, /needs a shell name \(\$SHELL names none it knows\)\n {2}hint: Use one of: bash, zsh, fish, powershell/);
+});
+
+test("coinbase's function form: --name assume-role, then assume-role ACCOUNT ROLE, assume-role PROFILE, in bash and zsh", async () => {
+  for (const shell of ['/bin/bash', 'zsh']) {
+    const script = `eval "$(${rolecall} shell-init ${shell === 'zsh' ? 'zsh' : 'bash'} --name assume-role)"
+command -v assume >/dev/null && echo "assume is defined too"
+export AWS_PROFILE_ASSUME_ROLE=bastion
+assume-role production read || exit 9
+printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE:$AWS_ACCOUNT_ID"
+/usr/bin/aws sts get-caller-identity --endpoint-url ${testbed.aws.url} --query Arn --output text
+assume-role admin || exit 8
+printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE:$AWS_ACCOUNT_ID"
+assume-role --unset
+printf '%s\\n' "\${AWS_ACCESS_KEY_ID-unset}"`;
+    const result = await runProcess(shell, ['-c', script], { env: { ...home.env, SHELL: '/usr/bin/fish' } });
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines[0], 'production:read:333333333333', shell);
+    assert.match(lines[1]!, /^arn:aws:sts::333333333333:assumed-role\/read\//);
+    assert.equal(lines[2], 'production:admin:333333333333', shell);
+    assert.equal(lines[3], 'unset');
+    assert.equal(lines.length, 4);
+  }
+});
+
+test('the function with no arguments asks on the terminal which profile or account, then which role, as coinbase did', async () => {
+  const pty = new URL('../helpers/oidc-pty.py', import.meta.url).pathname;
+  const script = `eval "$(${rolecall} shell-init bash)"
+assume && printf 'set: %s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE:$AWS_ACCOUNT_ID"`;
+  const result = await runProcess('python3', [pty, '/bin/bash', '--norc', '--noprofile', '-c', script], {
+    env: { ...home.env, AWS_PROFILE_ASSUME_ROLE: 'bastion', PTY_ANSWERS: 'Assume a profile, or an account=>ACCOUNT\nAssume into role=>ROLE', ACCOUNT: 'staging', ROLE: 'read' },
+  });
+  assert.equal(result.code, 0, result.stdout);
+  assert.match(result.stdout, /\[typed ACCOUNT\][\s\S]*\[typed ROLE\]/);
+  assert.match(result.stdout, /^set: staging:read:222222222222\r?$/m);
+});
+
+test('shell-init --name refuses a name the shells would not take', async () => {
+  const result = await runProcess(process.execPath, [BIN, 'shell-init', 'bash', '--name', 'as sume;rm'], { env: home.env });
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^rolecall shell-init --name "as sume;rm" is not a function name the shells accept\n/);
 });

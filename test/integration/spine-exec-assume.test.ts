@@ -92,7 +92,7 @@ test('assume without a terminal and without an account argument says what it nee
   const result = await runRolecall(['assume'], { env: { ...home.env, AWS_PROFILE_ASSUME_ROLE: 'bastion' } });
   assert.notEqual(result.code, 0);
   assert.equal(result.stdout, '');
-  assert.equal(result.stderr, 'rolecall: there is no terminal to ask "Assume into account (id or alias)"\n  hint: Name the account as an argument: rolecall assume ACCOUNT ROLE [MFA].\n');
+  assert.equal(result.stderr, 'rolecall: there is no terminal to ask "Assume a profile, or an account (id or alias)"\n  hint: Name it as an argument: rolecall assume PROFILE, or rolecall assume ACCOUNT ROLE [MFA].\n');
 });
 
 test('assume with an unknown alias lists the known ones', async () => {
