@@ -28,7 +28,8 @@ export function candidates(command: string, previous: string, sources: Candidate
   if (previous === '--profile' || previous === '--source-profile' || previous === '--cli-profile') return sources.profiles();
   if (sources.valueFlags.has(previous)) return [...(sources.valueFlags.get(previous) ?? [])];
   if (SHELL_COMMANDS.has(command)) return previous === command ? [...COMPLETION_SHELLS] : [];
-  if (command === 'assume') return previous === command ? sources.accounts() : [];
+  // assume PROFILE, or coinbase's assume ACCOUNT ROLE
+  if (command === 'assume') return previous === command ? [...sources.profiles(), ...sources.accounts()] : [];
   return sources.profiles();
 }
 
