@@ -6,10 +6,10 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { readConfigFiles, readTextFile } from '../config/files';
 import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
-import { oidcSettings } from '../idp/oidc/settings';
 import { browserArgv } from '../platform/browser';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
+import { endpoints } from '../plan/build';
 import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
@@ -114,27 +114,32 @@ export async function keyringFinding(deps: Pick<DoctorDeps, 'env' | 'home' | 'lo
   }
 }
 
-/** The OIDC login's settings checked as a login would check them: a missing client id fails here, not later. */
-function loginFinding(profile: Profile, plan: Plan): Finding | undefined {
-  const oidc = plan.steps.some((s) => (s.kind === 'WebIdentity' && s.token.from === 'oidc') || (s.kind === 'Saml' && s.assertion === 'token-exchange'));
-  if (!oidc) return undefined;
+/**
+ * The plan, or the sign-in settings that keep it from being built. Every value has been checked by
+ * then (a bad one fails doctor as it fails any command); what building the plan can still refuse
+ * with CONFIG_INVALID is the sign-in's settings (no client id, a redirect the flow cannot use),
+ * which doctor reports as a failed idp check along with everything else.
+ */
+export function planOrFinding(build: () => Plan): { plan?: Plan; login?: Finding } {
+  let plan: Plan;
   try {
-    oidcSettings(profile, {});
-    return { check: 'idp', level: 'ok', message: 'the OIDC login settings are complete' };
+    plan = build();
   } catch (error) {
-    if (!(error instanceof RolecallError)) throw error;
-    return { check: 'idp', level: 'fail', message: error.message, hint: error.hint };
+    if (!(error instanceof RolecallError) || error.code !== 'CONFIG_INVALID') throw error;
+    return { login: { check: 'idp', level: 'fail', message: error.message, hint: error.hint } };
   }
+  const oidc = plan.steps.some((s) => (s.kind === 'WebIdentity' && s.token.from === 'oidc') || (s.kind === 'Saml' && s.assertion.from === 'token-exchange'));
+  return oidc ? { plan, login: { check: 'idp', level: 'ok', message: 'the OIDC login settings are complete' } } : { plan };
 }
 
-function stsUrl(plan: Plan): string {
+function stsUrl(plan: Pick<Plan, 'region' | 'stsEndpoint'>): string {
   if (plan.stsEndpoint) return plan.stsEndpoint.value;
   const region = plan.region?.value ?? 'us-east-1';
   return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`;
 }
 
 /** Every check for `profile`, files first, then the network (in parallel). */
-export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps): Promise<Finding[]> {
+export async function runChecks(profile: Profile, planned: { plan?: Plan; login?: Finding }, deps: DoctorDeps): Promise<Finding[]> {
   const files = readConfigFiles(deps.env, deps.home);
   const findings: Finding[] = [];
   for (const ini of [files.config, files.credentials]) {
@@ -153,13 +158,12 @@ export async function runChecks(profile: Profile, plan: Plan, deps: DoctorDeps):
     const config = permissionFinding(files.config.path, 'the config file, holding secret keys');
     if (config) findings.push(config);
   }
-  const login = loginFinding(profile, plan);
-  if (login) findings.push(login);
+  if (planned.login) findings.push(planned.login);
   findings.push(browserFinding(profile, deps));
   const issuer = profile.value('web_identity_auth_url');
   const network = await Promise.all([
     keyringFinding(deps).then((f) => [f]),
-    probe('sts', 'STS', stsUrl(plan), deps),
+    probe('sts', 'STS', stsUrl(planned.plan ?? endpoints(profile)), deps),
     issuer ? probe('idp', 'the IdP', `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, deps) : Promise.resolve([]),
   ]);
   return [...findings, ...network.flat()];

@@ -1,28 +1,31 @@
-// An OIDC sign-in for a profile, shared by the WebIdentity step and the SAML token exchange.
+// An OIDC sign-in with the settings a step carries and this command's login flags, shared by the
+// WebIdentity step and the SAML token exchange.
 import type { Context } from '../platform/context';
-import { profileLineage, type Profile } from '../config/profile';
-import type { OidcSettings } from '../idp/oidc/settings';
+import type { OidcSettings } from '../plan/oidc';
 import type { OidcTokens } from '../idp/oidc/sign-in';
 import type { SecretStore } from '../store/secrets';
-import type { CredentialRequest } from './resolve-credentials';
 
-export async function oidcLogin(
-  profile: Profile,
-  request: CredentialRequest,
-  ctx: Context,
-  secrets: () => SecretStore,
-): Promise<{ settings: OidcSettings; tokens: OidcTokens }> {
-  const { oidcSettings } = await import('../idp/oidc/settings');
+/** The login flags of a credential command: --device, --no-browser, -P. */
+export interface LoginFlags {
+  device?: boolean;
+  noBrowser?: boolean;
+  password?: string;
+}
+
+/**
+ * `profiles`: the profile asked for, then those it inherits from, whose stored passwords
+ * (`rolecall password`) the password flow may use.
+ */
+export async function oidcLogin(settings: OidcSettings, login: LoginFlags, profiles: string[], ctx: Context, secrets: () => SecretStore): Promise<OidcTokens> {
+  const { signInSettings } = await import('../idp/oidc/settings');
   const { signIn } = await import('../idp/oidc/sign-in');
-  const settings = oidcSettings(profile, { device: request.device, noBrowser: request.noBrowser });
-  const tokens = await signIn(settings, {
+  return signIn(signInSettings(settings, login), {
     env: ctx.env,
     clock: ctx.clock,
     log: ctx.log,
     prompt: ctx.prompt,
     secrets: secrets(),
-    profiles: profileLineage(profile),
-    passwordFlag: request.password,
+    profiles,
+    passwordFlag: login.password,
   });
-  return { settings, tokens };
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { RolecallError } from '../errors';
 import type { Context } from '../platform/context';
-import { profileChain, type Profile } from '../config/profile';
+import { profileChain, profileLineage, type Profile } from '../config/profile';
 import { withSamlFileUsername } from '../config/saml-credentials';
 import type { Setting } from '../config/source';
 import { describeSource } from '../config/source';
@@ -12,18 +12,18 @@ import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
 import { sessionBounds, SESSION_BOUNDS } from '../config/duration';
 import { refreshWindowSeconds } from '../store/fast-index';
-import { buildPlan } from '../plan/build';
+import { buildPlan, type PlanFlags } from '../plan/build';
 import type { Plan, Step } from '../plan/step';
 import { createSts } from '../sts/client';
 import type { Credentials } from '../sts/credentials';
 import { cacheableSteps, runPlan, stepKey, type PlanDeps, type SamlResult } from './run-plan';
 import { mfaCodeSource } from './mfa';
-import { oidcLogin } from './oidc-login';
+import { oidcLogin, type LoginFlags } from './oidc-login';
 import { openCredentialCache } from '../store/credential-cache';
 import { withLock } from '../store/lock';
 import { openSecretStore, type SecretStore } from '../store/secrets';
 
-export interface CredentialRequest {
+export interface CredentialRequest extends LoginFlags {
   /** the profile name from an argument or --profile; absent: AWS_PROFILE, then default */
   profileName?: Setting;
   /** settings given as flags (region, duration_seconds, role_arn, ...): the highest precedence */
@@ -35,10 +35,6 @@ export interface CredentialRequest {
   mfaCode?: Setting;
   refresh: boolean;
   noCache: boolean;
-  /** OIDC: device flow instead of the browser; never open a browser; password from -P */
-  device?: boolean;
-  noBrowser?: boolean;
-  password?: string;
 }
 
 export interface Resolved {
@@ -55,11 +51,12 @@ export function loadProfile(request: Pick<CredentialRequest, 'profileName' | 'ov
   return withSamlFileUsername(profile, ctx.home);
 }
 
-export function planFor(profile: Profile, ctx: Context): Plan {
+/** Checks every setting, then builds the plan (which checks the sign-in's settings); notices are warned about. */
+export function planFor(profile: Profile, ctx: Context, flags: PlanFlags = {}): Plan {
   const bounds = sessionBounds(ctx.env);
   if (bounds.min < SESSION_BOUNDS.min) ctx.log.warn(`ROLECALL_MIN_SESSION_SECONDS=${bounds.min}: sessions shorter than 15 minutes are for the testbed only; AWS refuses them.`);
   validateProfile(profile, bounds);
-  const { plan, notices } = buildPlan(profile, bounds);
+  const { plan, notices } = buildPlan(profile, bounds, flags);
   for (const notice of notices) ctx.log.warn(notice);
   return plan;
 }
@@ -74,7 +71,9 @@ async function tokenFromFile(path: Setting): Promise<string> {
 
 export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<Resolved> {
   const profile = loadProfile(request, ctx);
-  const plan = request.plan ?? planFor(profile, ctx);
+  const plan = request.plan ?? planFor(profile, ctx, request);
+  // the sign-in steps are the profile's own (their keys are inherited): its lineage names the stored passwords
+  const profiles = profileLineage(profile);
   const cacheKey = stepKey(plan, plan.steps.length - 1);
   let secrets: SecretStore | undefined;
   const secretStore = () => (secrets ??= openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log }));
@@ -96,13 +95,13 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     },
     webIdentityToken: async (step: Extract<Step, { kind: 'WebIdentity' }>) => {
       if (step.token.from === 'file') return { token: await tokenFromFile(step.token.path), sessionName: `rolecall-${Math.floor(ctx.clock.now().getTime() / 1000)}` };
-      const { settings, tokens } = await oidcLogin(profile, request, ctx, secretStore);
+      const tokens = await oidcLogin(step.token.oidc, request, profiles, ctx, secretStore);
       const { sessionNameFromClaims } = await import('../idp/oidc/session-name');
-      return { token: settings.tokenType === 'access_token' ? tokens.accessToken : tokens.idToken, sessionName: sessionNameFromClaims(tokens.claims) };
+      return { token: step.token.oidc.tokenType === 'access_token' ? tokens.accessToken : tokens.idToken, sessionName: sessionNameFromClaims(tokens.claims) };
     },
     samlAssertion: async (step: Extract<Step, { kind: 'Saml' }>): Promise<SamlResult> => {
       const { samlAssertion } = await import('./saml-assertion');
-      return samlAssertion(step, profile, request, ctx, secretStore);
+      return samlAssertion(step, request, profiles, ctx, secretStore);
     },
   };
 

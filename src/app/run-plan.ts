@@ -47,7 +47,12 @@ export interface PlanDeps {
 export function stepKey(plan: Plan, index: number): string {
   const parts = plan.steps.slice(0, index + 1).map((step) => {
     const { profile: _profile, ...rest } = step;
-    const values = JSON.parse(JSON.stringify(rest, (k, v) => (k === 'source' ? undefined : v))) as Record<string, unknown>;
+    // the step's settings without where they came from: the same role from another file is the same step
+    const values = JSON.parse(
+      JSON.stringify(rest, function (this: object, k, v: unknown) {
+        return k === 'source' && 'value' in this ? undefined : v;
+      }),
+    ) as Record<string, unknown>;
     if (step.kind === 'StaticKeys' && step.secretAccessKey) {
       // the secret is part of the identity but never written to disk, even hashed with the rest in the clear
       values.secretAccessKey = createHash('sha256').update(step.secretAccessKey.value).digest('hex');
@@ -65,8 +70,7 @@ export function stepKey(plan: Plan, index: number): string {
  * keys of the steps after it. default_iam_role_arn names the role, and is part of the key.
  */
 export function cacheableSteps(plan: Plan): number {
-  const named = plan.profile.get('default_iam_role_arn') !== undefined;
-  const first = plan.steps.findIndex((step) => step.kind === 'Saml' && !step.roleArn && !named);
+  const first = plan.steps.findIndex((step) => step.kind === 'Saml' && !step.roleArn && !step.preferredRoleArn);
   return first < 0 ? plan.steps.length : first;
 }
 

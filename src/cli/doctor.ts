@@ -1,6 +1,8 @@
 // rolecall doctor [PROFILE]: the resolved settings with where each came from, the plan, and the checks.
-import { runChecks, type Level } from '../app/doctor';
+import { planOrFinding, runChecks, type Level } from '../app/doctor';
 import { loadProfile, planFor } from '../app/resolve-credentials';
+import { sessionBounds } from '../config/duration';
+import { validateProfile } from '../config/validate';
 import { profileChain, type Profile } from '../config/profile';
 import { describeSource } from '../config/source';
 import { describeStep } from '../plan/step';
@@ -33,13 +35,15 @@ Flags:
   async run(parsed, ctx) {
     const request = credentialRequest(parsed, parsed.positionals[0]);
     const profile = loadProfile(request, ctx);
-    const plan = planFor(profile, ctx);
-    const findings = await runChecks(profile, plan, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
+    // a bad value fails doctor as it fails every command; a sign-in that could not start is a failed check
+    validateProfile(profile, sessionBounds(ctx.env));
+    const planned = planOrFinding(() => planFor(profile, ctx, request));
+    const findings = await runChecks(profile, planned, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
     const report = {
       profile: profile.name,
       profileSource: describeSource(profile.nameSource),
       profiles: profileChain(profile).map((p) => ({ name: p.name, settings: settingsOf(p) })),
-      steps: plan.steps.map(describeStep),
+      steps: planned.plan?.steps.map(describeStep) ?? [],
       findings,
     };
     const code = findings.some((f) => f.level === 'fail') ? 1 : 0;
@@ -54,7 +58,8 @@ Flags:
       for (const s of p.settings) lines.push(`  ${`${s.key} = ${s.value}`.padEnd(width)}   # ${s.source}`);
       lines.push('');
     }
-    lines.push('steps:', ...report.steps.map((s, i) => `  ${i + 1}. ${s}`), '', 'checks:');
+    const steps = report.steps.length ? report.steps.map((s, i) => `  ${i + 1}. ${s}`) : ['  none: the sign-in settings are incomplete (see the idp check)'];
+    lines.push('steps:', ...steps, '', 'checks:');
     for (const f of findings) {
       lines.push(`  ${MARK[f.level]} ${f.message}`);
       if (f.hint && f.level !== 'ok') lines.push(`       ${f.hint}`);

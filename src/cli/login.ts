@@ -35,7 +35,7 @@ ${CREDENTIAL_HELP}`,
     const sessionDurationSeconds = consoleDuration ? parseDuration({ value: consoleDuration, source: { kind: 'flag', name: '--console-duration' } }) : undefined;
     // a length AWS would refuse is refused before anyone signs in
     const profile = loadProfile(request, ctx);
-    const plan = planFor(profile, ctx);
+    const plan = planFor(profile, ctx, request);
     const { chained } = checkConsolePlan(plan, sessionDurationSeconds);
     const { credentials } = await resolveCredentials({ ...request, profile, plan }, ctx);
     const url = await consoleLoginUrl(

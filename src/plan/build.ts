@@ -2,9 +2,10 @@
 // holds credentials, then returns the steps from there back up.
 import { RolecallError } from '../errors';
 import { checkDurationBounds, SESSION_BOUNDS, type DurationBounds } from '../config/duration';
-import { idpKeys } from '../config/keys';
 import type { Profile } from '../config/profile';
 import { describeSource, rank, type Setting } from '../config/source';
+import { oidcSettings } from './oidc';
+import { samlAssertionSource } from './saml';
 import type { Plan, Step } from './step';
 
 /** AWS caps sessions of roles assumed with role credentials at one hour. */
@@ -39,35 +40,27 @@ interface Walk {
   notices: string[];
 }
 
-const IDP_KEYS: ReadonlySet<string> = new Set([...idpKeys('oidc'), ...idpKeys('saml'), ...idpKeys('token-exchange')]);
-
-/** every setting that names or configures the identity provider (part of the cache key, never stored) */
-function idpSettings(profile: Profile): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, s] of [...profile.settings].sort(([a], [b]) => a.localeCompare(b))) if (IDP_KEYS.has(key)) out[key] = s.value;
-  return out;
-}
-
-function samlAssertion(profile: Profile): 'post-api' | 'token-exchange' | undefined {
-  if (profile.get('saml_assertion_url')) return 'post-api';
-  if (profile.value('federation_type') === 'saml2') return 'token-exchange';
-  return undefined;
+/** what the command's flags change in how the plan is built */
+export interface PlanFlags {
+  /** --device: the browser flow's loopback redirect is not needed */
+  device?: boolean;
 }
 
 /** the steps that produce credentials for `profile`; `nextCarriesMfa`: the AssumeRole above sends its own MFA code */
-function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds): Walk {
+function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds, flags: PlanFlags): Walk {
   const roleArn = profile.get('role_arn');
   const jumpRoleArn = profile.get('jump_role_arn');
   const sessionName = profile.get('role_session_name');
 
-  const saml = samlAssertion(profile);
-  if (saml) {
+  const assertion = samlAssertionSource(profile, flags);
+  if (assertion) {
     const samlStep: Step = {
       kind: 'Saml',
       profile: profile.name,
-      assertion: saml,
-      idp: idpSettings(profile),
+      assertion,
       roleArn: jumpRoleArn ?? roleArn,
+      preferredRoleArn: profile.get('default_iam_role_arn'),
+      providerName: profile.value('saml_provider_name'),
       durationSeconds: roleDuration(profile, bounds),
     };
     return withJump(profile, samlStep, jumpRoleArn ? roleArn : undefined, bounds);
@@ -82,8 +75,7 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
       kind: 'WebIdentity',
       profile: profile.name,
       roleArn: first,
-      token: tokenFile ? { from: 'file', path: tokenFile } : { from: 'oidc' },
-      idp: idpSettings(profile),
+      token: tokenFile ? { from: 'file', path: tokenFile } : { from: 'oidc', oidc: oidcSettings(profile, flags) },
       sessionName,
       durationSeconds: roleDuration(profile, bounds),
     };
@@ -94,7 +86,7 @@ function walk(profile: Profile, nextCarriesMfa: boolean, bounds: DurationBounds)
     const mfaSerial = profile.get('mfa_serial');
     let below: Walk;
     if (profile.sourceProfile) {
-      below = walk(profile.sourceProfile, mfaSerial !== undefined, bounds);
+      below = walk(profile.sourceProfile, mfaSerial !== undefined, bounds, flags);
     } else if (isEnvironmentSource(profile)) {
       below = { steps: [{ kind: 'StaticKeys', profile: profile.name, origin: 'env' }], notices: [] };
     } else {
@@ -163,17 +155,13 @@ function withJump(profile: Profile, first: Step, target: Setting | undefined, bo
   return { steps: [first, assumeRoleStep(profile, target, true, notices, bounds)], notices };
 }
 
-export function buildPlan(profile: Profile, bounds: DurationBounds = SESSION_BOUNDS): PlanResult {
-  const { steps, notices } = walk(profile, false, bounds);
+/** The region and the STS and IAM endpoints the profile's plan calls (a service's own endpoint first). */
+export function endpoints(profile: Profile): Pick<Plan, 'region' | 'stsEndpoint' | 'iamEndpoint'> {
   const endpoint = profile.get('endpoint_url');
-  return {
-    plan: {
-      profile,
-      steps,
-      region: profile.get('region'),
-      stsEndpoint: profile.get('endpoint_url.sts') ?? endpoint,
-      iamEndpoint: profile.get('endpoint_url.iam') ?? endpoint,
-    },
-    notices,
-  };
+  return { region: profile.get('region'), stsEndpoint: profile.get('endpoint_url.sts') ?? endpoint, iamEndpoint: profile.get('endpoint_url.iam') ?? endpoint };
+}
+
+export function buildPlan(profile: Profile, bounds: DurationBounds = SESSION_BOUNDS, flags: PlanFlags = {}): PlanResult {
+  const { steps, notices } = walk(profile, false, bounds, flags);
+  return { plan: { profile, steps, ...endpoints(profile) }, notices };
 }

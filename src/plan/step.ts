@@ -1,7 +1,10 @@
 // A Plan is the chain of steps that turns a profile into credentials, first step first. Each step
-// names the profile it came from and keeps the settings (with their sources) it will use.
+// names the profile it came from and carries the parsed settings (with their sources) it runs with:
+// nothing reads the profile again, and the step is what the cache key hashes.
 import type { Profile } from '../config/profile';
 import type { Setting } from '../config/source';
+import type { OidcSettings } from './oidc';
+import type { SamlAssertionSource } from './saml';
 
 export type Step =
   | {
@@ -32,21 +35,21 @@ export type Step =
       profile: string;
       roleArn: Setting;
       /** 'oidc': sign in with the web_identity_* settings; 'file': read web_identity_token_file */
-      token: { from: 'oidc' } | { from: 'file'; path: Setting };
-      /** the identity provider's settings, so that cached credentials are never shared across IdPs */
-      idp: Record<string, string>;
+      token: { from: 'oidc'; oidc: OidcSettings } | { from: 'file'; path: Setting };
       sessionName?: Setting;
       durationSeconds: Setting<number>;
     }
   | {
       kind: 'Saml';
       profile: string;
-      /** 'post-api': coinbase's SAML POST API; 'token-exchange': aws-cli-oidc saml2 after an OIDC login */
-      assertion: 'post-api' | 'token-exchange';
-      /** the identity provider's settings, so that cached credentials are never shared across IdPs */
-      idp: Record<string, string>;
-      /** the role to pick from the assertion; absent: the only role, or ask */
+      /** coinbase's SAML POST API, or aws-cli-oidc saml2: an OIDC login exchanged for an assertion */
+      assertion: SamlAssertionSource;
+      /** the role to pick from the assertion; absent: the preferred one, the only one, or ask */
       roleArn?: Setting;
+      /** default_iam_role_arn: the role to pick when the assertion lists several */
+      preferredRoleArn?: Setting;
+      /** saml_provider_name: the IAM SAML provider to name instead of the one the assertion pairs with the role */
+      providerName?: string;
       durationSeconds: Setting<number>;
     };
 
@@ -76,6 +79,6 @@ export function describeStep(step: Step): string {
     case 'WebIdentity':
       return `AssumeRoleWithWebIdentity ${step.roleArn.value} with ${step.token.from === 'file' ? `the token in ${step.token.path.value}` : 'an OIDC login'} (profile ${step.profile})`;
     case 'Saml':
-      return `AssumeRoleWithSAML${step.roleArn ? ` ${step.roleArn.value}` : ''} with an assertion from ${step.assertion === 'post-api' ? 'the SAML POST API' : 'OIDC token exchange'} (profile ${step.profile})`;
+      return `AssumeRoleWithSAML${step.roleArn ? ` ${step.roleArn.value}` : ''} with an assertion from ${step.assertion.from === 'post-api' ? 'the SAML POST API' : 'OIDC token exchange'} (profile ${step.profile})`;
   }
 }

@@ -5,7 +5,8 @@ import { systemClock } from '../../src/platform/clock';
 import { createLogger } from '../../src/platform/logger';
 import type { Prompter } from '../../src/platform/tty';
 import { RolecallError } from '../../src/errors';
-import { DEFAULT_SCOPES, type OidcSettings } from '../../src/idp/oidc/settings';
+import type { SignInSettings } from '../../src/idp/oidc/settings';
+import { DEFAULT_SCOPES } from '../../src/plan/oidc';
 import type { SecretStoreLike, SignInDeps } from '../../src/idp/oidc/sign-in';
 
 export interface Harness {
@@ -61,7 +62,7 @@ export function harness(options: { answers?: string[]; env?: NodeJS.ProcessEnv; 
   };
 }
 
-export function testSettings(issuer: string, overrides: Partial<OidcSettings> = {}): OidcSettings {
+export function testSettings(issuer: string, overrides: Partial<SignInSettings> = {}): SignInSettings {
   const source = { kind: 'flag' as const, name: 'test' };
   return {
     issuer: { value: issuer, source },

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RolecallError } from '../../src/errors';
 import { profileOf } from '../helpers/profiles';
-import { oidcSettings, DEFAULT_SCOPES } from '../../src/idp/oidc/settings';
+import { oidcSettings, DEFAULT_SCOPES } from '../../src/plan/oidc';
+import { signInSettings } from '../../src/idp/oidc/settings';
 
 const base = { web_identity_auth_url: 'https://idp.example.com', web_identity_client_id: 'cli' };
 
@@ -21,14 +22,20 @@ test('a minimal profile gives the browser flow with PKCE defaults', () => {
   assert.equal(s.timeoutSeconds, 300);
   assert.equal(s.allowInsecure, false);
   assert.equal(s.insecureSkipVerify, false);
-  assert.equal(s.noBrowser, false);
+  assert.equal(signInSettings(s, {}).noBrowser, false);
   assert.equal(s.clientSecret, undefined);
 });
 
-test('--device and --no-browser flags win over the profile', () => {
-  const s = oidcSettings(profileOf({ ...base, web_identity_flow: 'password' }), { device: true, noBrowser: true });
-  assert.equal(s.flow, 'device');
-  assert.equal(s.noBrowser, true);
+test('--device and --no-browser win over the profile at sign-in; the step keeps the flow of the profile', () => {
+  const s = oidcSettings(profileOf({ ...base, web_identity_flow: 'password' }), { device: true });
+  assert.equal(s.flow, 'password', 'the step (and so the cache key) does not depend on the flag');
+  const login = signInSettings(s, { device: true, noBrowser: true });
+  assert.equal(login.flow, 'device');
+  assert.equal(login.noBrowser, true);
+  // --device needs no loopback redirect: a browser-flow profile with another one is not refused then
+  const browserOnly = profileOf({ ...base, web_identity_flow: 'browser', web_identity_redirect_uri: 'https://app.example.com/cb' });
+  assert.equal(signInSettings(oidcSettings(browserOnly, { device: true }), { device: true }).flow, 'device');
+  refused(() => oidcSettings(browserOnly), /web_identity_redirect_uri .*loopback/);
 });
 
 test('aws-runas profiles (username, provider or a non-loopback redirect) use the password flow', () => {

@@ -75,10 +75,10 @@ test('credential_source = Environment starts from the environment keys', () => {
 test('SAML sources: POST API and token exchange', () => {
   const post = profileOf({ saml_assertion_url: 'https://idp.example.com/saml', role_arn: 'arn:aws:iam::222222222222:role/saml-developer' }, { name: 'saml' });
   const step = buildPlan(post).plan.steps[0]!;
-  assert.ok(step.kind === 'Saml' && step.assertion === 'post-api' && step.roleArn?.value === 'arn:aws:iam::222222222222:role/saml-developer');
-  const exchange = profileOf({ web_identity_auth_url: 'https://kc.example.com', federation_type: 'saml2' }, { name: 'kc' });
+  assert.ok(step.kind === 'Saml' && step.assertion.from === 'post-api' && step.roleArn?.value === 'arn:aws:iam::222222222222:role/saml-developer');
+  const exchange = profileOf({ web_identity_auth_url: 'https://kc.example.com', web_identity_client_id: 'aws', federation_type: 'saml2' }, { name: 'kc' });
   const step2 = buildPlan(exchange).plan.steps[0]!;
-  assert.ok(step2.kind === 'Saml' && step2.assertion === 'token-exchange' && step2.roleArn === undefined);
+  assert.ok(step2.kind === 'Saml' && step2.assertion.from === 'token-exchange' && step2.roleArn === undefined);
 });
 
 test('role_arn without any source is refused, naming the file and line', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { renderBodyTemplate } from '../../src/idp/saml/body-template';
-import { DEFAULT_BODY_TEMPLATE } from '../../src/idp/saml/post-api';
+import { DEFAULT_BODY_TEMPLATE } from '../../src/plan/saml';
 import { setting, type Setting } from '../../src/config/source';
 import { RolecallError } from '../../src/errors';
 

@@ -4,18 +4,21 @@ import { mkdtempSync, mkdirSync, writeFileSync, chmodSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { samlLogin, samlPasswordSecretName } from '../../src/idp/saml/login';
-import type { Profile } from '../../src/config/profile';
+import type { SamlPostApi } from '../../src/plan/saml';
 import { setting } from '../../src/config/source';
-import { profileOf } from '../helpers/profiles';
 import { createLogger } from '../../src/platform/logger';
 import type { Prompter } from '../../src/platform/tty';
 import { RolecallError } from '../../src/errors';
 
 const URL_ = 'https://sso.example.com/api/v1/saml/sso';
 
-function profile(extra: Record<string, string> = {}): Profile {
-  return profileOf(extra, { name: 'saml', extra: new Map([['saml_assertion_url', setting(URL_, { kind: 'env', name: 'SAML_IDP_ASSERTION_URL' })]]) });
+/** The POST API's settings as a Saml step carries them; the profile is `saml`. */
+function api(username?: string): Pick<SamlPostApi, 'url' | 'username'> {
+  return { url: setting(URL_, { kind: 'env', name: 'SAML_IDP_ASSERTION_URL' }), username: username === undefined ? undefined : setting(username, { kind: 'file', path: '/c', line: 1 }) };
 }
+
+/** the profile asked for, then default: the names `rolecall password` stores under */
+const PROFILES = ['saml', 'default'];
 
 function home(credentials?: string, mode = 0o600): string {
   const dir = mkdtempSync(join(tmpdir(), 'rolecall-saml-login-'));
@@ -46,7 +49,7 @@ test('~/.saml/credentials as coinbase wrote it: the value is the rest of the lin
   const dir = home('username = lukeskywalker\npassword = hunter2 with "spaces" and $ = signs\n');
   t.after(() => rmSync(dir, { recursive: true }));
   const { prompt, asked } = recorder();
-  const login = await samlLogin(profile(), { env: {}, home: dir, log: createLogger({ write: () => {} }), prompt, secrets: keyring() });
+  const login = await samlLogin(api(), { env: {}, home: dir, log: createLogger({ write: () => {} }), prompt, secrets: keyring(), profiles: PROFILES });
   assert.deepEqual(login, { username: 'lukeskywalker', password: 'hunter2 with "spaces" and $ = signs' });
   assert.equal(asked.length, 0);
 });
@@ -56,7 +59,7 @@ test('a credentials file others can read is warned about, without the password',
   t.after(() => rmSync(dir, { recursive: true }));
   let stderr = '';
   const log = createLogger({ write: (s) => void (stderr += s) });
-  const login = await samlLogin(profile(), { env: {}, home: dir, log, prompt: recorder().prompt, secrets: keyring() });
+  const login = await samlLogin(api(), { env: {}, home: dir, log, prompt: recorder().prompt, secrets: keyring(), profiles: PROFILES });
   assert.equal(login.password, 'p4ssw0rd-secret');
   assert.match(stderr, /credentials holds a password and is readable by others/);
   assert.doesNotMatch(stderr, /p4ssw0rd/);
@@ -71,18 +74,18 @@ test('precedence: -P, then SAML_PASSWORD, then the file, then the keyring (per U
   });
   const log = createLogger({ write: () => {} });
   const secrets = keyring({ [samlPasswordSecretName(URL_, 'alice')]: 'from-keyring' });
-  const p = profile({ saml_username: 'alice' });
+  const p = api('alice');
   const run = (env: NodeJS.ProcessEnv, h: string, passwordFlag?: string, answers: string[] = []) =>
-    samlLogin(p, { env, home: h, log, prompt: recorder(answers).prompt, secrets, passwordFlag });
+    samlLogin(p, { env, home: h, log, prompt: recorder(answers).prompt, secrets, profiles: PROFILES, passwordFlag });
   assert.equal((await run({ SAML_PASSWORD: 'from-env' }, dir, 'from-flag')).password, 'from-flag');
   assert.equal((await run({ SAML_PASSWORD: 'from-env' }, dir)).password, 'from-env');
   assert.equal((await run({}, dir)).password, 'from-file');
   assert.equal((await run({}, empty)).password, 'from-keyring');
   // `rolecall password PROFILE` keeps it under the profile's name
-  const byProfile = await samlLogin(p, { env: {}, home: empty, log, prompt: recorder().prompt, secrets: keyring({ 'password:saml': 'from-password-command' }) });
+  const byProfile = await samlLogin(p, { env: {}, home: empty, log, prompt: recorder().prompt, secrets: keyring({ 'password:saml': 'from-password-command' }), profiles: PROFILES });
   assert.equal(byProfile.password, 'from-password-command');
   const { prompt, asked } = recorder(['typed']);
-  const typed = await samlLogin(profile({ saml_username: 'bob' }), { env: {}, home: empty, log, prompt, secrets });
+  const typed = await samlLogin(api('bob'), { env: {}, home: empty, log, prompt, secrets, profiles: PROFILES });
   assert.deepEqual(typed, { username: 'bob', password: 'typed' });
   assert.deepEqual(asked, [{ question: 'SAML password for bob at sso.example.com:', secret: true }]);
 });
@@ -91,7 +94,7 @@ test("the file's password is not sent for another user", async (t) => {
   const dir = home('username = lukeskywalker\npassword = lukes-password\n');
   t.after(() => rmSync(dir, { recursive: true }));
   const { prompt, asked } = recorder(['leias-password']);
-  const login = await samlLogin(profile({ saml_username: 'leia' }), { env: {}, home: dir, log: createLogger({ write: () => {} }), prompt, secrets: keyring() });
+  const login = await samlLogin(api('leia'), { env: {}, home: dir, log: createLogger({ write: () => {} }), prompt, secrets: keyring(), profiles: PROFILES });
   assert.deepEqual(login, { username: 'leia', password: 'leias-password' });
   assert.equal(asked.length, 1);
 });
@@ -101,16 +104,16 @@ test('nothing configured: both are asked, the password hidden; no terminal is NO
   t.after(() => rmSync(dir, { recursive: true }));
   const log = createLogger({ write: () => {} });
   const { prompt, asked } = recorder(['carol', 'carol\'s "quoted" $password\\']);
-  const login = await samlLogin(profile(), { env: {}, home: dir, log, prompt, secrets: keyring() });
+  const login = await samlLogin(api(), { env: {}, home: dir, log, prompt, secrets: keyring(), profiles: PROFILES });
   assert.deepEqual(login, { username: 'carol', password: 'carol\'s "quoted" $password\\' });
   assert.deepEqual(asked.map((a) => a.secret), [false, true]);
-  await assert.rejects(samlLogin(profile(), { env: {}, home: dir, log, prompt: recorder().prompt, secrets: keyring() }), { code: 'NO_TTY' });
+  await assert.rejects(samlLogin(api(), { env: {}, home: dir, log, prompt: recorder().prompt, secrets: keyring(), profiles: PROFILES }), { code: 'NO_TTY' });
 });
 
 test('a machine without a keyring still gets the prompt', async (t) => {
   const dir = home();
   t.after(() => rmSync(dir, { recursive: true }));
   const secrets = { get: () => Promise.reject(new RolecallError('KEYRING_UNAVAILABLE', 'no keyring')) };
-  const login = await samlLogin(profile({ saml_username: 'u' }), { env: {}, home: dir, log: createLogger({ write: () => {} }), prompt: recorder(['pw']).prompt, secrets });
+  const login = await samlLogin(api('u'), { env: {}, home: dir, log: createLogger({ write: () => {} }), prompt: recorder(['pw']).prompt, secrets, profiles: PROFILES });
   assert.equal(login.password, 'pw');
 });

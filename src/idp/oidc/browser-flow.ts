@@ -9,14 +9,14 @@ import type { OidcClient } from './client';
 import { oidcError } from './errors';
 import { startLoopback } from './loopback';
 import { showProgress, tellUser } from './progress';
-import type { OidcSettings } from './settings';
+import type { SignInSettings } from './settings';
 
 /** parameters the login's security rests on: additional_query must not replace them */
 const PROTECTED = new Set(['state', 'nonce', 'code_challenge', 'code_challenge_method', 'redirect_uri', 'client_id', 'response_type']);
 
 export async function browserLogin<T>(
   client: OidcClient,
-  settings: OidcSettings,
+  settings: SignInSettings,
   scopes: string[],
   deps: { env: NodeJS.ProcessEnv; log: Logger },
   accept: (response: oidc.TokenEndpointResponse, nonce: string) => Promise<T>,

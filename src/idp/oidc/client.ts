@@ -6,7 +6,7 @@ import { describeSource } from '../../config/source';
 import type { Logger } from '../../platform/logger';
 import { oidcError } from './errors';
 import { tlsFetch } from './fetch';
-import type { OidcSettings } from './settings';
+import type { SignInSettings } from './settings';
 
 export interface OidcClient {
   config: oidc.Configuration;
@@ -21,13 +21,13 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** http is fine for loopback, refused elsewhere unless allowInsecure (then warned about on every use) */
-function checkTransport(url: URL, settings: OidcSettings, what: string): void {
+function checkTransport(url: URL, settings: SignInSettings, what: string): void {
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return;
   if (url.protocol === 'http:' && settings.allowInsecure) return;
   throw new RolecallError('OIDC_INSECURE', `refusing plain http for the ${what} ${url.origin}: tokens and passwords would cross the network in clear text (issuer from ${describeSource(settings.issuer.source)})`);
 }
 
-function warnings(settings: OidcSettings, issuer: URL, log: Logger): void {
+function warnings(settings: SignInSettings, issuer: URL, log: Logger): void {
   if (issuer.protocol === 'http:' && !isLoopbackHost(issuer.hostname)) {
     log.warn(`web_identity_allow_insecure is set: talking to the identity provider ${issuer.origin} over plain http. Anyone on the network can read and change the login.`);
   }
@@ -36,7 +36,7 @@ function warnings(settings: OidcSettings, issuer: URL, log: Logger): void {
   }
 }
 
-export async function connect(settings: OidcSettings, log: Logger): Promise<OidcClient> {
+export async function connect(settings: SignInSettings, log: Logger): Promise<OidcClient> {
   const issuerUrl = new URL(settings.issuer.value);
   checkTransport(issuerUrl, settings, 'identity provider');
   warnings(settings, issuerUrl, log);

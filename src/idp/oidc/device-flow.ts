@@ -6,9 +6,9 @@ import type { Logger } from '../../platform/logger';
 import type { OidcClient } from './client';
 import { oidcError } from './errors';
 import { showProgress, tellUser } from './progress';
-import type { OidcSettings } from './settings';
+import type { SignInSettings } from './settings';
 
-export async function deviceLogin(client: OidcClient, settings: OidcSettings, scopes: string[], log: Logger): Promise<oidc.TokenEndpointResponse> {
+export async function deviceLogin(client: OidcClient, settings: SignInSettings, scopes: string[], log: Logger): Promise<oidc.TokenEndpointResponse> {
   if (!client.config.serverMetadata().device_authorization_endpoint) {
     throw new RolecallError('OIDC_GRANT_UNSUPPORTED', `${client.issuer} has no device_authorization_endpoint: it does not offer the device login`);
   }

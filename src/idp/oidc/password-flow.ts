@@ -8,7 +8,7 @@ import type { Logger } from '../../platform/logger';
 import type { Prompter } from '../../platform/tty';
 import type { OidcClient } from './client';
 import { oidcError } from './errors';
-import type { OidcSettings } from './settings';
+import type { SignInSettings } from './settings';
 import type { SecretStoreLike } from './sign-in';
 
 export const passwordSecretName = (profile: string) => `password:${profile}`;
@@ -29,7 +29,7 @@ async function storedPassword(secrets: SecretStoreLike, profiles: string[], log:
 
 export async function passwordLogin(
   client: OidcClient,
-  settings: OidcSettings,
+  settings: SignInSettings,
   scopes: string[],
   deps: { env: NodeJS.ProcessEnv; log: Logger; prompt: Prompter; secrets: SecretStoreLike; profiles: string[]; passwordFlag?: string },
 ): Promise<oidc.TokenEndpointResponse> {

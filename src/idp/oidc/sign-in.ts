@@ -13,7 +13,7 @@ import { deviceLogin } from './device-flow';
 import { oidcError } from './errors';
 import { validateIdToken } from './id-token';
 import { passwordLogin } from './password-flow';
-import type { OidcSettings } from './settings';
+import type { SignInSettings } from './settings';
 
 export { sessionNameFromClaims } from './session-name';
 
@@ -45,7 +45,7 @@ export interface SignInDeps {
 export const refreshSecretName = (issuer: string, clientId: string) => `refresh:${issuer}:${clientId}`;
 
 /** the IdP's scopes_supported, when it lists them, drops offline_access it would refuse */
-function scopesFor(client: OidcClient, settings: OidcSettings): string[] {
+function scopesFor(client: OidcClient, settings: SignInSettings): string[] {
   const supported = client.config.serverMetadata().scopes_supported;
   return supported ? settings.scopes.filter((s) => s !== 'offline_access' || supported.includes(s)) : settings.scopes;
 }
@@ -93,7 +93,7 @@ async function tryRefresh(client: OidcClient, name: string, deps: SignInDeps): P
   return { ...tokens, refreshToken: tokens.refreshToken ?? stored };
 }
 
-async function interactive(client: OidcClient, settings: OidcSettings, deps: SignInDeps): Promise<OidcTokens> {
+async function interactive(client: OidcClient, settings: SignInSettings, deps: SignInDeps): Promise<OidcTokens> {
   const scopes = scopesFor(client, settings);
   switch (settings.flow) {
     case 'browser':
@@ -105,7 +105,7 @@ async function interactive(client: OidcClient, settings: OidcSettings, deps: Sig
   }
 }
 
-export async function signIn(settings: OidcSettings, deps: SignInDeps): Promise<OidcTokens> {
+export async function signIn(settings: SignInSettings, deps: SignInDeps): Promise<OidcTokens> {
   const client = await connect(settings, deps.log);
   deps.log.debug(`OIDC: issuer ${client.issuer} (${describeSource(settings.issuer.source)}), client ${settings.clientId.value}, ${settings.flow} login if no refresh token is stored`);
   const name = refreshSecretName(client.issuer, settings.clientId.value);

@@ -3,7 +3,7 @@
 // ~/.saml/credentials (when it is that user's), the OS keyring ("saml-password:URL|USER", then the
 // "password:PROFILE" that `rolecall password PROFILE` writes, for the profile or one it inherits
 // from), then a hidden prompt on /dev/tty.
-import { profileLineage, type Profile } from '../../config/profile';
+import type { SamlPostApi } from '../../plan/saml';
 import { readSamlCredentials, samlCredentialsPath } from '../../config/saml-credentials';
 import { describeSource } from '../../config/source';
 import { RolecallError, isRolecallError } from '../../errors';
@@ -23,6 +23,8 @@ export interface SamlLoginDeps {
   log: Logger;
   prompt: Prompter;
   secrets: Pick<SecretStoreLike, 'get'>;
+  /** the profile asked for, then those it inherits from: a password stored for one of them applies */
+  profiles: string[];
   /** -P on the command line */
   passwordFlag?: string;
 }
@@ -45,13 +47,13 @@ async function fromKeyring(deps: SamlLoginDeps, names: string[]): Promise<string
   }
 }
 
-export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<SamlLogin> {
-  const url = profile.value('saml_assertion_url') ?? '';
+export async function samlLogin(api: Pick<SamlPostApi, 'url' | 'username'>, deps: SamlLoginDeps): Promise<SamlLogin> {
+  const url = api.url.value;
   const host = URL.canParse(url) ? new URL(url).host : url;
   const file = samlCredentialsPath(deps.home);
   const stored = readSamlCredentials(deps.home, deps.log);
 
-  const configured = profile.get('saml_username');
+  const configured = api.username;
   if (configured) deps.log.debug(`SAML username from ${describeSource(configured.source)}`);
   const username =
     configured?.value || stored.username?.value || (await deps.prompt.ask(`SAML username for ${host}:`, { hint: `Set saml_username in the profile, or username in ${file}.` }));
@@ -63,7 +65,7 @@ export async function samlLogin(profile: Profile, deps: SamlLoginDeps): Promise<
     deps.passwordFlag ||
     deps.env.SAML_PASSWORD ||
     filePassword ||
-    (await fromKeyring(deps, [samlPasswordSecretName(url, username), ...profileLineage(profile).map(passwordSecretName)])) ||
+    (await fromKeyring(deps, [samlPasswordSecretName(url, username), ...deps.profiles.map(passwordSecretName)])) ||
     (await deps.prompt.ask(`SAML password for ${username} at ${host}:`, { secret: true, hint: 'Store it with `rolecall password PROFILE` (in a terminal), or set SAML_PASSWORD.' }));
   if (!password) throw new RolecallError('USAGE', 'no SAML password was given', { hint: 'Type the password at the prompt, or store it with `rolecall password PROFILE`.' });
   deps.log.redact(password);

@@ -1,21 +1,14 @@
 // coinbase's SAML POST API: POST the rendered body template to SAML_IDP_ASSERTION_URL and take the
 // base64 SAML Response from the `saml_response` key of the JSON answer.
-import { describeSource, type Setting } from '../../config/source';
+import { describeSource } from '../../config/source';
+import type { SamlPostApi } from '../../plan/saml';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import { renderBodyTemplate } from './body-template';
 import { postOnce } from './http';
 import { requireSecureUrl } from './secure-url';
 
-export interface SamlPostApiSettings {
-  url: Setting<string>;
-  bodyTemplate: Setting<string>;
-  /** http to a non-loopback host, only with the user's explicit opt-in (saml_allow_insecure) */
-  allowInsecure: boolean;
-}
-
-/** The body sent when no template is configured (coinbase required one; most POST APIs take these two keys). */
-export const DEFAULT_BODY_TEMPLATE = '{"username": "$saml_user", "password": "$saml_password"}';
+export type SamlPostApiSettings = Pick<SamlPostApi, 'url' | 'bodyTemplate' | 'allowInsecure'>;
 
 /** What came back, described without values: they may echo what was sent. */
 function describeAnswer(answer: unknown): string {

@@ -4,13 +4,12 @@
 import type { CustomFetch } from 'openid-client';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
+import type { SamlTokenExchange } from '../../plan/saml';
 import { postOnce } from './http';
 import { requireSecureUrl } from './secure-url';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const SAML2 = 'urn:ietf:params:oauth:token-type:saml2';
-
-export type SubjectTokenType = 'urn:ietf:params:oauth:token-type:access_token' | 'urn:ietf:params:oauth:token-type:id_token';
 
 export interface TokenExchangeOptions {
   tokenEndpoint: string;
@@ -18,7 +17,7 @@ export interface TokenExchangeOptions {
   clientSecret?: string;
   subjectToken: string;
   /** oidc_provider_token_exchange_subject_token_type */
-  subjectTokenType: SubjectTokenType;
+  subjectTokenType: SamlTokenExchange['subjectTokenType'];
   /** oidc_provider_token_exchange_audience: the IdP's SAML client for AWS, when the IdP needs it named */
   audience?: string;
   allowInsecure: boolean;
