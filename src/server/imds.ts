@@ -22,8 +22,10 @@ export function imdsHandler(refresher: Refresher, roleName: string, clock: Clock
         replyError(res, 405, 'MethodNotAllowed', 'the session token is issued by PUT');
         return;
       }
-      const ttl = Number(req.headers[TTL_HEADER]);
-      if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) {
+      // digits only: Number() would also take 1e3, 0x10 and surrounding blanks
+      const header = req.headers[TTL_HEADER];
+      const ttl = typeof header === 'string' && /^\d{1,5}$/.test(header) ? Number(header) : NaN;
+      if (!(ttl >= 1 && ttl <= MAX_TTL_SECONDS)) {
         replyError(res, 400, 'BadRequest', `the ${TTL_HEADER} header must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`);
         return;
       }

@@ -1,15 +1,17 @@
 // Loopback credential servers for `rolecall exec --server ecs|imds`: the child's SDKs fetch
 // credentials from us instead of reading static keys, so jobs that outlive a role session keep
-// working. Bound to 127.0.0.1 on a random port; see docs/credential-server.md.
+// working. Bound to 127.0.0.1 on a random port, answering only the user who started it (where the
+// kernel says who owns a connection); see docs/credential-server.md.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { RolecallError } from '../errors';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { ecsHandler } from './ecs';
 import { refusal } from './guard';
 import { imdsHandler } from './imds';
+import { sameUserOnly } from './peer';
 import { createRefresher, type CredentialProvider } from './refresher';
 import { replyError } from './reply';
 import { roleName as roleNameOf } from './role';
@@ -97,6 +99,25 @@ export async function startCredentialServer(
     });
   }
 
+  // the port is in the kernel's socket table for anyone to see: other users' connections are refused.
+  // ECS also needs its token, which only the child's environment holds; IMDS has nothing else.
+  const ownerCheck = sameUserOnly();
+  if (!ownerCheck && kind === 'imds') {
+    log.warn('this system does not say which user a connection comes from: any local user who finds the metadata server\'s port can read the credentials. Use --server ecs, which requires a token, on a shared machine.');
+  }
+  const owners = new WeakMap<Socket, string | undefined>();
+  const strangers = new Set<string>();
+  const ownerRefusal = (socket: Socket): string | undefined => {
+    if (!ownerCheck) return undefined;
+    if (!owners.has(socket)) owners.set(socket, ownerCheck(socket));
+    const refused = owners.get(socket);
+    if (refused !== undefined && !strangers.has(refused)) {
+      strangers.add(refused);
+      log.warn(`the ${kind} credential server refused a request: ${refused}.`);
+    }
+    return refused;
+  };
+
   let port = 0;
   const server = createServer((req, res) => {
     req.resume();
@@ -104,7 +125,7 @@ export async function startCredentialServer(
       const path = (req.url ?? '').split('?')[0];
       res.on('finish', () => log.debug(`${kind} credential server: ${req.method} ${path} -> ${res.statusCode}`));
     }
-    const refused = refusal(req, port);
+    const refused = ownerRefusal(req.socket) ?? refusal(req, port);
     if (refused !== undefined) {
       replyError(res, 403, 'Forbidden', refused);
       return;

@@ -139,7 +139,7 @@ describe('IMDSv2 credential server', () => {
 
   it('issues session tokens for 1..21600 s only, by PUT only (400, 405)', async () => {
     const put = (headers: Record<string, string>) => http(at('/latest/api/token'), { method: 'PUT', headers: { Host: base.host, ...headers } });
-    for (const ttl of ['0', '21601', '-5', '1.5', 'abc', '']) {
+    for (const ttl of ['0', '21601', '-5', '1.5', 'abc', '', '1e3', '0x10', '+60', '0060000']) {
       assert.equal((await put({ 'X-aws-ec2-metadata-token-ttl-seconds': ttl })).status, 400, ttl);
     }
     assert.equal((await put({})).status, 400);
