@@ -100,7 +100,7 @@ export const KEYS = {
   web_identity_auth_url: key({ what: 'the OIDC issuer URL (aws-oidc: `provider_url`, aws-cli-oidc: `oidc_provider_metadata_url`)', parse: parse.url, inherited: true, env: ['WEB_IDENTITY_AUTH_URL'], idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
   web_identity_client_id: key({ what: 'the OIDC client id', parse: parse.optionalText, inherited: true, idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
   web_identity_client_secret: key({ what: 'the OIDC client secret, for a confidential client; never shown', parse: parse.optionalText, inherited: true, idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
-  web_identity_redirect_uri: key({ what: 'redirect URI; a loopback one fixes the port', parse: parse.optionalUrl, inherited: true, idp: 'oidc', from: ['aws-runas'] }),
+  web_identity_redirect_uri: key({ what: 'redirect URI; a loopback one fixes the port (with `localhost`, rolecall holds it on both 127.0.0.1 and ::1, and stops with an error if another program has either)', parse: parse.optionalUrl, inherited: true, idp: 'oidc', from: ['aws-runas'] }),
   web_identity_username: key({ what: 'username for the password flow', parse: parse.optionalText, inherited: true, env: ['WEB_IDENTITY_USERNAME'], idp: 'oidc', from: ['aws-runas'] }),
   web_identity_provider: key({
     what: 'IdP kind (case-insensitive): `adfs`, `auth0`, `azuread`, `forgerock`, `generic`, `google`, `keycloak`, `okta`, `onelogin`',

@@ -98,7 +98,7 @@ test('the port of the configured redirect URI is taken: OIDC_CALLBACK with a hin
     const h = harness();
     await assert.rejects(signIn(testSettings(op.issuer, { redirectUri: { value: `http://127.0.0.1:${port}/callback`, source } }), h.deps), (e: unknown) => {
       isError('OIDC_CALLBACK', new RegExp(`cannot listen on 127\\.0\\.0\\.1 port ${port} .*EADDRINUSE`))(e);
-      assert.match((e as { hint: string }).hint, /Another program holds the port/);
+      assert.match((e as { hint: string }).hint, /Another program \(perhaps another user's\) holds that port: whoever holds it would receive the login code/);
       return true;
     });
   } finally {

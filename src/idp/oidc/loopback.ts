@@ -1,9 +1,11 @@
 // The loopback redirect listener of RFC 8252 7.3: binds a loopback address (random port unless the
 // configured redirect URI names one), accepts exactly one callback that carries this login's
 // `state` and is addressed to the loopback host, and closes. Anything else is refused and the
-// wait goes on until the real callback or the timeout.
+// wait goes on until the real callback or the timeout. A `localhost` redirect binds both
+// 127.0.0.1 and ::1 on the same port: the browser may resolve localhost to either, and whoever
+// holds the other one would receive the code.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createListener, type AddressInfo, type Server, type Socket } from 'node:net';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 
@@ -50,9 +52,62 @@ function send(res: ServerResponse, status: number, title: string, text: string, 
   res.end(page(title, text));
 }
 
+/** the addresses a redirect host reaches: localhost is both loopback addresses */
+function bindHosts(hostname: string | undefined): string[] {
+  if (hostname === '[::1]') return ['::1'];
+  if (hostname === 'localhost') return ['127.0.0.1', '::1'];
+  return ['127.0.0.1'];
+}
+
+const MAX_PORT_TRIES = 20;
+
+function listenOn(listener: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen({ host, port, exclusive: true }, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+const closeListener = (listener: Server) => new Promise<void>((resolve) => listener.close(() => resolve()));
+
+/**
+ * Listens on every one of `hosts` at the same port: the configured one, else a random one that is
+ * free on all of them. A host whose address family this machine lacks (no IPv6) is skipped: no
+ * browser reaches it, and nobody can hold it either.
+ */
+async function listenAll(hosts: string[], wanted: number, onConnection: (socket: Socket) => void): Promise<{ listeners: Server[]; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const listeners: Server[] = [];
+    let port = wanted;
+    try {
+      for (const host of hosts) {
+        const listener = createListener(onConnection);
+        try {
+          await listenOn(listener, host, port);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (listeners.length > 0 && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
+          throw Object.assign(error as Error, { host });
+        }
+        listeners.push(listener);
+        port = (listener.address() as AddressInfo).port;
+      }
+      return { listeners, port };
+    } catch (error) {
+      await Promise.all(listeners.map(closeListener));
+      // a random port free on 127.0.0.1 but taken on ::1: try another one
+      const retry = wanted === 0 && listeners.length > 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < MAX_PORT_TRIES;
+      if (!retry) throw error;
+    }
+  }
+}
+
 export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
   const configured = options.redirectUri ? new URL(options.redirectUri) : undefined;
-  const bindHost = configured?.hostname === '[::1]' ? '::1' : '127.0.0.1';
+  const hosts = bindHosts(configured?.hostname);
   const path = configured?.pathname && configured.pathname !== '/' ? configured.pathname : '/callback';
   const refusals: string[] = [];
   let accepted = false;
@@ -61,10 +116,20 @@ export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
   // the flow may fail before anyone awaits the callback; the rejection is still seen by whoever awaits it
   callback.catch(() => undefined);
 
+  // one HTTP server fed by a listener per address, so that one callback ends the wait on all of them
   const server = createServer((req, res) => handle(req, res));
+  let listeners: Server[] = [];
+  const sockets = new Set<Socket>();
+  const accept = (socket: Socket) => {
+    sockets.add(socket.once('close', () => sockets.delete(socket)));
+    server.emit('connection', socket);
+  };
+  const stopListening = () => {
+    for (const listener of listeners) listener.close();
+  };
   const close = () => {
-    server.close();
-    server.closeAllConnections();
+    stopListening();
+    for (const socket of sockets) socket.destroy();
   };
   const refuse = (res: ServerResponse, status: number, reason: string, text: string) => {
     refusals.push(reason);
@@ -100,7 +165,7 @@ export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
     accepted = true;
     clearTimeout(timer);
     // no new connections from now on: a second callback finds the port closed
-    server.close();
+    stopListening();
     settle?.resolve({
       url,
       finish: (outcome) =>
@@ -132,27 +197,31 @@ export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
   }, options.timeoutMs);
   timer.unref?.();
 
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        new RolecallError('OIDC_CALLBACK', `cannot listen on ${bindHost} port ${configured?.port || 'random'} for the login callback: ${error.code ?? error.message}`, {
-          hint: 'Another program holds the port of web_identity_redirect_uri: stop it, or use a redirect URI without a port so rolecall picks a free one.',
-          cause: error,
-        }),
-      );
-    });
-    server.listen(Number(configured?.port || 0), bindHost, () => {
-      port = (server.address() as AddressInfo).port;
+  return listenAll(hosts, Number(configured?.port || 0), accept).then(
+    (bound) => {
+      listeners = bound.listeners;
+      port = bound.port;
       const host = configured ? configured.hostname : '127.0.0.1';
-      resolve({
+      return {
         redirectUri: `http://${host}:${port}${path}`,
         callback,
         close() {
           clearTimeout(timer);
           close();
         },
+      };
+    },
+    (error: NodeJS.ErrnoException & { host?: string }) => {
+      clearTimeout(timer);
+      const where = error.host === '::1' ? `[::1]:${configured?.port || port}` : `${error.host ?? hosts[0]} port ${configured?.port || 'random'}`;
+      const localhost = hosts.length > 1 ? ` (the redirect URI says localhost, which browsers may resolve to 127.0.0.1 or ::1, so rolecall holds both)` : '';
+      throw new RolecallError('OIDC_CALLBACK', `cannot listen on ${where} for the login callback${localhost}: ${error.code ?? error.message}`, {
+        hint:
+          error.code === 'EADDRINUSE'
+            ? 'Another program (perhaps another user\'s) holds that port: whoever holds it would receive the login code. Stop it, or use a redirect URI without a port so rolecall picks a free one.'
+            : 'Check web_identity_redirect_uri: it must name a loopback address (127.0.0.1, [::1] or localhost).',
+        cause: error,
       });
-    });
-  });
+    },
+  );
 }
