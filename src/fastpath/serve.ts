@@ -1,7 +1,7 @@
 // The cache-hit answer for `rolecall export P --format process`: request fingerprint -> index ->
 // credentials file -> freshness check -> credential_process JSON. Any doubt returns undefined and
 // the full path runs instead, which says what is wrong. Never writes, never warns.
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { renderProcessJson } from '../output/json';
 import { cacheDir, credentialFile, indexFile, isFresh, parseCacheEntry, type IndexEntry } from '../store/layout';
 import { fingerprint } from './fingerprint';
@@ -31,9 +31,11 @@ export function serveFromCache(input: FastInput): string | undefined {
     const print = fingerprint(request, env, input.home);
     if (!print) return undefined;
     const dir = cacheDir(env, input.home);
-    // the full path refuses a cache directory others could write to; so does this one
-    const stats = statSync(dir);
-    if ((stats.mode & 0o077) !== 0 || (process.getuid && stats.uid !== process.getuid())) return undefined;
+    // the full path refuses a cache directory others could write to, or a link others planted; so does this one
+    const uid = process.getuid?.();
+    let stats = lstatSync(dir);
+    if (stats.isSymbolicLink() && stats.uid === uid) stats = statSync(dir);
+    if (!stats.isDirectory() || (stats.mode & 0o077) !== 0 || (uid !== undefined && stats.uid !== uid)) return undefined;
     const index = readIndex(indexFile(dir, print.name), print.text);
     if (!index) return undefined;
     const entry = parseCacheEntry(readFileSync(credentialFile(dir, index.key), 'utf8'));

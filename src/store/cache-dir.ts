@@ -1,7 +1,11 @@
 // The cache directory and the files in it: directories 0700, files 0600, looser modes fixed with a
-// warning, a directory owned by someone else refused (they could read or plant credentials).
-import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+// warning, a directory owned by someone else refused (they could read or plant credentials). The
+// cache may live under a shared directory (/tmp, XDG_CACHE_HOME on a shared disk), where another
+// user can plant the name first: a symbolic link there is never followed unless it is the user's
+// own, every check is made on the opened directory (fstat, fchmod), and a parent that anyone may
+// write to without the sticky bit is refused (anyone could swap the directory after the checks).
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RolecallError } from '../errors';
 import type { Logger } from '../platform/logger';
 import { cacheDir, SUBDIRS } from './layout';
@@ -11,6 +15,8 @@ export interface StoreDeps {
   home: string;
   log: Logger;
 }
+
+const STICKY = 0o1000;
 
 const ownUid = () => (typeof process.getuid === 'function' ? process.getuid() : undefined);
 
@@ -23,35 +29,93 @@ function checkOwner(path: string, stats: Stats, what: string): void {
   }
 }
 
-/** Fixes group/other permission bits on a file or directory of ours, with a warning. */
-export function tightenMode(path: string, stats: Stats, wanted: 0o700 | 0o600, log: Logger): void {
+/** Fixes group/other permission bits on an open file or directory of ours, with a warning. */
+export function tightenMode(path: string, fd: number, stats: Stats, wanted: 0o700 | 0o600, log: Logger): void {
   if (process.platform === 'win32' || (stats.mode & 0o777) === wanted) return;
   if ((stats.mode & 0o077) !== 0) {
     log.warn(`${path} had mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}, readable by others; changed it to ${wanted.toString(8).padStart(4, '0')}.`);
   }
-  chmodSync(path, wanted);
+  fchmodSync(fd, wanted);
+}
+
+function lstatIfAny(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cacheError(path, error);
+    return undefined;
+  }
+}
+
+/** A directory that anyone may write to without the sticky bit lets anyone rename ours away. */
+function checkParent(path: string, what: string): void {
+  const parent = dirname(path);
+  let stats: Stats;
+  try {
+    stats = statSync(parent);
+  } catch {
+    return; // created below, by us
+  }
+  if ((stats.mode & 0o002) !== 0 && (stats.mode & STICKY) === 0) {
+    throw new RolecallError('CACHE_ERROR', `the ${what} ${path} is in ${parent}, which every user may write to (mode ${(stats.mode & 0o7777).toString(8).padStart(4, '0')}, no sticky bit): anyone could replace it`, {
+      hint: `Point ROLECALL_CACHE_DIR at a directory of your own, or fix ${parent} (chmod +t or o-w).`,
+    });
+  }
 }
 
 function ensureDir(path: string, log: Logger, what: string): void {
-  let stats: Stats | undefined;
-  try {
-    stats = statSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw cacheError(path, error);
+  if (process.platform === 'win32') {
+    ensureDirWindows(path, what);
+    return;
   }
-  if (!stats) {
+  checkParent(path, what);
+  let link = lstatIfAny(path);
+  if (!link) {
     try {
       mkdirSync(path, { recursive: true, mode: 0o700 });
-      stats = statSync(path);
     } catch (error) {
       throw cacheError(path, error);
     }
+    link = lstatIfAny(path);
   }
-  if (!stats.isDirectory()) {
+  const uid = ownUid();
+  if (link?.isSymbolicLink() && link.uid !== uid) {
+    throw new RolecallError('CACHE_ERROR', `the ${what} ${path} is a symbolic link made by uid ${link.uid}, not by you; rolecall will not follow it`, {
+      hint: 'Someone else may have planted it to make rolecall write elsewhere: remove it, or point ROLECALL_CACHE_DIR at a directory of your own.',
+    });
+  }
+  // your own link is followed; nobody else's: a link swapped in after the lstat fails to open
+  const follow = link?.isSymbolicLink() ? 0 : constants.O_NOFOLLOW;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | follow);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') {
+      throw new RolecallError('CACHE_ERROR', `the ${what} ${path} is not a directory`, { hint: 'Remove it, or set ROLECALL_CACHE_DIR to a directory of your own.' });
+    }
+    if (code === 'ELOOP') throw new RolecallError('CACHE_ERROR', `the ${what} ${path} was replaced by a symbolic link while rolecall checked it`);
+    throw cacheError(path, error);
+  }
+  try {
+    const stats = fstatSync(fd);
+    checkOwner(path, stats, what);
+    tightenMode(path, fd, stats, 0o700, log);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Windows has no modes or symbolic-link flags here; the directory must only exist and be one. */
+function ensureDirWindows(path: string, what: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw cacheError(path, error);
+  }
+  if (!statSync(path).isDirectory()) {
     throw new RolecallError('CACHE_ERROR', `the ${what} ${path} is not a directory`, { hint: 'Remove it, or set ROLECALL_CACHE_DIR to a directory of your own.' });
   }
-  checkOwner(path, stats, what);
-  tightenMode(path, stats, 0o700, log);
 }
 
 export function cacheError(path: string, error: unknown): RolecallError {
@@ -81,7 +145,7 @@ export function readPrivateFile(path: string, deps: StoreDeps): string | undefin
     throw cacheError(path, error);
   }
   try {
-    tightenMode(path, fstatSync(fd), 0o600, deps.log);
+    tightenMode(path, fd, fstatSync(fd), 0o600, deps.log);
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
