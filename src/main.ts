@@ -8,6 +8,7 @@ import { systemClock } from './platform/clock';
 import { createLogger, shouldColor, type Logger } from './platform/logger';
 import { ttyPrompter } from './platform/tty';
 import { didYouMean } from './platform/suggest';
+import { printable } from './platform/printable';
 import type { Context } from './platform/context';
 
 declare const ROLECALL_VERSION: string;
@@ -41,14 +42,14 @@ function readStdin(): Promise<string> {
 function report(error: unknown, log: Logger): number {
   if (isRolecallError(error)) {
     // "rolecall exec needs ..." already says who speaks: no "rolecall: rolecall exec ..."
-    const message = log.mask(error.message);
-    process.stderr.write(`${message.startsWith('rolecall ') ? message : `rolecall: ${message}`}\n  hint: ${log.mask(error.hint)}\n`);
+    const message = printable(log.mask(error.message));
+    process.stderr.write(`${message.startsWith('rolecall ') ? message : `rolecall: ${message}`}\n  hint: ${printable(log.mask(error.hint))}\n`);
     log.debug(`error code ${error.code}`);
     return error.exitCode;
   }
   const detail = error instanceof Error ? (log.debugEnabled ? (error.stack ?? error.message) : error.message) : String(error);
   const internal = new RolecallError('INTERNAL', `unexpected error: ${detail}`);
-  process.stderr.write(`rolecall: ${log.mask(internal.message)}\n  hint: ${internal.hint}\n`);
+  process.stderr.write(`rolecall: ${printable(log.mask(internal.message))}\n  hint: ${internal.hint}\n`);
   return internal.exitCode;
 }
 

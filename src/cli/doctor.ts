@@ -8,6 +8,7 @@ import { describeSource } from '../config/source';
 import { describeStep } from '../plan/step';
 import type { Command } from './command';
 import { CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
+import { printable } from '../platform/printable';
 
 function settingsOf(profile: Profile) {
   return [...profile.settings.entries()]
@@ -64,7 +65,8 @@ Flags:
       lines.push(`  ${MARK[f.level]} ${f.message}`);
       if (f.hint && f.level !== 'ok') lines.push(`       ${f.hint}`);
     }
-    ctx.stdout(`${lines.join('\n')}\n`);
+    // human text: what IAM, STS or a config file says is shown, never sent as terminal commands
+    ctx.stdout(printable(`${lines.join('\n')}\n`));
     return code;
   },
 };

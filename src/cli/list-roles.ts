@@ -6,6 +6,7 @@ import { listAllRoles } from '../sts/iam';
 import { stringFlag } from './args';
 import type { Command } from './command';
 import { CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
+import { printable } from '../platform/printable';
 
 export const command: Command = {
   name: 'list-roles',
@@ -45,7 +46,8 @@ Flags:
     const width = Math.max(8, ...matched.map((m) => m.roleName.length));
     const arnWidth = Math.max(3, ...matched.map((m) => m.arn.length));
     const lines = [`${'RoleName'.padEnd(width)}  ${'Arn'.padEnd(arnWidth)}  ClientId`, ...matched.map((m) => `${m.roleName.padEnd(width)}  ${m.arn.padEnd(arnWidth)}  ${m.values.join(', ')}`)];
-    ctx.stdout(`${lines.join('\n')}\n`);
+    // human text: what IAM, STS or a config file says is shown, never sent as terminal commands
+    ctx.stdout(printable(`${lines.join('\n')}\n`));
     return 0;
   },
 };

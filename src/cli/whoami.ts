@@ -6,6 +6,7 @@ import { accountAlias } from '../sts/iam';
 import { envValue, environmentProfile } from '../config/env';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
+import { printable } from '../platform/printable';
 
 export const command: Command = {
   name: 'whoami',
@@ -51,7 +52,8 @@ ${CREDENTIAL_HELP}`,
       'chain',
       ...credentials.chain.map((step, i) => `  ${i + 1}. ${step}`),
     ];
-    ctx.stdout(`${lines.join('\n')}\n`);
+    // human text: what IAM, STS or a config file says is shown, never sent as terminal commands
+    ctx.stdout(printable(`${lines.join('\n')}\n`));
     return 0;
   },
 };

@@ -1,5 +1,7 @@
 // Everything for humans goes to stderr through this logger. Secrets registered with
-// `redact` are masked in every line it writes, including --debug output.
+// `redact` are masked in every line it writes, including --debug output, and control characters
+// from outside (a provider's error text) are shown, never sent to the terminal (printable.ts).
+import { printable } from './printable';
 
 export interface Logger {
   /** progress and results for the human: "Login successful!" */
@@ -25,21 +27,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = new Set<string>();
   const color = options.color ?? false;
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  // longest first: a secret that contains another must be masked whole, not around the shorter one
+  let longestFirst: string[] = [];
   const mask = (text: string) => {
     let out = text;
-    for (const secret of secrets) out = out.split(secret).join('****');
+    for (const secret of longestFirst) out = out.split(secret).join('****');
     return out;
   };
   return {
     debugEnabled: options.debug ?? false,
-    info: (message) => write(`${mask(message)}\n`),
-    warn: (message) => write(`${paint('33', 'warning:')} ${mask(message)}\n`),
+    info: (message) => write(`${printable(mask(message))}\n`),
+    warn: (message) => write(`${paint('33', 'warning:')} ${printable(mask(message))}\n`),
     debug: (message) => {
-      if (options.debug) write(`${paint('2', 'debug:')} ${mask(message)}\n`);
+      if (options.debug) write(`${paint('2', 'debug:')} ${printable(mask(message))}\n`);
     },
     redact: (secret) => {
       // very short values would mask ordinary words; secrets are never that short
-      if (secret && secret.length >= 6) secrets.add(secret);
+      if (!secret || secret.length < 6 || secrets.has(secret)) return;
+      secrets.add(secret);
+      longestFirst = [...secrets].sort((a, b) => b.length - a.length);
     },
     mask,
   };

@@ -3,6 +3,7 @@
 import { openSync, closeSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
 import { RolecallError } from '../errors';
+import { printable } from './printable';
 
 export interface Prompter {
   /** ask for a line of text; `secret` hides what is typed */
@@ -91,7 +92,7 @@ export function ttyPrompter(open: () => TtyStreams | undefined = openTty): Promp
       const tty = open();
       if (!tty) throw noTty(question, options.hint);
       try {
-        tty.output.write(question.endsWith(' ') ? question : `${question} `);
+        tty.output.write(printable(question.endsWith(' ') ? question : `${question} `));
         const line = await readLine(tty, options.secret ?? false);
         // a password may begin or end with a space; anything else is trimmed
         return options.secret ? line : line.trim();
@@ -103,8 +104,8 @@ export function ttyPrompter(open: () => TtyStreams | undefined = openTty): Promp
       const tty = open();
       if (!tty) throw noTty(question, hint);
       try {
-        tty.output.write(`${question}\n`);
-        choices.forEach((choice, i) => tty.output.write(`  [${i + 1}] ${choice.label}\n`));
+        tty.output.write(`${printable(question)}\n`);
+        choices.forEach((choice, i) => tty.output.write(`  [${i + 1}] ${printable(choice.label)}\n`));
         for (;;) {
           tty.output.write(`Choose 1-${choices.length}: `);
           const answer = (await readLine(tty, false)).trim();

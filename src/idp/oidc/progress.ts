@@ -3,6 +3,7 @@
 // to open, a device code), which also go to the terminal itself when stderr is captured: the AWS
 // CLI keeps a credential_process's stderr to itself unless the process fails.
 import type { Logger } from '../../platform/logger';
+import { printable } from '../../platform/printable';
 import { openTty, type TtyStreams } from '../../platform/tty';
 
 export interface Progress {
@@ -39,7 +40,7 @@ export function tellUser(message: string, log: Logger, stderrIsTTY = process.std
   const tty = open();
   if (!tty) return;
   try {
-    tty.output.write(`${message}\n`);
+    tty.output.write(`${printable(log.mask(message))}\n`);
   } finally {
     tty.close();
   }
