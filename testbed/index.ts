@@ -2,7 +2,7 @@
 // validating AWS emulator (STS, IAM, federation endpoint). Used by tests, the demo and `npm run testbed`.
 import { dirname } from 'node:path';
 import { DEFAULT_WORLD, loadWorld, type World, type WorldSettings } from './world';
-import { startIdp, type Idp } from './idp/index';
+import { startIdp, type Idp, type IdpOptions } from './idp/index';
 import { startAws, type AwsEmulator } from './aws/index';
 
 export interface TestbedOptions {
@@ -13,6 +13,8 @@ export interface TestbedOptions {
   edit?: (world: World) => void;
   idpPort?: number;
   awsPort?: number;
+  /** how the IdP answers: its shape (Keycloak, Google, Okta), client authentication, TLS (./idp/index.ts) */
+  idp?: Omit<IdpOptions, 'port'>;
 }
 
 export interface Testbed {
@@ -31,10 +33,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     return world;
   };
   // the IdP needs users and clients only, which hold no placeholders
-  const idp = await startIdp(prepare({}), { port: options.idpPort });
+  const idp = await startIdp(prepare({}), { ...options.idp, port: options.idpPort });
   const issuer = new URL(idp.issuer);
   const world = prepare({ IDP_ISSUER: idp.issuer, IDP_HOST: `${issuer.host}${issuer.pathname.replace(/\/$/, '')}` });
   const aws = await startAws(world, { worldDir: dirname(worldPath), port: options.awsPort });
+  if (options.idp?.tls) aws.pinIssuerKeys(idp.issuer, await idp.jwks());
   return {
     world,
     idp,

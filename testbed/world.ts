@@ -83,6 +83,8 @@ export interface IdpUser {
   samlRoles: string[];
   /** TOTP device (RFC 6238, SHA-1, 6 digits, 30 s) that the SAML sign-in page asks a code of, after the password */
   totpSecretBase32?: string;
+  /** Okta Verify on the user's phone: the Okta-shaped IdP offers a push factor (./idp/okta-authn.ts) */
+  oktaVerify?: { deviceName: string };
 }
 
 /** A SAML service provider the IdP signs users in to, started at /saml/app/ID/sso (IdP-initiated). */
@@ -106,6 +108,8 @@ export interface IdpClient {
   /** 'native' clients are public, PKCE-only and may redirect to any loopback port */
   kind: 'native' | 'confidential';
   grant_types: string[];
+  /** redirect URIs beyond the loopback ones every client has, e.g. aws-runas's app:/callback */
+  redirect_uris?: string[];
 }
 
 export interface WorldSettings {

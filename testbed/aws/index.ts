@@ -2,6 +2,7 @@
 // and IAM (SigV4 verified against the world's keys and the sessions it issued), plus the console
 // federation endpoint; and IAM Identity Center (../sso/) on two more, sharing the sessions and the
 // call counts. Answers are shaped like AWS's so the SDKs, the AWS CLI and boto3 parse them.
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +38,11 @@ export interface AwsEmulator {
   totp(serial: string, at?: Date): string;
   /** shift the Date header of every answer by this many seconds (clock-skew tests) */
   setDateSkew(seconds: number): void;
+  /**
+   * verify tokens of `issuer` with these keys instead of fetching them: for an IdP whose TLS
+   * certificate a private CA signs, which AWS trusts by the certificate registered with the provider
+   */
+  pinIssuerKeys(issuer: string, jwks: JSONWebKeySet): void;
   close(): Promise<void>;
 }
 
@@ -187,6 +193,9 @@ export async function startAws(world: World, options: { worldDir: string; port?:
     },
     setDateSkew(seconds) {
       skewSeconds = seconds;
+    },
+    pinIssuerKeys(issuer, jwks) {
+      state.keySets.set(issuer, Promise.resolve(createLocalJWKSet(jwks)));
     },
     close: async () => {
       await Promise.all([

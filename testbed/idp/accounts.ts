@@ -40,3 +40,14 @@ export function samlResponseFor(issuer: string, user: IdpUser): string {
     sign: true,
   });
 }
+
+/**
+ * the signed saml:Assertion alone (XML text), as Keycloak's token exchange issues it: the
+ * signature covers the Assertion (exclusive c14n), so it still verifies once a client wraps it
+ */
+export function samlAssertionFor(issuer: string, user: IdpUser): string {
+  const response = samlResponseFor(issuer, user);
+  const start = response.indexOf('<saml:Assertion');
+  const end = response.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length;
+  return response.slice(start, end);
+}

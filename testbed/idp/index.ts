@@ -33,11 +33,18 @@
 //   done     (device flow)        #device-success
 //   errors                        #error (with #error-error, #error-error_description)
 // ./browser-login.ts drives them.
-import { createServer, type Server } from 'node:http';
+//
+// Real providers differ from this one; ./shape.ts lays it out as Keycloak, Google or Okta do
+// (startIdp's `shape`), `clientAuthMethods` narrows how clients may authenticate (a provider that
+// takes client_secret_post only), `tls` serves it over https with a private CA's certificate, and
+// setQuirks() switches answers at run time: refresh answers without an ID token, and what the SAML
+// token exchange returns.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import './runtime-warning';
-import Provider, { type Context, type Next } from 'oidc-provider';
+import Provider, { interactionPolicy, type Client, type Context, type Next } from 'oidc-provider';
 import type { IdpClient, World } from '../world';
 import { claimsOf, userBySub } from './accounts';
 import { API_RESOURCE, resourceServerInfo } from './access-tokens';
@@ -47,11 +54,46 @@ import { deviceSuccessPage, errorPage, userCodeConfirmPage, userCodeInputPage } 
 import { PASSWORD_GRANT, PASSWORD_GRANT_PARAMS, passwordGrant } from './password-grant';
 import { SAML_API_PATH, samlApiRoute } from './saml-api';
 import { samlSso, type SsoCounts } from './saml-sso';
-import { TOKEN_EXCHANGE_GRANT, TOKEN_EXCHANGE_PARAMS, tokenExchangeGrant } from './token-exchange-grant';
+import { TOKEN_EXCHANGE_GRANT, TOKEN_EXCHANGE_PARAMS, tokenExchangeGrant, type SamlExchangeMode } from './token-exchange-grant';
+import { layoutOf, TEMPLATED_DISCOVERY, type IdpShape, type ShapeLayout } from './shape';
+import { oktaAuthn, type OktaAuthn } from './okta-authn';
+import { googleOffline } from './google-offline';
+
+export type { IdpShape } from './shape';
+
+export interface IdpOptions {
+  port?: number;
+  /** how the IdP lays itself out and answers (./shape.ts); default generic */
+  shape?: IdpShape;
+  /**
+   * the client authentication methods the token endpoint takes from confidential clients (listed
+   * in discovery's token_endpoint_auth_methods_supported, with none for public clients);
+   * default both client_secret_basic and client_secret_post
+   */
+  clientAuthMethods?: ('client_secret_basic' | 'client_secret_post')[];
+  /** serve https with this key and certificate (./tls.ts makes a private CA's) */
+  tls?: { key: string; cert: string };
+}
+
+/** answers switchable at run time (Idp.setQuirks) */
+export interface IdpQuirks {
+  /** refresh answers carry no id_token (OIDC Core 12.2 allows it) */
+  refreshWithoutIdToken: boolean;
+  /** what the token exchange to SAML answers (./token-exchange-grant.ts); keycloak shape: assertion */
+  samlExchange: SamlExchangeMode;
+}
 
 export interface Idp {
-  /** http://127.0.0.1:PORT (no trailing slash) */
+  /** http://127.0.0.1:PORT (no trailing slash), https with `tls`; a Keycloak realm adds /realms/rolecall */
   issuer: string;
+  /** scheme, host and port */
+  origin: string;
+  shape: IdpShape;
+  /** the Okta-shaped Authentication API and the user's phone (shape okta only) */
+  okta: OktaAuthn;
+  setQuirks(quirks: Partial<IdpQuirks>): void;
+  /** the public keys the IdP signs with (its JWKS) */
+  jwks(): Promise<{ keys: Record<string, unknown>[] }>;
   /** http://127.0.0.1:PORT/saml/assertion (the coinbase-style POST API) */
   samlApiUrl: string;
   /** the start URL of a SAML app (world.samlApps), e.g. http://127.0.0.1:PORT/saml/app/aws/sso */
@@ -65,6 +107,10 @@ export interface Idp {
    * tokens: token endpoint requests by grant_type, answered or refused; samlApi: POST API requests
    */
   counts(): { authorizations: number; tokens: Record<string, number>; samlApi: number };
+  /** the authorization requests' parameters, oldest first (cleared by resetCounts) */
+  authorizationRequests(): URLSearchParams[];
+  /** how each token request authenticated its client: basic, post or none (cleared by resetCounts) */
+  clientAuthentications(): string[];
   /** the raw bodies the SAML POST API received, oldest first (cleared by resetCounts) */
   samlApiBodies(): string[];
   resetCounts(): void;
@@ -81,36 +127,81 @@ const LOOPBACK_REDIRECT_URIS = ['http://127.0.0.1/callback', 'http://localhost/c
 const CUSTOM_GRANTS = [PASSWORD_GRANT, TOKEN_EXCHANGE_GRANT];
 const REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 
-export async function startIdp(world: World, options: { port?: number } = {}): Promise<Idp> {
-  const server = createServer();
+export async function startIdp(world: World, options: IdpOptions = {}): Promise<Idp> {
+  const shape = options.shape ?? 'generic';
+  const layout = layoutOf(shape);
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the IdP is not listening on a TCP port');
-  const issuer = `http://127.0.0.1:${address.port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
+  const issuer = `${origin}${layout.issuerPath}`;
 
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
   const store = new MemoryStore();
-  const provider = new Provider(issuer, configuration(world, store, signingKey));
+  const okta = oktaAuthn(world, origin);
+  const quirks: IdpQuirks = { refreshWithoutIdToken: false, samlExchange: shape === 'keycloak' ? 'assertion' : 'response' };
+  const provider = new Provider(issuer, configuration(world, store, signingKey, { shape, layout, okta, clientAuthMethods: options.clientAuthMethods }));
 
   let exchangeEnabled = true;
-  provider.registerGrantType(PASSWORD_GRANT, passwordGrant(provider, world), PASSWORD_GRANT_PARAMS);
+  provider.registerGrantType(PASSWORD_GRANT, passwordGrant(provider, world, { otp: layout.directGrantOtp }), PASSWORD_GRANT_PARAMS);
   provider.registerGrantType(
     TOKEN_EXCHANGE_GRANT,
-    tokenExchangeGrant(provider, { world, verificationKey: publicKey, enabled: () => exchangeEnabled }),
+    tokenExchangeGrant(provider, { world, verificationKey: publicKey, enabled: () => exchangeEnabled, samlMode: () => quirks.samlExchange }),
     TOKEN_EXCHANGE_PARAMS,
   );
 
   const counts = { authorizations: 0, tokens: {} as Record<string, number>, samlApi: 0 };
   let samlApiBodies: string[] = [];
+  let authorizationRequests: URLSearchParams[] = [];
+  let clientAuthentications: string[] = [];
+  const secretMethods = options.clientAuthMethods ?? ['client_secret_basic', 'client_secret_post'];
+  const routes = { authorization: layout.routes.authorization ?? '/auth', token: layout.routes.token ?? '/token', device: layout.routes.device_authorization ?? '/device/auth' };
   provider.use(async function count(ctx: Context, next: Next) {
-    if (ctx.path === '/auth' || ctx.path === '/device/auth') counts.authorizations += 1;
+    if (ctx.path === routes.authorization || ctx.path === routes.device) counts.authorizations += 1;
+    if (ctx.path === routes.authorization) authorizationRequests.push(new URLSearchParams(ctx.querystring));
+    if (ctx.path === routes.token) {
+      const basic = /^basic /i.test(ctx.get('authorization'));
+      clientAuthentications.push(basic ? 'basic' : 'post-or-none');
+      // oidc-provider takes any secret method from any client; a provider that lists one refuses the other
+      if (basic && !secretMethods.includes('client_secret_basic')) {
+        ctx.status = 401;
+        ctx.type = 'json';
+        ctx.body = { error: 'invalid_client', error_description: 'client authentication method client_secret_basic is not supported: use client_secret_post' };
+        return;
+      }
+    }
     await next();
-    const grantType = ctx.path === '/token' ? ctx.oidc?.params?.grant_type : undefined;
+    const grantType = ctx.path === routes.token ? ctx.oidc?.params?.grant_type : undefined;
     if (grantType) counts.tokens[grantType] = (counts.tokens[grantType] ?? 0) + 1;
+    // OIDC Core 12.2: a refresh answer may leave the ID token out
+    if (grantType === 'refresh_token' && quirks.refreshWithoutIdToken && ctx.body && typeof ctx.body === 'object') {
+      delete (ctx.body as Record<string, unknown>).id_token;
+    }
+  });
+  if (shape === 'okta') provider.use(okta.route);
+  provider.use(async function templatedIssuer(ctx: Context, next: Next) {
+    const tenant = TEMPLATED_DISCOVERY.exec(ctx.path)?.[1];
+    if (!tenant) return next();
+    // Entra ID's multi-tenant metadata: the issuer holds a placeholder for the tenant id
+    ctx.type = 'json';
+    ctx.body = {
+      issuer: `${origin}/{tenantid}/v2.0`,
+      authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/authorize`,
+      token_endpoint: `${origin}/${tenant}/oauth2/v2.0/token`,
+      jwks_uri: `${origin}/${tenant}/discovery/v2.0/keys`,
+      device_authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/devicecode`,
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      tenant_region_scope: null,
+    };
   });
   provider.use(interactionRoutes(provider, world));
   const sso = samlSso(world, issuer);
@@ -124,18 +215,35 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
 
   const handle = provider.callback();
   let dateSkewSeconds = world.settings.dateSkewSeconds;
-  server.on('request', (req, res) => {
+  const prefix = layout.issuerPath;
+  (server as Server).on('request', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
     // clock-skew tests: every answer carries a shifted Date
     res.setHeader('Date', new Date(Date.now() + dateSkewSeconds * 1000).toUTCString());
+    if (shape === 'okta') res.setHeader('x-okta-request-id', randomBytes(12).toString('base64url'));
+    // an issuer with a path (a Keycloak realm): oidc-provider is mounted there and reads the mount
+    // from originalUrl; the testbed's own routes answer on either side of it
+    if (prefix && req.url && (req.url === prefix || req.url.startsWith(`${prefix}/`) || req.url.startsWith(`${prefix}?`))) {
+      req.originalUrl = req.url;
+      req.url = req.url.slice(prefix.length) || '/';
+    }
     handle(req, res);
   });
 
   return {
     issuer,
-    samlApiUrl: `${issuer}${SAML_API_PATH}`,
+    origin,
+    shape,
+    okta,
+    setQuirks(changes) {
+      Object.assign(quirks, changes);
+    },
+    jwks: async () => ({ keys: [{ ...(await exportJWK(publicKey)), kid: signingKey.kid, alg: 'RS256', use: 'sig' }] }),
+    authorizationRequests: () => [...authorizationRequests],
+    clientAuthentications: () => [...clientAuthentications],
+    samlApiUrl: `${origin}${SAML_API_PATH}`,
     counts: () => ({ ...counts, tokens: { ...counts.tokens } }),
     samlApiBodies: () => [...samlApiBodies],
-    samlAppUrl: (id) => `${issuer}/saml/app/${id}/sso`,
+    samlAppUrl: (id) => `${origin}/saml/app/${id}/sso`,
     ssoCounts: sso.counts,
     revokeSsoSessions: sso.revokeSessions,
     resetCounts() {
@@ -144,6 +252,11 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
       counts.tokens = {};
       counts.samlApi = 0;
       samlApiBodies = [];
+      authorizationRequests = [];
+      clientAuthentications = [];
+      okta.reset();
+      quirks.refreshWithoutIdToken = false;
+      quirks.samlExchange = shape === 'keycloak' ? 'assertion' : 'response';
     },
     async revokeRefreshTokens() {
       store.dropModel('RefreshToken');
@@ -158,11 +271,48 @@ export async function startIdp(world: World, options: { port?: number } = {}): P
   };
 }
 
-function configuration(world: World, store: MemoryStore, signingKey: Record<string, unknown>) {
+interface ShapeOptions {
+  shape: IdpShape;
+  layout: ShapeLayout;
+  okta: OktaAuthn;
+  clientAuthMethods?: ('client_secret_basic' | 'client_secret_post')[];
+}
+
+function configuration(world: World, store: MemoryStore, signingKey: Record<string, unknown>, options: ShapeOptions) {
   const tokenTtl = () => world.settings.idTokenTtlSeconds;
+  const secretMethods = options.clientAuthMethods ?? ['client_secret_basic', 'client_secret_post'];
+  const google = googleOffline();
+  const issueRefreshToken = async (_ctx: Context, client: Client, code?: { codeChallenge?: string; accountId?: string }) => {
+    if (!client.grantTypeAllowed('refresh_token')) return false;
+    if (options.shape === 'google' && code?.codeChallenge !== undefined) return google.refreshTokenFor(code.codeChallenge, code.accountId ?? '', client.clientId);
+    return true;
+  };
   return {
     adapter: store.adapterFor,
-    clients: world.idpClients.map(clientMetadata),
+    clients: world.idpClients.map((client) => clientMetadata(client, secretMethods[0]!)),
+    clientAuthMethods: ['none', ...secretMethods],
+    ...(Object.keys(options.layout.routes).length ? { routes: options.layout.routes } : {}),
+    extraParams: {
+      // Google: access_type=offline (and prompt=consent) decide whether a refresh token comes
+      ...(options.shape === 'google' ? { access_type: google.accessType } : {}),
+      // Okta: the Authentication API's one-time sessionToken signs the user in
+      ...(options.shape === 'okta' ? { sessionToken: oktaSessionToken(options.okta) } : {}),
+    },
+    async loadExistingGrant(ctx: Context) {
+      const oidc = ctx.oidc as Context['oidc'] & { provider: Provider };
+      const clientId = oidc.client?.clientId ?? '';
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
+      if (grantId) return oidc.provider.Grant.find(grantId);
+      // Okta's own apps ask no consent: a sign-in through the Authentication API gets what it asked for
+      const accountId = oidc.session?.accountId;
+      if (options.shape !== 'okta' || !oidc.params?.sessionToken || !accountId) return undefined;
+      const grant = new oidc.provider.Grant({ accountId, clientId });
+      const scopes = (oidc.params.scope ?? 'openid').split(' ').filter((scope) => options.layout.scopes.includes(scope));
+      grant.addOIDCScope(scopes.join(' '));
+      grant.addResourceScope(API_RESOURCE, scopes.filter((scope) => scope !== 'offline_access').join(' '));
+      await grant.save();
+      return grant;
+    },
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     async findAccount(_ctx: Context, sub: string) {
@@ -170,16 +320,16 @@ function configuration(world: World, store: MemoryStore, signingKey: Record<stri
       return user && { accountId: sub, claims: async () => claimsOf(user) };
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    scopes: options.layout.scopes,
     // put the email and profile claims into the ID token too: AWS and rolecall read them there
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     pkce: { required: () => true },
-    issueRefreshToken: async (_ctx: Context, client: { grantTypeAllowed(grant: string): boolean }) =>
-      client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken,
     // refresh tokens outlive the browser session that created them, as offline tokens do
     expiresWithSession: async () => false,
     clientBasedCORS: () => false,
+    interactions: { policy: interactionPolicyFor(options.shape), url: async (_ctx: Context, interaction: { uid: string }) => `${options.layout.issuerPath}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       deviceFlow: {
@@ -223,17 +373,34 @@ function configuration(world: World, store: MemoryStore, signingKey: Record<stri
   };
 }
 
-function clientMetadata(client: IdpClient): Record<string, unknown> {
+/** oidc-provider asks native clients for consent every time; Okta asks nothing of its own apps */
+function interactionPolicyFor(shape: IdpShape) {
+  const policy = interactionPolicy.base();
+  if (shape === 'okta') policy.get('consent').checks.remove('native_client_prompt');
+  return policy;
+}
+
+/** the sessionToken parameter of /oauth2/v1/authorize: a valid one signs its user in, no page shown */
+function oktaSessionToken(okta: OktaAuthn) {
+  return async (ctx: Context, value: string | undefined) => {
+    if (!value) return;
+    const sub = okta.redeemSessionToken(value);
+    // like Okta, an unknown or spent token is ignored: the sign-in page follows
+    if (sub) ctx.oidc.session?.loginAccount({ accountId: sub, loginTs: Math.floor(Date.now() / 1000) });
+  };
+}
+
+function clientMetadata(client: IdpClient, secretMethod: string): Record<string, unknown> {
   // custom grants go to every client; ./grant-policy.ts enforces the world's list
   const grantTypes = [...new Set([...client.grant_types, ...CUSTOM_GRANTS])];
   return {
     client_id: client.client_id,
     application_type: 'native',
-    redirect_uris: LOOPBACK_REDIRECT_URIS,
+    redirect_uris: [...LOOPBACK_REDIRECT_URIS, ...(client.redirect_uris ?? [])],
     response_types: ['code'],
     grant_types: grantTypes,
     ...(client.kind === 'confidential'
-      ? { client_secret: client.client_secret, token_endpoint_auth_method: 'client_secret_basic' }
+      ? { client_secret: client.client_secret, token_endpoint_auth_method: secretMethod }
       : { token_endpoint_auth_method: 'none' }),
   };
 }

@@ -34,6 +34,12 @@ declare module 'oidc-provider' {
     params?: Record<string, string | undefined>;
     client?: Client;
     route?: string;
+    session?: {
+      accountId?: string;
+      loginAccount(details: { accountId: string; loginTs?: number }): void;
+      grantIdFor(clientId: string): string | undefined;
+    };
+    result?: { consent?: { grantId?: string } };
   }
 
   /** the koa context oidc-provider hands to middleware and callbacks */
@@ -78,6 +84,8 @@ declare module 'oidc-provider' {
   }
 
   interface GrantInstance {
+    accountId: string;
+    clientId: string;
     addOIDCScope(scope: string): void;
     addResourceScope(resource: string, scope: string): void;
     save(): Promise<string>;
@@ -124,6 +132,12 @@ declare module 'oidc-provider' {
     error: string;
     error_description?: string;
   }
+
+  interface Policy {
+    get(name: string): { checks: { remove(name: string): void } };
+  }
+
+  export const interactionPolicy: { base(): Policy };
 
   export const errors: {
     InvalidGrant: typeof OIDCProviderError;

@@ -1,21 +1,34 @@
 // The resource-owner password grant (RFC 6749 4.3), as aws-runas uses it: username and password
 // in; ID token, access token and (for clients allowed refresh_token) a refresh token out.
 // oidc-provider has no built-in handler, so this one builds the tokens from its public models.
+// In a Keycloak-shaped realm (otp: true) a user with an OTP device must also send the current code
+// as `totp` (or `otp`), and every failure is Keycloak's direct grant answer: HTTP 401 invalid_grant
+// "Invalid user credentials", the same for a wrong password and for a missing or wrong code.
 import type Provider from 'oidc-provider';
 import { errors, type Context } from 'oidc-provider';
 import type { World } from '../world';
+import { totpValid } from '../aws/totp';
 import { authenticate, claimsOf } from './accounts';
 import { assertClientMayUse } from './grant-policy';
 import { API_RESOURCE, resourceServerInfo } from './access-tokens';
 
 export const PASSWORD_GRANT = 'password';
-export const PASSWORD_GRANT_PARAMS = ['username', 'password', 'scope'];
+export const PASSWORD_GRANT_PARAMS = ['username', 'password', 'scope', 'totp', 'otp'];
 const SUPPORTED_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
 
-export function passwordGrant(provider: Provider, world: World) {
+export function passwordGrant(provider: Provider, world: World, options: { otp: boolean } = { otp: false }) {
   return async function handle(ctx: Context): Promise<void> {
     assertClientMayUse(world, ctx, PASSWORD_GRANT);
     const { username, password, scope = 'openid' } = ctx.oidc.params ?? {};
+    if (options.otp) {
+      const user = username && password ? authenticate(world, username, password) : undefined;
+      const code = ctx.oidc.params?.otp ?? ctx.oidc.params?.totp;
+      if (!user || (user.totpSecretBase32 && !(code && totpValid(user.totpSecretBase32, code)))) {
+        ctx.status = 401;
+        ctx.body = { error: 'invalid_grant', error_description: 'Invalid user credentials' };
+        return;
+      }
+    }
     if (!username || !password) throw new errors.InvalidRequest('username and password are required');
     const scopes = [...new Set(scope.split(' ').filter(Boolean))];
     const unknown = scopes.find((name) => !SUPPORTED_SCOPES.has(name));

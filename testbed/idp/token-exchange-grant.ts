@@ -1,11 +1,16 @@
-// OAuth 2.0 Token Exchange (RFC 8693) from an OIDC token to a SAML 2.0 assertion, answered the
-// way Keycloak does for aws-cli-oidc's `saml2` federation type: the signed SAML Response,
-// base64url-encoded, in access_token.
+// OAuth 2.0 Token Exchange (RFC 8693) from an OIDC token to a SAML 2.0 assertion, for
+// aws-cli-oidc's `saml2` federation type. What comes back in access_token (base64url) is switchable
+// (Idp.setQuirks({ samlExchange })):
+//   response   a signed samlp:Response (IdPs that answer with a whole Response)
+//   assertion  the signed saml:Assertion alone, as Keycloak's legacy token exchange (V1) issues it;
+//              aws-cli-oidc wraps it in a Response before calling STS
+//   standard   Keycloak 26.2+'s standard token exchange (V2), which issues no SAML:
+//              400 invalid_request "requested_token_type unsupported"
 import { jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import { errors, type Context } from 'oidc-provider';
 import type { IdpUser, World } from '../world';
-import { SAML_ASSERTION_TTL_SECONDS, samlResponseFor, userBySub } from './accounts';
+import { SAML_ASSERTION_TTL_SECONDS, samlAssertionFor, samlResponseFor, userBySub } from './accounts';
 import { AWS_SAML_AUDIENCE } from './saml-response';
 import { assertClientMayUse } from './grant-policy';
 
@@ -23,7 +28,11 @@ export interface TokenExchangeOptions {
   verificationKey: CryptoKey;
   /** setTokenExchange(false) turns the grant off: unsupported_grant_type, as an IdP without the feature */
   enabled: () => boolean;
+  /** what a SAML exchange answers: a Response, a bare Assertion, or Keycloak 26.2's refusal */
+  samlMode: () => SamlExchangeMode;
 }
+
+export type SamlExchangeMode = 'response' | 'assertion' | 'standard';
 
 export function tokenExchangeGrant(provider: Provider, options: TokenExchangeOptions) {
   return async function handle(ctx: Context): Promise<void> {
@@ -34,6 +43,12 @@ export function tokenExchangeGrant(provider: Provider, options: TokenExchangeOpt
     const requested = params.requested_token_type ?? SAML2_TOKEN_TYPE;
     const audience = params.audience ?? AWS_SAML_AUDIENCE;
     if (!subjectToken || !subjectType) throw new errors.InvalidRequest('subject_token and subject_token_type are required');
+    if (options.samlMode() === 'standard') {
+      // Keycloak's StandardTokenExchangeProvider: only access and ID tokens
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', error_description: 'requested_token_type unsupported' };
+      return;
+    }
     if (requested !== SAML2_TOKEN_TYPE) {
       throw new errors.InvalidRequest(`requested_token_type ${requested} is not supported (only ${SAML2_TOKEN_TYPE})`);
     }
@@ -43,7 +58,7 @@ export function tokenExchangeGrant(provider: Provider, options: TokenExchangeOpt
     const clientId = ctx.oidc.client?.clientId ?? '';
     const user = await subjectOf(options.world, options.verificationKey, provider.issuer, clientId, subjectToken, subjectType);
     ctx.body = {
-      access_token: Buffer.from(samlResponseFor(provider.issuer, user)).toString('base64url'),
+      access_token: Buffer.from((options.samlMode() === 'assertion' ? samlAssertionFor : samlResponseFor)(provider.issuer, user)).toString('base64url'),
       issued_token_type: SAML2_TOKEN_TYPE,
       token_type: 'Bearer',
       expires_in: SAML_ASSERTION_TTL_SECONDS,
