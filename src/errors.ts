@@ -62,7 +62,10 @@ export const CATALOGUE = {
   OIDC_ERROR: { exit: 1, hint: 'The identity provider returned an error; the message above is its own.' },
   BROWSER_LAUNCH: { exit: 1, hint: 'Set the browser with the agent setting or $BROWSER, or pass --no-browser and open the printed URL yourself.' },
   // SAML
-  SAML_INSECURE: { exit: 1, hint: 'Use an https assertion URL, or opt in explicitly with saml_allow_insecure = true in the profile (the password would travel in clear text).' },
+  SAML_INSECURE: {
+    exit: 1,
+    hint: 'Use an https assertion URL, or opt in explicitly: saml_allow_insecure = true in the profile, or SAML_IDP_ALLOW_INSECURE=true beside the SAML_IDP_* variables of rolecall assume (the password would travel in clear text).',
+  },
   SAML_ASSERTION_INVALID: { exit: 1, hint: 'The identity provider returned something that is not a SAML Response: check the assertion URL and the IdP logs.' },
   SAML_NO_ROLES: { exit: 1, hint: 'The assertion lists no AWS roles: the IdP administrator must map the https://aws.amazon.com/SAML/Attributes/Role attribute.' },
   SAML_ROLE_NOT_FOUND: { exit: 1, hint: 'Pick one of the roles the assertion lists, or ask the IdP administrator to grant the role.' },

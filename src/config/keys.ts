@@ -136,7 +136,7 @@ export const KEYS = {
   saml_provider_name: key({ what: 'SAML provider name in IAM (`arn:aws:iam::ACCOUNT:saml-provider/NAME`)', parse: parse.text, inherited: true, assumeEnv: 'SAML_IDP_NAME', idp: 'saml', from: ['coinbase assume-role'] }),
   saml_request_body_template: key({ what: 'JSON body with `$saml_user` / `$saml_password`', parse: parse.text, inherited: true, assumeEnv: 'SAML_IDP_REQUEST_BODY_TEMPLATE', idp: 'saml', from: ['coinbase assume-role'] }),
   saml_username: key({ what: 'SAML username (else `~/.saml/credentials`, else a prompt)', parse: parse.text, inherited: true, idp: 'saml', from: ['coinbase assume-role'] }),
-  saml_allow_insecure: key({ what: 'allow a plain-http SAML API that is not loopback (`true`/`false`; warned about on every use)', parse: parse.boolean, inherited: true, idp: 'saml', from: ['rolecall'] }),
+  saml_allow_insecure: key({ what: 'allow a plain-http SAML API that is not loopback (`true`/`false`; warned about on every use)', parse: parse.boolean, inherited: true, assumeEnv: 'SAML_IDP_ALLOW_INSECURE', idp: 'saml', from: ['rolecall'] }),
   sso_session: key({ what: 'IAM Identity Center: the `[sso-session NAME]` section with the start URL and region', parse: parse.text, from: ['AWS CLI'] }),
   sso_start_url: key({ what: 'IAM Identity Center: the AWS access portal URL (in `[sso-session NAME]`, or in the profile for the legacy form)', parse: parse.url, from: ['AWS CLI'] }),
   sso_region: key({ what: 'IAM Identity Center: the region of the instance (where its sign-in and portal answer)', parse: parse.region, from: ['AWS CLI'] }),

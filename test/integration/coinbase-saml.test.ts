@@ -88,6 +88,26 @@ test('a plain-http SAML API that is not on loopback is refused', async () => {
   assert.match(result.stderr, /hint: Use an https assertion URL/);
 });
 
+test('SAML_IDP_ALLOW_INSECURE=true lets the environment-variable mode use a plain-http SAML API, warned about on every use', async () => {
+  const url = testbed.idp.samlApiUrl.replace('//127.0.0.1:', '//0.0.0.0:');
+  const env = { ...samlEnv(), SAML_IDP_ASSERTION_URL: url };
+  const refused = await runRolecall(['assume', 'staging', 'saml-developer', '--no-cache'], { env });
+  assert.equal(refused.code, 1);
+  assert.equal(refused.stdout, '');
+  assert.match(refused.stderr, /refusing to send credentials to the SAML assertion URL http:\/\/0\.0\.0\.0:\d+ over plain http \(from environment variable SAML_IDP_ASSERTION_URL\)/);
+  assert.match(refused.stderr, /SAML_IDP_ALLOW_INSECURE=true/);
+  for (let i = 0; i < 2; i++) {
+    const allowed = await runRolecall(['assume', 'staging', 'saml-developer', '--no-cache'], { env: { ...env, SAML_IDP_ALLOW_INSECURE: 'true' } });
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match(allowed.stdout, /^export AWS_ACCOUNT_ROLE='saml-developer';$/m);
+    assert.match(allowed.stderr, /warning: the SAML assertion URL http:\/\/0\.0\.0\.0:\d+ is plain http: your credentials travel unencrypted \(insecure mode is on\)/);
+  }
+  // the opt-in is for `assume` only, like the other SAML_IDP_* variables, and takes true/false only
+  const bad = await runRolecall(['assume', 'staging', 'saml-developer', '--no-cache'], { env: { ...env, SAML_IDP_ALLOW_INSECURE: 'sure' } });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /saml_allow_insecure = "sure" \(environment variable SAML_IDP_ALLOW_INSECURE\) is not true or false/);
+});
+
 test('saml_allow_insecure = on in a profile lets a plain-http SAML API through, with a warning; off refuses it', async () => {
   // 0.0.0.0 reaches the testbed on this machine but is not a loopback name: only the opt-in lets it through
   const url = testbed.idp.samlApiUrl.replace('//127.0.0.1:', '//0.0.0.0:');
