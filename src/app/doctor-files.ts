@@ -1,8 +1,10 @@
 // doctor's look at the shared config files as other tools see them: what rolecall reads one way and
-// the AWS CLI (botocore) another, and credentials files other users can read.
+// the AWS CLI (botocore) another, credentials files other users can read, and passwords aws-runas
+// left in them.
 import { statSync } from 'node:fs';
 import { IGNORED_BY_AWS_CLI, KNOWN_KEYS } from '../config/keys';
-import type { Profile } from '../config/profile';
+import type { ConfigFiles } from '../config/files';
+import { profileChain, type Profile } from '../config/profile';
 import { distance } from '../platform/suggest';
 import { describeSource, type Setting } from '../config/source';
 import type { Finding } from './doctor';
@@ -126,5 +128,24 @@ export function permissionFinding(path: string, what: string): Finding | undefin
     level: 'warn',
     message: `${path} (${what}) can be read by ${mode & 0o004 ? 'every user on this machine' : 'its group'} (mode ${mode.toString(8).padStart(3, '0')})`,
     hint: `chmod 600 ${path}`,
+  };
+}
+
+/**
+ * A password `aws-runas password` left in the credentials file for the profile's IdP: rolecall
+ * reads it, but it is only obfuscated (the key is the IdP's URL, in the same file's section
+ * header), where the OS keyring keeps `rolecall password`'s encrypted.
+ */
+export function awsRunasPasswordFinding(profile: Profile, files: ConfigFiles): Finding | undefined {
+  const issuer = profile.value('web_identity_auth_url');
+  const section = issuer === undefined ? undefined : (files.credentialProfiles.get(issuer) ?? files.credentialProfiles.get(issuer.replace(/\/$/, '')));
+  if (!section?.values.get('web_identity_password')?.value) return undefined;
+  // stored for the profile that sets the IdP, it serves every profile that inherits it
+  const owner = profileChain(profile).filter((p) => p.value('web_identity_auth_url') === issuer).pop() ?? profile;
+  return {
+    check: 'keyring',
+    level: 'warn',
+    message: `the IdP password for ${section.header} is kept by aws-runas in ${files.credentials.path}, only obfuscated: move it to the OS keyring with \`rolecall password ${owner.name}\``,
+    hint: `rolecall uses it as aws-runas did, after the keyring; once stored with rolecall, delete web_identity_password from [${section.header}] in ${files.credentials.path}.`,
   };
 }

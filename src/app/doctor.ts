@@ -13,7 +13,7 @@ import { endpoints } from '../plan/build';
 import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
-import { ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
+import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -158,6 +158,8 @@ export async function runChecks(profile: Profile, planned: { plan?: Plan; login?
     const config = permissionFinding(files.config.path, 'the config file, holding secret keys');
     if (config) findings.push(config);
   }
+  const runasPassword = awsRunasPasswordFinding(profile, files);
+  if (runasPassword) findings.push(runasPassword);
   if (planned.login) findings.push(planned.login);
   findings.push(browserFinding(profile, deps));
   const issuer = profile.value('web_identity_auth_url');

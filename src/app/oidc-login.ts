@@ -4,6 +4,8 @@ import type { Context } from '../platform/context';
 import type { OidcSettings } from '../plan/oidc';
 import type { OidcTokens } from '../idp/oidc/sign-in';
 import type { SecretStore } from '../store/secrets';
+import { readConfigFiles } from '../config/files';
+import { readAwsRunasPassword } from '../config/aws-runas-password';
 
 /** The login flags of a credential command: --device, --no-browser, -P. */
 export interface LoginFlags {
@@ -27,5 +29,6 @@ export async function oidcLogin(settings: OidcSettings, login: LoginFlags, profi
     secrets: secrets(),
     profiles,
     passwordFlag: login.password,
+    awsRunasPassword: (issuer) => readAwsRunasPassword(readConfigFiles(ctx.env, ctx.home), issuer),
   });
 }

@@ -3,6 +3,7 @@
 // `AWS_PROFILE=my-role rolecall exec bash -c ...`, AWSRUNAS_PROFILE. The password login at the
 // testbed IdP, the validating STS, the real AWS CLI and bash.
 import { after, before, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { installRolecall, runProcess, tempHome, type Home } from '../helpers/cli';
@@ -66,3 +67,47 @@ test("AWS_PROFILE=my-role rolecall exec bash -c '...': bash -c is the command, A
   assert.equal(named.code, 0, named.stderr);
   assert.equal(named.stdout, 'other-role us-west-2\n');
 });
+
+const ENCODER = new URL('../helpers/aws-runas-password.py', import.meta.url).pathname;
+const hasCryptography = spawnSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' }).status === 0;
+
+test(
+  'the password `aws-runas password oidc` stored, obfuscated, in ~/.aws/credentials signs in, and doctor says the keyring is safer',
+  { skip: !hasCryptography && "python3's cryptography package is missing: aws-runas's encoder cannot be run" },
+  async () => {
+    const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+    const issuer = testbed.idp.issuer;
+    // what aws-runas writes: a section named by web_identity_auth_url, the value obfuscated with it
+    const encode = (password: string) => {
+      const run = spawnSync('python3', [ENCODER, password, issuer], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout.trim();
+    };
+    const env = { ...home.env, WEB_IDENTITY_PASSWORD: undefined };
+    try {
+      home.write('.aws/credentials', `[${issuer}]\nweb_identity_password = ${encode(alice.password)}\n`);
+      // no stored sign-in from the tests above: the next login needs the password
+      assert.equal((await runProcess('rolecall', ['clear', '--all'], { env })).code, 0);
+      testbed.idp.resetCounts();
+      const result = await runProcess('rolecall', ['exec', 'other-role', '--no-cache', '/usr/bin/aws', ...caller()], { env });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'arn:aws:sts::222222222222:assumed-role/jump/alice@example.com\n');
+      assert.equal(testbed.idp.counts().tokens.password, 1);
+      assert.ok(!result.stderr.includes(alice.password));
+
+      const doctor = await runProcess('rolecall', ['doctor', 'my-role'], { env });
+      assert.match(doctor.stdout, /WARN +the IdP password for .* is kept by aws-runas in .*credentials, only obfuscated: move it to the OS keyring with `rolecall password oidc`/);
+
+      // a password that no longer works is named with where it came from
+      home.write('.aws/credentials', `[${issuer}]\nweb_identity_password = ${encode('an old password')}\n`);
+      assert.equal((await runProcess('rolecall', ['clear', '--all'], { env })).code, 0);
+      const denied = await runProcess('rolecall', ['export', 'my-role'], { env });
+      assert.equal(denied.code, 1);
+      assert.equal(denied.stdout, '');
+      assert.match(denied.stderr, /the password came from web_identity_password in \[http:\/\/127\.0\.0\.1:\d+\] of .*\.aws\/credentials, stored by aws-runas/);
+      assert.match(denied.stderr, /hint: If the password changed, store the new one with `rolecall password my-role`/);
+    } finally {
+      home.write('.aws/credentials', '');
+    }
+  },
+);

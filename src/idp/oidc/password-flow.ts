@@ -1,19 +1,19 @@
 // The resource-owner password grant of aws-runas profiles. The password comes from -P, then
 // WEB_IDENTITY_PASSWORD, then the secret store (`rolecall password PROFILE`, for the profile or one
-// it inherits its web_identity_* settings from), then a prompt on the terminal (seed 002's
-// precedence); it is redacted from every log line as soon as it is known.
+// it inherits its web_identity_* settings from), then what `aws-runas password` stored in the
+// credentials file, then a prompt on the terminal (aws-runas's precedence, with the keyring
+// first); it is redacted from every log line as soon as it is known.
 import * as oidc from 'openid-client';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
-import type { Prompter } from '../../platform/tty';
 import type { OidcClient } from './client';
 import { oidcError } from './errors';
 import type { SignInSettings } from './settings';
-import type { SecretStoreLike } from './sign-in';
+import type { SecretStoreLike, SignInDeps } from './sign-in';
 
 export const passwordSecretName = (profile: string) => `password:${profile}`;
 
-type PasswordOrigin = 'flag' | 'env' | 'store' | 'prompt';
+type PasswordOrigin = 'flag' | 'env' | 'store' | 'aws-runas' | 'prompt';
 
 async function storedPassword(secrets: SecretStoreLike, profiles: string[], log: Logger): Promise<{ password: string; profile: string } | undefined> {
   try {
@@ -31,7 +31,7 @@ export async function passwordLogin(
   client: OidcClient,
   settings: SignInSettings,
   scopes: string[],
-  deps: { env: NodeJS.ProcessEnv; log: Logger; prompt: Prompter; secrets: SecretStoreLike; profiles: string[]; passwordFlag?: string },
+  deps: Pick<SignInDeps, 'env' | 'log' | 'prompt' | 'secrets' | 'profiles' | 'passwordFlag' | 'awsRunasPassword'>,
 ): Promise<oidc.TokenEndpointResponse> {
   let storedFor = deps.profiles[0] ?? 'default';
   const username = settings.username?.value ?? (await deps.prompt.ask(`Username for ${client.issuer}:`, { hint: 'Set web_identity_username in the profile, or WEB_IDENTITY_USERNAME.' }));
@@ -41,6 +41,11 @@ export async function passwordLogin(
   if (!password) {
     const stored = await storedPassword(deps.secrets, deps.profiles, deps.log);
     if (stored) [password, origin, storedFor] = [stored.password, 'store', stored.profile];
+  }
+  let runasWhere: string | undefined;
+  if (!password) {
+    const stored = deps.awsRunasPassword?.(settings.issuer.value);
+    if (stored) [password, origin, runasWhere] = [stored.password, 'aws-runas', stored.where];
   }
   if (!password) {
     password = await deps.prompt.ask(`Password for ${username} at ${client.issuer}:`, { secret: true, hint: `Store it with \`rolecall password ${storedFor}\` (in a terminal), or set WEB_IDENTITY_PASSWORD.` });
@@ -57,6 +62,12 @@ export async function passwordLogin(
         cause: error,
       });
     }
+    if (mapped.code === 'OIDC_DENIED' && origin === 'aws-runas') {
+      throw new RolecallError('OIDC_DENIED', `${mapped.message}; the password came from ${runasWhere}, stored by aws-runas`, {
+        hint: `If the password changed, store the new one with \`rolecall password ${storedFor}\` (the OS keyring, tried first; repeated failures may lock the account).`,
+        cause: error,
+      });
+    }
     if (mapped.code === 'OIDC_DENIED' && origin === 'store') {
       throw new RolecallError('OIDC_DENIED', `${mapped.message}; the password came from the secret store`, {
         hint: `If the password changed, store the new one with \`rolecall password ${storedFor}\` (repeated failures may lock the account).`,
@@ -64,7 +75,7 @@ export async function passwordLogin(
       });
     }
     if (mapped.code === 'OIDC_DENIED') {
-      const from = { flag: '-P', env: 'WEB_IDENTITY_PASSWORD', store: 'the secret store', prompt: 'the prompt' }[origin];
+      const from = { flag: '-P', env: 'WEB_IDENTITY_PASSWORD', store: 'the secret store', 'aws-runas': runasWhere, prompt: 'the prompt' }[origin];
       throw new RolecallError('OIDC_DENIED', mapped.message, {
         hint: `Check the username (${username}) and the password (from ${from}); repeated failures may lock the account.`,
         cause: error,

@@ -40,6 +40,8 @@ export interface SignInDeps {
   /** the profile asked for, then those it inherits from: a stored password is looked up in that order */
   profiles: string[];
   passwordFlag?: string;
+  /** the password `aws-runas password` stored for the IdP at this URL (credentials file), decoded, with where it is */
+  awsRunasPassword?(issuer: string): { password: string; where: string } | undefined;
 }
 
 export const refreshSecretName = (issuer: string, clientId: string) => `refresh:${issuer}:${clientId}`;
