@@ -153,16 +153,14 @@ export function credentialWalk(edges: readonly Edge[], entry: string): { files: 
   return { files: [...seen].sort(), climbs };
 }
 
-/** Where resolveCredentials lives (before the credential core had its own directory: app/). */
-export function credentialEntry(src = SRC): string {
-  return ['credentials/resolve.ts', 'app/resolve-credentials.ts'].find((f) => existsSync(join(src, f)))!;
-}
+/** Where a CredentialRequest enters the credential core. */
+export const CREDENTIAL_ENTRY = 'credentials/resolve.ts';
 
 if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
   const edges = importGraph();
   const cycles = importCycles(edges);
   const upward = upwardImports(edges);
-  const entry = credentialEntry();
+  const entry = CREDENTIAL_ENTRY;
   const walk = credentialWalk(edges, entry);
   const figures = {
     files: new Set(edges.flatMap((e) => [e.from, e.to])).size,

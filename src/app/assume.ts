@@ -7,7 +7,7 @@ import type { Setting } from '../config/source';
 import { listProfiles, readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { readAccounts, resolveAccount } from '../config/accounts';
-import { resolveCredentials } from './resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { RolecallError } from '../errors';
 import { isAccountId } from '../config/parse';
 import { didYouMean } from '../platform/suggest';

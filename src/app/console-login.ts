@@ -2,6 +2,9 @@
 // a login URL. The URL is a bearer secret: it is printed or handed to the browser, never logged.
 import type { Plan } from '../plan/step';
 import { authProviderOf, awsOidcProfile, readAwsOidcConfig } from '../config/aws-oidc';
+import { isAssumeRole } from '../credentials/sources/assume-role';
+import { isProcess } from '../credentials/sources/credential-process';
+import { isSessionToken } from '../credentials/sources/static-keys';
 import { RolecallError } from '../errors';
 import type { Logger } from '../platform/logger';
 import type { Sts } from '../sts/client';
@@ -98,12 +101,12 @@ export function checkConsoleDuration(duration: number | undefined, chained: bool
 /** Refuses, before anyone signs in, what the federation endpoint would refuse for the credentials of `plan`. */
 export function checkConsolePlan(plan: Plan, duration: number | undefined): { chained: boolean } {
   const last = plan.steps[plan.steps.length - 1]!;
-  if (last.kind === 'SessionToken') {
+  if (isSessionToken(last)) {
     throw new RolecallError('CONSOLE_ERROR', `profile ${plan.profile.name} gives an MFA session (GetSessionToken), and AWS does not let those credentials sign in to the console`, {
       hint: `Open the console with a profile that assumes a role over it (role_arn, with source_profile = ${plan.profile.name}).`,
     });
   }
-  const chained = last.kind === 'AssumeRole' && last.chained;
+  const chained = isAssumeRole(last) && last.chained;
   checkConsoleDuration(duration, chained);
   return { chained };
 }
@@ -117,7 +120,7 @@ export function consoleAgent(plan: Plan, home: string): string[] | undefined {
   const own = plan.profile.value('web_identity_agent');
   if (own) return own;
   for (const step of plan.steps) {
-    const provider = step.kind === 'Process' ? authProviderOf(step.command.value) : undefined;
+    const provider = isProcess(step) ? authProviderOf(step.command.value) : undefined;
     if (provider === undefined) continue;
     const file = readAwsOidcConfig(home);
     if (file.providers.has(provider)) return awsOidcProfile(provider, file).value('web_identity_agent');

@@ -9,6 +9,8 @@ import { RolecallError } from '../errors';
 import { browserArgv } from '../platform/browser';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
+import { isSaml } from '../credentials/sources/saml';
+import { isWebIdentity } from '../credentials/sources/web-identity';
 import { endpoints } from '../plan/build';
 import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
@@ -128,7 +130,7 @@ export function planOrFinding(build: () => Plan): { plan?: Plan; login?: Finding
     if (!(error instanceof RolecallError) || error.code !== 'CONFIG_INVALID') throw error;
     return { login: { check: 'idp', level: 'fail', message: error.message, hint: error.hint } };
   }
-  const oidc = plan.steps.some((s) => (s.kind === 'WebIdentity' && s.token.from === 'oidc') || (s.kind === 'Saml' && s.assertion.from === 'token-exchange'));
+  const oidc = plan.steps.some((s) => (isWebIdentity(s) && s.token.from === 'oidc') || (isSaml(s) && s.assertion.from === 'token-exchange'));
   return oidc ? { plan, login: { check: 'idp', level: 'ok', message: 'the OIDC login settings are complete' } } : { plan };
 }
 

@@ -3,10 +3,8 @@
 import { RolecallError } from '../errors';
 import type { Context } from '../platform/context';
 import { openCredentialCache } from '../store/credential-cache';
+import { REFRESH_TOKEN_PREFIX } from '../store/secret-names';
 import { openSecretStore } from '../store/secrets';
-
-// refresh tokens are stored as refresh:ISSUER:CLIENT_ID (src/idp/oidc/sign-in.ts)
-const REFRESH_TOKENS = 'refresh:';
 
 /** Removes the cached credentials of `profile`, or of every profile and the stored IdP sign-ins. */
 export async function forget(profile: string | undefined, ctx: Context): Promise<void> {
@@ -21,7 +19,7 @@ export async function forget(profile: string | undefined, ctx: Context): Promise
   const secrets = openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log });
   let names: string[];
   try {
-    names = await secrets.list(REFRESH_TOKENS);
+    names = await secrets.list(REFRESH_TOKEN_PREFIX);
   } catch (error) {
     if (!(error instanceof RolecallError)) throw error;
     ctx.log.warn(`the stored identity provider sign-ins could not be listed, so they were kept: ${error.message}`);

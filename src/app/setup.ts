@@ -10,6 +10,7 @@ import { parseIni } from '../config/ini';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
 import { buildPlan } from '../plan/build';
+import { SOURCES } from '../credentials/sources/index';
 import { writeFileAtomic } from '../store/atomic-write';
 
 export const SETUP_KINDS = {
@@ -173,7 +174,7 @@ export function checkSetup(configPath: string, sections: Section[], answers: Set
     const files = configFilesFrom(parseIni(withSections(configPath, sections).text, configPath), readConfigFiles(env, home).credentials);
     const profile = resolveProfile(files, { name: { value: answers.profile, source: { kind: 'flag', name: '--profile' } }, env });
     validateProfile(profile);
-    buildPlan(profile);
+    buildPlan(profile, SOURCES);
   } catch (error) {
     if (!isRolecallError(error)) throw error;
     throw new RolecallError('USAGE', `the profile would not work, so nothing was written: ${error.message}`, { hint: error.hint, cause: error });

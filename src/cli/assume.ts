@@ -1,6 +1,6 @@
 // coinbase assume-role compat: rolecall assume [ACCOUNT|ALIAS] [ROLE] [MFA], or rolecall assume PROFILE
 import { assumeRole, assumeTarget } from '../app/assume';
-import { resolveCredentials } from '../app/resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { promptVariables } from '../app/prompt-vars';
 import { readAccounts } from '../config/accounts';
 import { RolecallError } from '../errors';

@@ -1,5 +1,5 @@
 // aws-oidc compat: rolecall auth PROVIDER [--role_arn ARN] [--duration SECS], over ~/.aws-oidc/config
-import { resolveCredentials } from '../app/resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { awsOidcProfile, readAwsOidcConfig } from '../config/aws-oidc';
 import type { Setting } from '../config/source';
 import { RolecallError } from '../errors';

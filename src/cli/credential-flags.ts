@@ -1,5 +1,5 @@
 // The flags every command that gets credentials shares, and the CredentialRequest they make.
-import type { CredentialRequest } from '../app/resolve-credentials';
+import type { CredentialRequest } from '../credentials/resolve';
 import type { Setting } from '../config/source';
 import { stringFlag, booleanFlag } from './args';
 import type { Options, Parsed } from './command';

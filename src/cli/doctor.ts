@@ -1,11 +1,11 @@
 // rolecall doctor [PROFILE]: the resolved settings with where each came from, the plan, and the checks.
 import { planOrFinding, runChecks, type Level } from '../app/doctor';
-import { loadProfile, planFor } from '../app/resolve-credentials';
+import { loadProfile, planFor } from '../credentials/resolve';
 import { sessionBounds } from '../config/duration';
 import { validateProfile } from '../config/validate';
 import { profileChain, type Profile } from '../config/profile';
 import { describeSource } from '../config/source';
-import { describeStep } from '../plan/step';
+import { describeStep } from '../credentials/sources/index';
 import type { Command } from './command';
 import { CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 import { printable } from '../platform/printable';

@@ -1,5 +1,5 @@
 // rolecall exec [PROFILE] [--] CMD ARGS
-import { resolveCredentials } from '../app/resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { runChild } from '../app/exec';
 import { RolecallError } from '../errors';
 import { defaultProfileShadow } from '../app/server-shadow';

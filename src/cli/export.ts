@@ -1,5 +1,5 @@
 // rolecall export [PROFILE] [--format F]
-import { resolveCredentials } from '../app/resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { RolecallError } from '../errors';
 import { FORMATS, defaultFormat, parseFormat } from '../output/formats';
 import { renderCredentials } from '../output/render';

@@ -1,11 +1,13 @@
 // aws-cli-oidc compat: rolecall get-cred -p NAME [-r ROLE] [-j] [-s] [-d SECS], over ~/.aws-cli-oidc/config.yaml
-import { resolveCredentials } from '../app/resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { awsCliOidcProfile, readAwsCliOidcConfig } from '../config/aws-cli-oidc';
 import type { Setting } from '../config/source';
 import { RolecallError } from '../errors';
 import { isoTimestamp } from '../output/json';
 import { renderAwsCliOidcExports, renderCredentials } from '../output/render';
-import { reportRole } from '../app/role-report';
+import { reportRole } from '../credentials/sources/role-report';
+import { isSaml } from '../credentials/sources/saml';
+import { isWebIdentity } from '../credentials/sources/web-identity';
 import { fastPathRecorder } from '../store/fast-index';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
@@ -61,11 +63,11 @@ Flags:
     const { credentials, plan, fresh } = resolved;
     const last = plan.steps[plan.steps.length - 1]!;
     // after a SAML login the assertion's report has been said, as the role was chosen
-    if (!fresh || last.kind !== 'Saml') {
+    if (!fresh || !isSaml(last)) {
       const expires = credentials.expiration ? `, valid until ${isoTimestamp(credentials.expiration)}` : '';
       ctx.log.info(fresh ? 'Login successful!' : `Login successful! (cached credentials${expires}: no new login)`);
       // a cached SAML result exists only for a named role: -r, or default_iam_role_arn
-      const roleArn = last.kind === 'Saml' ? (last.roleArn ?? profile.get('default_iam_role_arn'))?.value : last.kind === 'WebIdentity' ? last.roleArn.value : undefined;
+      const roleArn = isSaml(last) ? (last.roleArn ?? last.preferredRoleArn)?.value : isWebIdentity(last) ? last.roleArn.value : undefined;
       if (roleArn) reportRole(ctx.log, roleArn, credentials.principalArn);
     }
     ctx.stdout(json ? renderCredentials('process', { credentials }) : renderAwsCliOidcExports(credentials));

@@ -5,8 +5,8 @@ import { RolecallError } from '../errors';
 import { readConfigFiles } from '../config/files';
 import { openSecretStore } from '../store/secrets';
 import type { Command } from './command';
+import { keysSecretName } from '../store/secret-names';
 
-export const keysSecretName = (profile: string) => `keys:${profile}`;
 
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 

@@ -1,6 +1,6 @@
 // rolecall list-roles [--claim K] [--client-id ID] [--profile P] [--json]   (aws-oidc: list --claim --client_id)
 import { filterRoles } from '../app/list-roles';
-import { loadProfile, resolveCredentials } from '../app/resolve-credentials';
+import { loadProfile, resolveCredentials } from '../credentials/resolve';
 import { RolecallError } from '../errors';
 import { listAllRoles } from '../sts/iam';
 import { stringFlag } from './args';

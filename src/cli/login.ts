@@ -1,7 +1,7 @@
 // rolecall login [PROFILE] [--url] [--destination URL]
 import { RolecallError } from '../errors';
 import { checkConsolePlan, consoleAgent, consoleLoginUrl } from '../app/console-login';
-import { loadProfile, planFor, resolveCredentials } from '../app/resolve-credentials';
+import { loadProfile, planFor, resolveCredentials } from '../credentials/resolve';
 import { parseDuration } from '../config/duration';
 import { createSts, DEFAULT_REGION } from '../sts/client';
 import { openBrowser } from '../platform/browser';

@@ -1,7 +1,7 @@
 // rolecall password PROFILE: keeps the IdP password of an aws-runas style profile in the OS
 // keyring (or the 0600 file backend the user opted into), never in plain text in a config file.
 import { RolecallError } from '../errors';
-import { passwordSecretName } from '../idp/oidc/password-flow';
+import { passwordSecretName } from '../store/secret-names';
 import { openSecretStore } from '../store/secrets';
 import { booleanFlag } from './args';
 import type { Command } from './command';

@@ -2,7 +2,7 @@
 // can also be a flag, so scripts can run it without a terminal.
 import * as p from '@clack/prompts';
 import { PROFILE_NAME, REQUIRED, SETUP_KINDS, checkIssuer, checkSetup, rolecallCommand, setupSections, writeProfile, type Section, type SetupAnswers, type SetupKind } from '../app/setup';
-import { resolveCredentials } from '../app/resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { readConfigFiles, listProfiles, expandPath } from '../config/files';
 import { RolecallError } from '../errors';
 import { openTty, type TtyStreams } from '../platform/tty';

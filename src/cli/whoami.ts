@@ -1,5 +1,5 @@
 // rolecall whoami [PROFILE]
-import { resolveCredentials } from '../app/resolve-credentials';
+import { resolveCredentials } from '../credentials/resolve';
 import { RolecallError } from '../errors';
 import { createSts } from '../sts/client';
 import { accountAlias } from '../sts/iam';

@@ -6,8 +6,8 @@ import { openSecretStore } from '../../src/store/secrets';
 import { createLogger } from '../../src/platform/logger';
 import { systemClock } from '../../src/platform/clock';
 import { ttyPrompter } from '../../src/platform/tty';
-import { passwordSecretName } from '../../src/idp/oidc/password-flow';
-import { refreshSecretName, signIn } from '../../src/idp/oidc/sign-in';
+import { passwordSecretName, refreshSecretName } from '../../src/store/secret-names';
+import { signIn } from '../../src/idp/oidc/sign-in';
 import { testSettings } from './oidc-harness';
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_WORLD, loadWorld } from '../../testbed/world';
 import { startIdp, type Idp } from '../../testbed/idp/index';
 import { signIn } from '../../src/idp/oidc/sign-in';
-import { passwordSecretName } from '../../src/idp/oidc/password-flow';
+import { passwordSecretName } from '../../src/store/secret-names';
 import { harness, isError, testSettings } from '../helpers/oidc-harness';
 import { inKeyring, keyringAvailable } from '../helpers/keyring';
 

@@ -2,7 +2,8 @@
 // forgotten and an interactive login follows, with a notice; the IdP unavailable -> it is kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refreshSecretName, signIn } from '../../src/idp/oidc/sign-in';
+import { signIn } from '../../src/idp/oidc/sign-in';
+import { refreshSecretName } from '../../src/store/secret-names';
 import { startHostileOp } from '../helpers/oidc-hostile-op';
 import { harness, isError, testSettings } from '../helpers/oidc-harness';
 

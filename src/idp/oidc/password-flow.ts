@@ -10,8 +10,7 @@ import type { OidcClient } from './client';
 import { oidcError } from './errors';
 import type { SignInSettings } from './settings';
 import type { SecretStoreLike, SignInDeps } from './sign-in';
-
-export const passwordSecretName = (profile: string) => `password:${profile}`;
+import { passwordSecretName } from '../../store/secret-names';
 
 type PasswordOrigin = 'flag' | 'env' | 'store' | 'aws-runas' | 'prompt';
 

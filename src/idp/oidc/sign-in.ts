@@ -13,6 +13,7 @@ import { deviceLogin } from './device-flow';
 import { oidcError } from './errors';
 import { validateIdToken } from './id-token';
 import { passwordLogin } from './password-flow';
+import { refreshSecretName } from '../../store/secret-names';
 import type { SignInSettings } from './settings';
 
 export { sessionNameFromClaims } from './session-name';
@@ -43,8 +44,6 @@ export interface SignInDeps {
   /** the password `aws-runas password` stored for the IdP at this URL (credentials file), decoded, with where it is */
   awsRunasPassword?(issuer: string): { password: string; where: string } | undefined;
 }
-
-export const refreshSecretName = (issuer: string, clientId: string) => `refresh:${issuer}:${clientId}`;
 
 /** the IdP's scopes_supported, when it lists them, drops offline_access it would refuse */
 function scopesFor(client: OidcClient, settings: SignInSettings): string[] {

@@ -9,7 +9,7 @@ import { describeSource } from '../../config/source';
 import { RolecallError, isRolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import type { Prompter } from '../../platform/tty';
-import { passwordSecretName } from '../oidc/password-flow';
+import { passwordSecretName, samlPasswordSecretName } from '../../store/secret-names';
 import type { SecretStoreLike } from '../oidc/sign-in';
 
 export interface SamlLogin {
@@ -28,9 +28,6 @@ export interface SamlLoginDeps {
   /** -P on the command line */
   passwordFlag?: string;
 }
-
-/** The keyring entry that holds the password of `username` at the POST API `url`. */
-export const samlPasswordSecretName = (url: string, username: string) => `saml-password:${url}|${username}`;
 
 /** A machine without a keyring can still answer a prompt: that is not a reason to fail. */
 async function fromKeyring(deps: SamlLoginDeps, names: string[]): Promise<string | undefined> {

@@ -1,24 +1,22 @@
-// The use-case behind export, exec, assume, whoami and the compat commands: flags/env/files ->
-// Profile -> Plan -> (cache, lock) -> steps -> Credentials.
-import { readFile } from 'node:fs/promises';
-import { RolecallError } from '../errors';
+// The credential core's entry, behind export, exec, assume, whoami and the compat commands:
+// flags/env/files -> Profile -> Plan -> (cache, lock) -> steps -> Credentials.
 import type { Context } from '../platform/context';
 import { profileChain, profileLineage, type Profile } from '../config/profile';
 import { withSamlFileUsername } from '../config/saml-credentials';
 import type { Setting } from '../config/source';
-import { describeSource } from '../config/source';
 import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
 import { sessionBounds, SESSION_BOUNDS } from '../config/duration';
 import { refreshWindowSeconds } from '../store/fast-index';
 import { buildPlan, type PlanFlags } from '../plan/build';
-import type { Plan, Step } from '../plan/step';
-import { createSts } from '../sts/client';
+import type { Plan } from '../plan/step';
+import { createSts, type Sts } from '../sts/client';
 import type { Credentials } from '../sts/credentials';
-import { cacheableSteps, runPlan, stepKey, type PlanDeps, type SamlResult } from './run-plan';
+import { cacheableSteps, runPlan, stepKey, type PlanDeps } from './run-plan';
 import { mfaCodeSource } from './mfa';
-import { oidcLogin, type LoginFlags } from './oidc-login';
+import { SOURCES } from './sources/index';
+import type { CredentialSource, LoginFlags } from './sources/source';
 import { openCredentialCache } from '../store/credential-cache';
 import { withLock } from '../store/lock';
 import { openSecretStore, type SecretStore } from '../store/secrets';
@@ -56,61 +54,48 @@ export function planFor(profile: Profile, ctx: Context, flags: PlanFlags = {}): 
   const bounds = sessionBounds(ctx.env);
   if (bounds.min < SESSION_BOUNDS.min) ctx.log.warn(`ROLECALL_MIN_SESSION_SECONDS=${bounds.min}: sessions shorter than 15 minutes are for the testbed only; AWS refuses them.`);
   validateProfile(profile, bounds);
-  const { plan, notices } = buildPlan(profile, bounds, flags);
+  const { plan, notices } = buildPlan(profile, SOURCES, bounds, flags);
   for (const notice of notices) ctx.log.warn(notice);
   return plan;
 }
 
-async function tokenFromFile(path: Setting): Promise<string> {
-  try {
-    return (await readFile(path.value, 'utf8')).trim();
-  } catch (error) {
-    throw new RolecallError('CONFIG_UNREADABLE', `cannot read web_identity_token_file ${path.value} (${describeSource(path.source)}): ${(error as Error).message}`);
-  }
+/** What tests put in place of STS and the credential sources; everything else is the real thing. */
+export interface Seams {
+  sts?: Sts;
+  sources?: readonly CredentialSource[];
 }
 
-export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<Resolved> {
+export async function resolveCredentials(request: CredentialRequest, ctx: Context, seams: Seams = {}): Promise<Resolved> {
   const profile = loadProfile(request, ctx);
   const plan = request.plan ?? planFor(profile, ctx, request);
-  // the sign-in steps are the profile's own (their keys are inherited): its lineage names the stored passwords
-  const profiles = profileLineage(profile);
-  const cacheKey = stepKey(plan, plan.steps.length - 1);
+  const sources = seams.sources ?? SOURCES;
+  const cacheKey = stepKey(plan, plan.steps.length - 1, sources);
   let secrets: SecretStore | undefined;
-  const secretStore = () => (secrets ??= openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log }));
 
   const deps: PlanDeps = {
-    sts: createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log }),
+    sts: seams.sts ?? createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log }),
     log: ctx.log,
     clock: ctx.clock,
     env: ctx.env,
+    home: ctx.home,
+    prompt: ctx.prompt,
+    secrets: () => (secrets ??= openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log })),
+    login: request,
+    // the sign-in steps are the profile's own (their keys are inherited): its lineage names the stored passwords
+    profiles: profileLineage(profile),
+    sources,
     refresh: request.refresh,
     cache: request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) }),
     // mfa_process of the profile, else of one it builds on (assume's profile over the bastion)
     mfaCode: mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log }),
-    keyringKeys: async (name) => {
-      const stored = await secretStore().get(`keys:${name}`);
-      if (!stored) return undefined;
-      const parsed = JSON.parse(stored) as { accessKeyId: string; secretAccessKey: string };
-      return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey };
-    },
-    webIdentityToken: async (step: Extract<Step, { kind: 'WebIdentity' }>) => {
-      if (step.token.from === 'file') return { token: await tokenFromFile(step.token.path), sessionName: `rolecall-${Math.floor(ctx.clock.now().getTime() / 1000)}` };
-      const tokens = await oidcLogin(step.token.oidc, request, profiles, ctx, secretStore);
-      const { sessionNameFromClaims } = await import('../idp/oidc/session-name');
-      return { token: step.token.oidc.tokenType === 'access_token' ? tokens.accessToken : tokens.idToken, sessionName: sessionNameFromClaims(tokens.claims) };
-    },
-    samlAssertion: async (step: Extract<Step, { kind: 'Saml' }>): Promise<SamlResult> => {
-      const { samlAssertion } = await import('./saml-assertion');
-      return samlAssertion(step, request, profiles, ctx, secretStore);
-    },
   };
 
   const cache = deps.cache;
   if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
-  const hit = request.refresh || cacheableSteps(plan) < plan.steps.length ? undefined : await cache.read(cacheKey);
+  const hit = request.refresh || cacheableSteps(plan, sources) < plan.steps.length ? undefined : await cache.read(cacheKey);
   if (hit) return { credentials: hit, plan, cacheKey, fresh: false };
-  // a credential_process keeps its own lock (a rolecall inside would wait for ours)
-  if (plan.steps.some((step) => step.kind === 'Process')) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
+  // a source that keeps its own lock (a rolecall inside a credential_process would wait for ours)
+  if (plan.steps.some((step) => sources.some((s) => s.ownCache && s.kinds.includes(step.kind)))) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
   // one process logs in; the others wait, then find its result in the cache (runPlan reads it first)
   const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, deps), {
     onWait: (pid: number) => ctx.log.info(`waiting for rolecall pid ${pid} (getting credentials for profile ${profile.name})`),

@@ -1,0 +1,22 @@
+// An OIDC sign-in with the settings a step carries and this command's login flags, shared by the
+// WebIdentity step and the SAML token exchange.
+import { readAwsRunasPassword } from '../../config/aws-runas-password';
+import { readConfigFiles } from '../../config/files';
+import type { OidcSettings } from '../../plan/oidc';
+import type { OidcTokens } from '../../idp/oidc/sign-in';
+import type { StepDeps } from './source';
+
+export async function oidcLogin(settings: OidcSettings, deps: Pick<StepDeps, 'env' | 'home' | 'clock' | 'log' | 'prompt' | 'login' | 'profiles' | 'secrets'>): Promise<OidcTokens> {
+  const { signInSettings } = await import('../../idp/oidc/settings');
+  const { signIn } = await import('../../idp/oidc/sign-in');
+  return signIn(signInSettings(settings, deps.login), {
+    env: deps.env,
+    clock: deps.clock,
+    log: deps.log,
+    prompt: deps.prompt,
+    secrets: deps.secrets(),
+    profiles: deps.profiles,
+    passwordFlag: deps.login.password,
+    awsRunasPassword: (issuer) => readAwsRunasPassword(readConfigFiles(deps.env, deps.home), issuer),
+  });
+}

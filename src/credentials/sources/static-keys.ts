@@ -1,0 +1,128 @@
+// An IAM user's keys: from the credentials file, the environment (credential_source = Environment)
+// or the OS keyring (`rolecall keys add`), with an MFA session over them (GetSessionToken) when the
+// profile has mfa_serial and the role above does not send the code itself. The last source asked:
+// every profile no other source takes is one of these.
+import { createHash } from 'node:crypto';
+import { RolecallError } from '../../errors';
+import type { Profile } from '../../config/profile';
+import { describeSource, type Setting } from '../../config/source';
+import { stepOf, type Step } from '../../plan/step';
+import { keysSecretName } from '../../store/secret-names';
+import type { Credentials } from '../../sts/credentials';
+import type { CredentialSource, StepDeps } from './source';
+
+export interface StaticKeysStep extends Step {
+  kind: 'StaticKeys';
+  /** 'file': the credentials/config file; 'env': credential_source = Environment; 'keyring': stored by `rolecall keys add` */
+  origin: 'file' | 'env' | 'keyring';
+  accessKeyId?: Setting;
+  secretAccessKey?: Setting;
+  sessionToken?: Setting;
+}
+
+export interface SessionTokenStep extends Step {
+  kind: 'SessionToken';
+  mfaSerial: Setting;
+  durationSeconds: Setting<number>;
+}
+
+export const isStaticKeys = stepOf<StaticKeysStep>('StaticKeys');
+export const isSessionToken = stepOf<SessionTokenStep>('SessionToken');
+
+/** an MFA session lasts as long as STS allows: 12 hours */
+const SESSION_TOKEN_SECONDS = 43200;
+
+export function isEnvironmentSource(profile: Profile): boolean {
+  return profile.value('credential_source')?.toLowerCase() === 'environment';
+}
+
+/** The keys of the environment (AWS_ACCESS_KEY_ID...), for a profile with credential_source = Environment. */
+export function environmentKeys(profile: Profile): StaticKeysStep {
+  return { kind: 'StaticKeys', profile: profile.name, origin: 'env' };
+}
+
+function keysOf(profile: Profile): StaticKeysStep {
+  const accessKeyId = profile.get('aws_access_key_id');
+  const secretAccessKey = profile.get('aws_secret_access_key');
+  if (accessKeyId || secretAccessKey) {
+    if (!accessKeyId || !secretAccessKey) {
+      const present = (accessKeyId ?? secretAccessKey)!;
+      throw new RolecallError(
+        'PROFILE_NO_CREDENTIALS',
+        `profile "${profile.name}" has ${accessKeyId ? 'aws_access_key_id' : 'aws_secret_access_key'} (${describeSource(present.source)}) but not ${accessKeyId ? 'aws_secret_access_key' : 'aws_access_key_id'}`,
+        { hint: 'Both keys of the IAM user must be in the credentials file; `aws configure --profile NAME` writes them.' },
+      );
+    }
+    return { kind: 'StaticKeys', profile: profile.name, origin: 'file', accessKeyId, secretAccessKey, sessionToken: profile.get('aws_session_token') };
+  }
+  if (isEnvironmentSource(profile)) return environmentKeys(profile);
+  // an OIDC login that no other source took has no role to assume
+  const oidc = profile.settings.get('web_identity_auth_url') ?? profile.settings.get('web_identity_client_id');
+  if (oidc) {
+    throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${profile.name}" has an OIDC login (${oidc === profile.settings.get('web_identity_auth_url') ? 'web_identity_auth_url' : 'web_identity_client_id'}, ${describeSource(oidc.source)}) but no role_arn to assume with it`, {
+      hint: 'Add role_arn = arn:aws:iam::ACCOUNT:role/NAME to the profile (aws-oidc: role_arn in the [[AuthProvider]] or --role_arn; aws-cli-oidc: default_iam_role_arn or -r).',
+    });
+  }
+  // `rolecall keys add PROFILE` keeps the keys in the OS keyring; running the step says so if they are not there either
+  return { kind: 'StaticKeys', profile: profile.name, origin: 'keyring' };
+}
+
+async function keys(step: StaticKeysStep, deps: StepDeps): Promise<Credentials> {
+  const chain = [describeKeys(step)];
+  if (step.origin === 'file') {
+    const c: Credentials = { accessKeyId: step.accessKeyId!.value, secretAccessKey: step.secretAccessKey!.value, sessionToken: step.sessionToken?.value, chain };
+    deps.log.redact(c.secretAccessKey);
+    deps.log.redact(c.sessionToken);
+    return c;
+  }
+  if (step.origin === 'env') {
+    const id = deps.env.AWS_ACCESS_KEY_ID;
+    const secret = deps.env.AWS_SECRET_ACCESS_KEY;
+    if (!id || !secret) {
+      throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${step.profile}" has credential_source = Environment but AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are not set`, {
+        hint: 'Export the source keys into the environment first, or use source_profile instead.',
+      });
+    }
+    deps.log.redact(secret);
+    deps.log.redact(deps.env.AWS_SESSION_TOKEN);
+    return { accessKeyId: id, secretAccessKey: secret, sessionToken: deps.env.AWS_SESSION_TOKEN || undefined, chain };
+  }
+  const stored = await deps.secrets().get(keysSecretName(step.profile));
+  if (!stored) {
+    throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${step.profile}" has no credentials: no keys in the credentials file and none in the OS keyring`, {
+      hint: `Add aws_access_key_id/aws_secret_access_key for [${step.profile}] to the credentials file, store them with \`rolecall keys add ${step.profile}\`, or give the profile a role_arn with a source.`,
+    });
+  }
+  const { accessKeyId, secretAccessKey } = JSON.parse(stored) as { accessKeyId: string; secretAccessKey: string };
+  deps.log.redact(secretAccessKey);
+  return { accessKeyId, secretAccessKey, chain };
+}
+
+function describeKeys(step: StaticKeysStep): string {
+  return `static keys of profile ${step.profile} (${step.origin === 'env' ? 'environment' : step.origin === 'keyring' ? 'OS keyring' : 'credentials file'})`;
+}
+
+export const staticKeys: CredentialSource<StaticKeysStep | SessionTokenStep> = {
+  kinds: ['StaticKeys', 'SessionToken'],
+  roleSession: false,
+  recognises: () => true,
+  plan(profile, ctx) {
+    const steps: Step[] = [keysOf(profile)];
+    const mfaSerial = profile.get('mfa_serial');
+    if (mfaSerial && !ctx.nextCarriesMfa) {
+      const session: SessionTokenStep = { kind: 'SessionToken', profile: profile.name, mfaSerial, durationSeconds: { value: SESSION_TOKEN_SECONDS, source: { kind: 'default' } } };
+      steps.push(session);
+    }
+    return { steps, notices: [] };
+  },
+  // the secret is part of the identity, but never put in the key's text in the clear, even to be hashed with the rest
+  cacheKeyOf: (step) => (isStaticKeys(step) && step.secretAccessKey ? { ...step, secretAccessKey: createHash('sha256').update(step.secretAccessKey.value).digest('hex') } : step),
+  describe(step) {
+    return isSessionToken(step) ? `GetSessionToken with MFA ${step.mfaSerial.value} (profile ${step.profile})` : describeKeys(step);
+  },
+  async run(step, previous, deps) {
+    if (!isSessionToken(step)) return keys(step, deps);
+    const tokenCode = await deps.mfaCode(step.mfaSerial.value, step.profile);
+    return deps.sts.getSessionToken(previous!, { serialNumber: step.mfaSerial.value, tokenCode, durationSeconds: step.durationSeconds.value });
+  },
+};
