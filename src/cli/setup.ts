@@ -3,6 +3,8 @@
 import * as p from '@clack/prompts';
 import { PROFILE_NAME, REQUIRED, SETUP_KINDS, checkIssuer, checkSetup, rolecallCommand, setupSections, writeProfile, type Section, type SetupAnswers, type SetupKind } from '../app/setup';
 import { resolveCredentials } from '../credentials/resolve';
+import { populate } from '../app/sso-populate';
+import type { Context } from '../platform/context';
 import { readConfigFiles, listProfiles, expandPath } from '../config/files';
 import { RolecallError } from '../errors';
 import { openTty, type TtyStreams } from '../platform/tty';
@@ -104,7 +106,7 @@ async function ask(tty: TtyStreams, answers: Partial<SetupAnswers>, profiles: st
 
 export const command: Command = {
   name: 'setup',
-  usage: 'rolecall setup [--kind K] [--profile NAME] [flags]',
+  usage: 'rolecall setup [--kind K] [--profile NAME] [flags] | --sso-session NAME [--prefix P] [--dry-run]',
   options: {
     kind: { type: 'string' },
     issuer: { type: 'string' },
@@ -118,6 +120,13 @@ export const command: Command = {
     'no-check': { type: 'boolean' },
     'no-login': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
+    'sso-session': { type: 'string' },
+    'sso-start-url': { type: 'string' },
+    'sso-region': { type: 'string' },
+    prefix: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    device: { type: 'boolean' },
+    'no-browser': { type: 'boolean' },
   },
   help: `Asks on the terminal how you sign in, checks the identity provider, and writes one profile into
 ~/.aws/config (AWS_CONFIG_FILE). Every other line of the file stays as it was; the previous file is kept
@@ -143,10 +152,24 @@ Flags:
   --no-login               do not offer a first login at the end
   -y, --yes                write without asking for confirmation
 
-Example:
+AWS IAM Identity Center (--sso-session): signs in to the session (if needed), lists every account
+and role you may use, and appends a profile for each role no profile of the file uses yet, named
+PREFIX + account name + "." + role name. It never changes a profile that is there.
+  --sso-session NAME       the [sso-session NAME] to populate from
+  --sso-start-url URL      with --sso-region: create [sso-session NAME] when the file has none
+  --sso-region R           the Identity Center region (with --sso-start-url)
+  --prefix P               put P before every new profile name
+  --region R               region for the new profiles
+  --dry-run                print the diff of the config file, write nothing
+  --device, --no-browser   sign in with a device code / print the URL instead of opening a browser
+
+Examples:
   rolecall setup --kind oidc --profile dev --issuer https://idp.example.com --client-id cli \\
-    --role-arn arn:aws:iam::123456789012:role/developer --yes --no-login`,
+    --role-arn arn:aws:iam::123456789012:role/developer --yes --no-login
+  rolecall setup --sso-session acme --prefix acme- --dry-run`,
   async run(parsed, ctx) {
+    const ssoSession = stringFlag(parsed, 'sso-session');
+    if (ssoSession !== undefined) return populateFromSession(ssoSession, parsed, ctx);
     const given = fromFlags(parsed);
     if (given.cliProfile !== undefined && given.cliProfile === given.profile) {
       throw new RolecallError('USAGE', `--cli-profile must name another profile than --profile ("${given.profile}")`, { hint: `For example --cli-profile ${given.profile}-cli.` });
@@ -202,3 +225,38 @@ Example:
     }
   },
 };
+
+async function populateFromSession(session: string, parsed: Parsed, ctx: Context): Promise<number> {
+  const stray = ['kind', 'issuer', 'client-id', 'role-arn', 'saml-url', 'saml-provider-name', 'source-profile', 'mfa-serial', 'cli-profile'].filter((f) => stringFlag(parsed, f) !== undefined);
+  if (stray.length || parsed.globals.profile !== undefined) {
+    throw new RolecallError('USAGE', `rolecall setup --sso-session writes a profile per role and takes no ${[...stray.map((f) => `--${f}`), ...(parsed.globals.profile !== undefined ? ['--profile'] : [])].join(', ')}`, {
+      hint: 'Use --prefix to name the profiles; run `rolecall setup` without --sso-session for a single profile.',
+    });
+  }
+  const configPath = expandPath(ctx.env.AWS_CONFIG_FILE || '~/.aws/config', ctx.env, ctx.home);
+  const dryRun = booleanFlag(parsed, 'dry-run');
+  const result = await populate(
+    {
+      configPath,
+      session,
+      startUrl: stringFlag(parsed, 'sso-start-url'),
+      ssoRegion: stringFlag(parsed, 'sso-region'),
+      prefix: stringFlag(parsed, 'prefix'),
+      region: parsed.globals.region,
+      dryRun,
+      flags: { device: booleanFlag(parsed, 'device'), noBrowser: booleanFlag(parsed, 'no-browser') },
+    },
+    ctx,
+  );
+  if (dryRun) ctx.stdout(result.diff);
+  const names = (list: { profile: string }[]) => list.map((a) => a.profile).join(', ');
+  if (result.existing.length) ctx.log.info(`${result.existing.length} role${result.existing.length === 1 ? ' has' : 's have'} a profile already: ${result.existing.map((e) => `${e.profile} (${e.role.accountName} ${e.role.roleName})`).join(', ')}.`);
+  for (const skip of result.skipped) {
+    ctx.log.warn(`not written: [profile ${skip.profile}] is there and does not use ${skip.role.roleName} in ${skip.role.accountId}; --prefix gives the new profiles other names.`);
+  }
+  const what = `${result.createdSession ? `[sso-session ${session}] and ` : ''}${result.add.length} profile${result.add.length === 1 ? '' : 's'}`;
+  if (dryRun) ctx.log.info(result.diff ? `Would add ${what} to ${configPath} (--dry-run: nothing was written).` : 'Nothing to add: every role has a profile.');
+  else if (result.add.length || result.createdSession) ctx.log.info(`Added ${what} to ${configPath}${result.backup ? ` (previous file kept as ${result.backup})` : ''}: ${names(result.add)}`);
+  else ctx.log.info('Nothing to add: every role has a profile.');
+  return 0;
+}

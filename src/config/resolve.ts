@@ -71,7 +71,7 @@ function ownSettings(files: ConfigFiles, name: string): Map<string, Setting<stri
     }
   }
   const ssoSession = settings.get('sso_session');
-  if (ssoSession) mergeSsoSession(files, name, ssoSession, settings);
+  if (ssoSession) mergeSsoSession(files, `profile "${name}"`, ssoSession, settings);
   return settings;
 }
 
@@ -79,14 +79,14 @@ function ownSettings(files: ConfigFiles, name: string): Map<string, Setting<stri
  * An Identity Center profile's `[sso-session NAME]` keys (sso_start_url, sso_region, ...) join its
  * own, as botocore merges them; a key both set differently is refused, as the AWS CLI refuses it.
  */
-function mergeSsoSession(files: ConfigFiles, name: string, ssoSession: Setting<string>, settings: Map<string, Setting<string>>): void {
+function mergeSsoSession(files: ConfigFiles, who: string, ssoSession: Setting<string>, settings: Map<string, Setting<string>>): void {
   const wanted = ssoSession.value.trim();
   const section = files.ssoSessions.get(wanted);
   if (!section) {
     const near = closest(wanted, [...files.ssoSessions.keys()]);
     throw new RolecallError(
       'CONFIG_INVALID',
-      `profile "${name}" has sso_session = ${wanted} (${describeSource(ssoSession.source)}), but ${files.config.path} has no [sso-session ${wanted}] section`,
+      `${who} has sso_session = ${wanted} (${describeSource(ssoSession.source)}), but ${files.config.path} has no [sso-session ${wanted}] section`,
       { hint: `${near.length ? `Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? ` : ''}Add [sso-session ${wanted}] with sso_start_url and sso_region (\`aws configure sso-session\` writes it).` },
     );
   }
@@ -95,7 +95,7 @@ function mergeSsoSession(files: ConfigFiles, name: string, ssoSession: Setting<s
     if (own && own.value.trim() !== value.value.trim()) {
       throw new RolecallError(
         'CONFIG_INVALID',
-        `profile "${name}" sets ${key} = ${own.value} (${describeSource(own.source)}), but its sso-session ${wanted} has ${key} = ${value.value} (${describeSource(value.source)})`,
+        `${who} sets ${key} = ${own.value} (${describeSource(own.source)}), but its sso-session ${wanted} has ${key} = ${value.value} (${describeSource(value.source)})`,
         { hint: `Remove ${key} from the profile: the session's value is the one that counts (the AWS CLI refuses the profile too).` },
       );
     }
@@ -185,6 +185,23 @@ function dropWeakerServiceEndpoints(settings: Map<string, Setting<string>>): voi
   for (const [key, value] of settings) {
     if (key.startsWith('endpoint_url.') && rank(value.source) < rank(general.source)) settings.delete(key);
   }
+}
+
+/**
+ * An [sso-session NAME] as a profile of its own, for signing in to it without a role (list-roles and
+ * setup --sso-session): its keys, the inherited keys of [default] (the browser command, endpoints),
+ * then the environment's.
+ */
+export function resolveSsoSession(files: ConfigFiles, name: Setting<string>, env: NodeJS.ProcessEnv): Profile {
+  const settings = new Map<string, Setting<string>>([['sso_session', name]]);
+  mergeSsoSession(files, 'the command', name, settings);
+  for (const key of INHERITED_KEYS) {
+    const value = ownSettings(files, 'default').get(key);
+    if (value && !settings.has(key)) settings.set(key, value);
+  }
+  for (const [key, value] of envSettings(env)) settings.set(key, value);
+  dropWeakerServiceEndpoints(settings);
+  return new Profile({ name: `sso-session ${name.value.trim()}`, nameSource: name.source, settings });
 }
 
 export function resolveProfile(files: ConfigFiles, request: ProfileRequest): Profile {

@@ -12,7 +12,8 @@ import { RolecallError } from '../../src/errors';
 import { ssoAccessToken } from '../../src/idp/sso/sign-in';
 import { ssoRoleCredentials } from '../../src/idp/sso/role-credentials';
 import { registrationFile, tokenFile } from '../../src/idp/sso/token-file';
-import type { SsoLogin, SsoSession } from '../../src/idp/sso/session';
+import type { SsoSession } from '../../src/plan/identity-center';
+import type { SsoLogin } from '../../src/idp/sso/session';
 import { tempHome, type Home } from '../helpers/cli';
 import { SSO_BROWSER } from '../helpers/sso-browser';
 

@@ -9,7 +9,7 @@ import { planPopulate, safeName, unifiedDiff } from '../../src/app/sso-populate'
 
 const files = (config: string) => configFilesFrom(parseIni(config, '/h/.aws/config'), parseIni('', '/h/.aws/credentials'));
 const role = (accountId: string, accountName: string, roleName: string) => ({ accountId, accountName, roleName });
-const options = { session: 'acme', startUrl: 'https://acme.awsapps.com/start' };
+const options = { session: { name: 'acme', startUrl: 'https://acme.awsapps.com/start', region: 'us-east-1' } };
 
 test('names keep letters, digits and . _ @ + -; accents become plain letters; everything else one dash', () => {
   assert.equal(safeName('Data Science [Sandbox] / Zoë'), 'Data-Science-Sandbox-Zoe');

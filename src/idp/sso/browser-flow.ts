@@ -10,7 +10,8 @@ import { showProgress, tellUser } from '../oidc/progress';
 import { ssoError } from './api';
 import type { FlowDeps } from './device-flow';
 import { authorizeUrl, createToken, REGISTERED_REDIRECT, type TokenAnswer } from './oidc';
-import { ACCOUNT_ACCESS_SCOPE, type SsoLogin, type SsoSession } from './session';
+import type { SsoSession } from '../../plan/identity-center';
+import { ACCOUNT_ACCESS_SCOPE, type SsoLogin } from './session';
 import type { Registration } from './token-file';
 
 export async function browserSignIn(endpoint: string, session: SsoSession, login: SsoLogin, registration: Registration, deps: FlowDeps): Promise<TokenAnswer> {

@@ -9,7 +9,8 @@ import { openBrowser } from '../../platform/browser';
 import { showProgress, tellUser } from '../oidc/progress';
 import { SsoApiError } from './api';
 import { createToken, DEVICE_GRANT, startDeviceAuthorization, type TokenAnswer } from './oidc';
-import type { SsoLogin, SsoSession } from './session';
+import type { SsoSession } from '../../plan/identity-center';
+import type { SsoLogin } from './session';
 import type { Registration } from './token-file';
 
 const DEFAULT_INTERVAL_SECONDS = 5;

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock';
 import type { Logger } from '../../platform/logger';
 import { SsoApiError } from './api';
 import { registerClient } from './oidc';
-import type { SsoSession } from './session';
+import type { SsoSession } from '../../plan/identity-center';
 import { readRegistration, registrationFile, writeRegistration, type Registration } from './token-file';
 
 /** botocore's _EXPIRY_WINDOW: a registration this close to its end is replaced */

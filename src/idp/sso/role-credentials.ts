@@ -3,7 +3,8 @@
 import type { Credentials } from '../../sts/credentials';
 import { ssoError } from './api';
 import { getRoleCredentials } from './portal';
-import { describeSession, type SsoEndpoints, type SsoLogin, type SsoSession } from './session';
+import { describeSession, type SsoEndpoints, type SsoSession } from '../../plan/identity-center';
+import type { SsoLogin } from './session';
 import { withSsoToken, type SsoTokenDeps } from './sign-in';
 
 export interface RoleRequest {

@@ -13,7 +13,8 @@ import { browserSignIn } from './browser-flow';
 import { deviceSignIn } from './device-flow';
 import { createToken, type TokenAnswer } from './oidc';
 import { withRegistration } from './registration';
-import { describeSession, type SsoEndpoints, type SsoLogin, type SsoSession } from './session';
+import { describeSession, type SsoEndpoints, type SsoSession } from '../../plan/identity-center';
+import type { SsoLogin } from './session';
 import { readToken, tokenFile, writeToken, type Registration, type SsoToken } from './token-file';
 
 /** botocore refreshes a token with less than this left (SSOTokenProvider._REFRESH_WINDOW) */

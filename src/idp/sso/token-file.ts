@@ -10,7 +10,7 @@ import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import { writeFileAtomic } from '../../store/atomic-write';
 import { pythonJson, pythonUtc } from './python-json';
-import type { SsoSession } from './session';
+import type { SsoSession } from '../../plan/identity-center';
 
 /** what botocore keeps for a session (token.get() keys), every time as a Date */
 export interface SsoToken {
