@@ -16,6 +16,7 @@ import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
 import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
+import { identityCenterFindings } from './doctor-sso';
 
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -163,12 +164,17 @@ export async function runChecks(profile: Profile, planned: { plan?: Plan; login?
   const runasPassword = awsRunasPasswordFinding(profile, files);
   if (runasPassword) findings.push(runasPassword);
   if (planned.login) findings.push(planned.login);
+  const sso = identityCenterFindings(profile, deps);
+  findings.push(...sso.findings);
   findings.push(browserFinding(profile, deps));
   const issuer = profile.value('web_identity_auth_url');
+  const portals = sso.settings?.endpoints;
   const network = await Promise.all([
     keyringFinding(deps).then((f) => [f]),
     probe('sts', 'STS', stsUrl(planned.plan ?? endpoints(profile)), deps),
     issuer ? probe('idp', 'the IdP', `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, deps) : Promise.resolve([]),
+    portals ? probe('sso', 'Identity Center sign-in', portals.oidc, deps) : Promise.resolve([]),
+    portals ? probe('sso', 'the AWS access portal', portals.portal, deps) : Promise.resolve([]),
   ]);
   return [...findings, ...network.flat()];
 }

@@ -1,13 +1,44 @@
 // What `rolecall clear` (and aws-cli-oidc's `clear-secret`) forget: the cached credentials of a
-// profile, or of every profile together with the stored IdP sign-ins, saying what was removed.
+// profile, or of every profile together with the stored IdP sign-ins, saying what was removed; and,
+// when asked, the IAM Identity Center sign-ins (sso:Logout and the token files, as `aws sso logout`).
 import { RolecallError } from '../errors';
+import { readConfigFiles } from '../config/files';
+import { Profile } from '../config/profile';
+import { envSettings } from '../config/env';
+import { resolveProfile } from '../config/resolve';
+import { logoutAll, logoutTokenFile } from '../idp/sso/logout';
+import { tokenFile } from '../idp/sso/token-file';
+import { describeSession, ssoEndpoints, ssoSessionOf } from '../plan/identity-center';
 import type { Context } from '../platform/context';
 import { openCredentialCache } from '../store/credential-cache';
 import { REFRESH_TOKEN_PREFIX } from '../store/secret-names';
 import { openSecretStore } from '../store/secrets';
 
-/** Removes the cached credentials of `profile`, or of every profile and the stored IdP sign-ins. */
-export async function forget(profile: string | undefined, ctx: Context): Promise<void> {
+/** Signs out of the Identity Center session of `profile`, or (undefined) of every session in the AWS CLI's cache. */
+async function ssoLogout(profile: string | undefined, ctx: Context): Promise<void> {
+  if (profile === undefined) {
+    // the portal of each token's region, with the endpoints of the environment (as `aws sso logout`)
+    const environment = new Profile({ name: 'environment', nameSource: { kind: 'default' }, settings: envSettings(ctx.env) });
+    const removed = await logoutAll(ctx.home, (region) => ssoEndpoints(environment, region).portal, ctx.log);
+    ctx.log.info(removed.length ? `Signed out of ${removed.length} IAM Identity Center session${removed.length === 1 ? '' : 's'} (sso:Logout, token files removed).` : 'No IAM Identity Center sessions were signed in.');
+    for (const path of removed) ctx.log.debug(`removed ${path}`);
+    return;
+  }
+  const resolved = resolveProfile(readConfigFiles(ctx.env, ctx.home), { name: { value: profile, source: { kind: 'argument', name: 'PROFILE' } }, env: ctx.env });
+  const session = ssoSessionOf(resolved);
+  if (!session) {
+    throw new RolecallError('USAGE', `profile "${profile}" does not use IAM Identity Center, so --sso has no session to sign out of`, { hint: 'Leave out --sso to forget its cached credentials.' });
+  }
+  const signedOut = await logoutTokenFile(tokenFile(ctx.home, session), () => ssoEndpoints(resolved, session.region).portal, ctx.log);
+  ctx.log.info(signedOut ? `Signed out of ${describeSession(session)} (sso:Logout, token file removed).` : `${describeSession(session)} was not signed in.`);
+}
+
+/**
+ * Removes the cached credentials of `profile`, or of every profile and the stored IdP sign-ins; with
+ * `sso`, signs out of the profile's Identity Center session, or of every one.
+ */
+export async function forget(profile: string | undefined, ctx: Context, options: { sso?: boolean } = {}): Promise<void> {
+  if (options.sso) await ssoLogout(profile, ctx);
   const all = profile === undefined;
   const cache = openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log });
   const removed = await cache.clear(profile);

@@ -9,7 +9,8 @@ export const command: Command = {
   usage: 'rolecall clear-secret',
   options: {},
   help: `aws-cli-oidc's clear-secret: forgets every cached credential and every stored identity provider
-sign-in (OIDC refresh tokens), as \`rolecall clear --all\` does. Passwords and keys are kept.
+sign-in (OIDC refresh tokens), as \`rolecall clear --all\` does, but leaves AWS IAM Identity Center
+signed in (aws-cli-oidc knew nothing of it). Passwords and keys are kept.
 
 Example:
   rolecall clear-secret`,

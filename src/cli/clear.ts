@@ -7,14 +7,17 @@ import type { Command } from './command';
 
 export const command: Command = {
   name: 'clear',
-  usage: 'rolecall clear [PROFILE | --all]',
-  options: { all: { type: 'boolean' } },
+  usage: 'rolecall clear [PROFILE [--sso] | --all]',
+  options: { all: { type: 'boolean' }, sso: { type: 'boolean' } },
   help: `Forgets the cached short-lived credentials of PROFILE (every step of its chain), so the next call
 logs in or calls STS again. With --all, forgets every cached credential and every stored identity
-provider sign-in (OIDC refresh tokens). Passwords (\`rolecall password\`) and keys
-(\`rolecall keys add\`) are kept; remove those with \`rolecall password P --delete\` and \`rolecall keys rm P\`.
+provider sign-in (OIDC refresh tokens), and signs out of every AWS IAM Identity Center session as
+\`aws sso logout\` does (sso:Logout, and the token files in ~/.aws/sso/cache removed). Passwords
+(\`rolecall password\`) and keys (\`rolecall keys add\`) are kept; remove those with
+\`rolecall password P --delete\` and \`rolecall keys rm P\`.
 
-  --all   every profile, and the stored IdP sign-ins
+  --all   every profile, the stored IdP sign-ins and the Identity Center sessions
+  --sso   with PROFILE: also sign out of its Identity Center session (every profile of it signs in again)
 
 Examples:
   rolecall clear prod
@@ -27,7 +30,9 @@ Examples:
         hint: `Usage: ${command.usage}`,
       });
     }
-    await forget(all ? undefined : profile, ctx);
+    const sso = booleanFlag(parsed, 'sso');
+    if (sso && all) throw new RolecallError('USAGE', 'rolecall clear --all signs out of every Identity Center session already; --sso goes with a PROFILE', { hint: `Usage: ${command.usage}` });
+    await forget(all ? undefined : profile, ctx, { sso: all || sso });
     return 0;
   },
 };
