@@ -11,7 +11,7 @@ import type { DoctorDeps, Finding } from './doctor';
 /** "in 3h 12m" / "12m ago", from now */
 function relative(at: Date, now: Date): string {
   const minutes = Math.round(Math.abs(at.getTime() - now.getTime()) / 60_000);
-  const span = minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+  const span = minutes >= 60 ? `${Math.floor(minutes / 60)}h${minutes % 60 ? ` ${minutes % 60}m` : ''}` : `${minutes}m`;
   return at.getTime() >= now.getTime() ? `in ${span}` : `${span} ago`;
 }
 
