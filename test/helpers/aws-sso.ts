@@ -59,15 +59,19 @@ export function awsDataPath(dir: string, testbed: Testbed): string {
   return root;
 }
 
-/** the environment of a person at the testbed: endpoints, the $BROWSER that signs in as them, where it logs */
+/**
+ * the environment of a person at the testbed: endpoints, the $BROWSER that signs in as them (a
+ * one-word script: Python's webbrowser takes $BROWSER as one program name), where it logs
+ */
 export function ssoEnv(home: Home, testbed: Testbed, user = 'alice', consent = 'approve'): NodeJS.ProcessEnv {
   const person = testbed.world.idpUsers.find((u) => u.username === user)!;
+  const browser = home.write('bin/sso-browser', `#!/bin/sh\nexec ${SSO_BROWSER} "$1"\n`, 0o700);
   return {
     ...home.env,
     AWS_ENDPOINT_URL_SSO_OIDC: testbed.aws.sso.oidcUrl,
     AWS_ENDPOINT_URL_SSO: testbed.aws.sso.portalUrl,
     AWS_ENDPOINT_URL_STS: testbed.aws.url,
-    BROWSER: SSO_BROWSER,
+    BROWSER: browser,
     TESTBED_USER: person.username,
     TESTBED_PASSWORD: person.password,
     TESTBED_CONSENT: consent,
