@@ -14,23 +14,26 @@ import { openCredentialCache } from '../store/credential-cache';
 import { REFRESH_TOKEN_PREFIX } from '../store/secret-names';
 import { openSecretStore } from '../store/secrets';
 
-/** Signs out of the Identity Center session of `profile`, or (undefined) of every session in the AWS CLI's cache. */
-async function ssoLogout(profile: string | undefined, ctx: Context): Promise<void> {
-  if (profile === undefined) {
-    // the portal of each token's region, with the endpoints of the environment (as `aws sso logout`)
-    const environment = new Profile({ name: 'environment', nameSource: { kind: 'default' }, settings: envSettings(ctx.env) });
-    const removed = await logoutAll(ctx.home, (region) => ssoEndpoints(environment, region).portal, ctx.log);
-    ctx.log.info(removed.length ? `Signed out of ${removed.length} IAM Identity Center session${removed.length === 1 ? '' : 's'} (sso:Logout, token files removed).` : 'No IAM Identity Center sessions were signed in.');
-    for (const path of removed) ctx.log.debug(`removed ${path}`);
-    return;
-  }
+/** Signs out of every Identity Center session in the AWS CLI's cache, as `aws sso logout` does. */
+async function ssoLogoutAll(ctx: Context): Promise<void> {
+  // the portal of each token's region, with the endpoints of the environment (as `aws sso logout`)
+  const environment = new Profile({ name: 'environment', nameSource: { kind: 'default' }, settings: envSettings(ctx.env) });
+  const removed = await logoutAll(ctx.home, (region) => ssoEndpoints(environment, region).portal, ctx.log);
+  ctx.log.info(removed.length ? `Signed out of ${removed.length} IAM Identity Center session${removed.length === 1 ? '' : 's'} (sso:Logout, token files removed).` : 'No IAM Identity Center sessions were signed in.');
+  for (const path of removed) ctx.log.debug(`removed ${path}`);
+}
+
+/** The Identity Center session of `profile` and how to sign out of it; a profile without one is refused before anything is removed. */
+function sessionLogout(profile: string, ctx: Context): () => Promise<void> {
   const resolved = resolveProfile(readConfigFiles(ctx.env, ctx.home), { name: { value: profile, source: { kind: 'argument', name: 'PROFILE' } }, env: ctx.env });
   const session = ssoSessionOf(resolved);
   if (!session) {
-    throw new RolecallError('USAGE', `profile "${profile}" does not use IAM Identity Center, so --sso has no session to sign out of`, { hint: 'Leave out --sso to forget its cached credentials.' });
+    throw new RolecallError('USAGE', `profile "${profile}" does not use IAM Identity Center, so --sso has no session to sign out of; nothing was removed`, { hint: 'Leave out --sso to forget its cached credentials.' });
   }
-  const signedOut = await logoutTokenFile(tokenFile(ctx.home, session), () => ssoEndpoints(resolved, session.region).portal, ctx.log);
-  ctx.log.info(signedOut ? `Signed out of ${describeSession(session)} (sso:Logout, token file removed).` : `${describeSession(session)} was not signed in.`);
+  return async () => {
+    const signedOut = await logoutTokenFile(tokenFile(ctx.home, session), () => ssoEndpoints(resolved, session.region).portal, ctx.log);
+    ctx.log.info(signedOut ? `Signed out of ${describeSession(session)} (sso:Logout, token file removed).` : `${describeSession(session)} was not signed in.`);
+  };
 }
 
 /**
@@ -38,15 +41,24 @@ async function ssoLogout(profile: string | undefined, ctx: Context): Promise<voi
  * `sso`, signs out of the profile's Identity Center session, or of every one.
  */
 export async function forget(profile: string | undefined, ctx: Context, options: { sso?: boolean } = {}): Promise<void> {
-  if (options.sso) await ssoLogout(profile, ctx);
   const all = profile === undefined;
+  const logout = options.sso && profile !== undefined ? sessionLogout(profile, ctx) : undefined;
   const cache = openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log });
   const removed = await cache.clear(profile);
   const credentials = removed.filter((path) => /[\\/]credentials[\\/][^\\/]+\.json$/.test(path)).length;
   const whose = all ? 'of any profile' : `for profile ${profile}`;
   ctx.log.info(credentials ? `Removed ${credentials} cached credential ${credentials === 1 ? 'set' : 'sets'}${all ? '' : ` ${whose}`}.` : `No cached credentials ${whose}.`);
   for (const path of removed) ctx.log.debug(`removed ${path}`);
-  if (!all) return;
+  if (!all) {
+    await logout?.();
+    return;
+  }
+  await forgetIdpSignIns(ctx);
+  if (options.sso) await ssoLogoutAll(ctx);
+}
+
+/** every stored OIDC refresh token */
+async function forgetIdpSignIns(ctx: Context): Promise<void> {
   const secrets = openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log });
   let names: string[];
   try {

@@ -53,7 +53,7 @@ test('clear --all forgets every cached credential and the stored IdP sign-ins, k
     const list = await runRolecall(['clear', '--all'], { env: home.env });
     assert.match(list.stderr, /^No cached credentials of any profile\.\n/);
     assert.match(list.stderr, /warning: ROLECALL_KEYRING=file: secrets are kept unencrypted/);
-    assert.match(list.stderr, /\nNo identity provider sign-ins were stored\.\n$/);
+    assert.match(list.stderr, /\nNo identity provider sign-ins were stored\.\nNo IAM Identity Center sessions were signed in\.\n$/);
   } finally {
     home.remove();
   }
@@ -84,7 +84,7 @@ test('clear and keys refuse what they cannot do, with the usage', async () => {
   try {
     const none = await runRolecall(['clear'], { env: home.env });
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /rolecall clear needs a PROFILE, or --all\n {2}hint: Usage: rolecall clear \[PROFILE \| --all\]/);
+    assert.match(none.stderr, /rolecall clear needs a PROFILE, or --all\n {2}hint: Usage: rolecall clear \[PROFILE \[--sso\] \| --all\]/);
     const both = await runRolecall(['clear', 'read', '--all'], { env: home.env });
     assert.equal(both.code, 2);
     const keys = await runRolecall(['keys', 'list'], { env: home.env });
