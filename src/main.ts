@@ -3,32 +3,16 @@
 import { homedir } from 'node:os';
 import { RolecallError, isRolecallError } from './errors';
 import { COMMANDS } from './cli/commands';
-import { GLOBAL_HELP, parseCommandArgs, renderHelp } from './cli/args';
+import { parseCommandArgs } from './cli/args';
+import { commandHelp, renderHelp, topHelp } from './cli/help';
 import { systemClock } from './platform/clock';
-import { createLogger, shouldColor, type Logger } from './platform/logger';
+import { createLogger, paint, shouldColor, type Logger } from './platform/logger';
 import { ttyPrompter } from './platform/tty';
 import { didYouMean } from './platform/suggest';
 import { printable } from './platform/printable';
 import type { Context } from './platform/context';
 
 declare const ROLECALL_VERSION: string;
-
-function topHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
-  return `rolecall: short-lived AWS credentials for a role, from an OIDC login, an IAM user with MFA, or SAML.
-
-Usage: rolecall <command> [PROFILE] [flags]
-
-Commands:
-${lines.join('\n')}
-
-${GLOBAL_HELP}
-  --version      print the version
-
-Run \`rolecall <command> --help\` for a command's flags and examples.
-`;
-}
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,19 +23,20 @@ function readStdin(): Promise<string> {
   });
 }
 
-function report(error: unknown, log: Logger): number {
-  if (isRolecallError(error)) {
-    // "rolecall exec needs ..." already says who speaks: no "rolecall: rolecall exec ..."
-    const message = printable(log.mask(error.message));
-    process.stderr.write(`${message.startsWith('rolecall ') ? message : `rolecall: ${message}`}\n  hint: ${printable(log.mask(error.hint))}\n`);
-    log.debug(`error code ${error.code}`);
-    return error.exitCode;
-  }
-  const detail = error instanceof Error ? (log.debugEnabled ? (error.stack ?? error.message) : error.message) : String(error);
-  const internal = new RolecallError('INTERNAL', `unexpected error: ${detail}`);
-  process.stderr.write(`rolecall: ${printable(log.mask(internal.message))}\n  hint: ${internal.hint}\n`);
-  return internal.exitCode;
+/** "rolecall: MESSAGE" and its hint on stderr; "rolecall: " in red on a terminal that takes colour */
+function report(error: unknown, log: Logger, color: boolean): number {
+  const rolecallError = isRolecallError(error)
+    ? error
+    : new RolecallError('INTERNAL', `unexpected error: ${error instanceof Error ? (log.debugEnabled ? (error.stack ?? error.message) : error.message) : String(error)}`);
+  // "rolecall exec needs ..." says who speaks already: "rolecall: exec needs ..."
+  const message = printable(log.mask(rolecallError.message)).replace(/^rolecall /, '');
+  process.stderr.write(`${paint(color, '1;31', 'rolecall:')} ${message}\n  ${paint(color, '2', 'hint:')} ${printable(log.mask(rolecallError.hint))}\n`);
+  if (isRolecallError(error)) log.debug(`error code ${error.code}`);
+  return rolecallError.exitCode;
 }
+
+/** the manual page, for npm run build (scripts/build.mjs writes dist/rolecall.1) */
+export { manPage } from './cli/help';
 
 export async function main(argv: string[]): Promise<number> {
   // the commands see a copy: what rolecall sets for itself below never reaches a child process
@@ -59,14 +44,19 @@ export async function main(argv: string[]): Promise<number> {
   // the bundled SDK version is fixed; its notice about future versions means nothing to our users
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const debug = argv.includes('--debug') || env.ROLECALL_DEBUG === '1';
-  const log = createLogger({ debug, color: shouldColor(env, process.stderr.isTTY === true) });
+  const color = shouldColor(env, process.stderr.isTTY === true);
+  const log = createLogger({ debug, color });
   try {
     const [name, ...args] = argv;
+    if (name === 'help' && args.length > 0) {
+      process.stdout.write(await commandHelp(args[0]!));
+      return 0;
+    }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       process.stdout.write(topHelp());
       return name === undefined ? 2 : 0;
     }
-    if (name === '--version' || name === 'version') {
+    if (name === '--version' || name === '-v' || name === 'version') {
       process.stdout.write(`rolecall ${ROLECALL_VERSION}\n`);
       return 0;
     }
@@ -95,6 +85,6 @@ export async function main(argv: string[]): Promise<number> {
     };
     return await command.run(parsed, ctx);
   } catch (error) {
-    return report(error, log);
+    return report(error, log, color);
   }
 }

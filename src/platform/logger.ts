@@ -26,7 +26,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((text: string) => void process.stderr.write(text));
   const secrets = new Set<string>();
   const color = options.color ?? false;
-  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   // longest first: a secret that contains another must be masked whole, not around the shorter one
   let longestFirst: string[] = [];
   const mask = (text: string) => {
@@ -37,9 +36,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return {
     debugEnabled: options.debug ?? false,
     info: (message) => write(`${printable(mask(message))}\n`),
-    warn: (message) => write(`${paint('33', 'warning:')} ${printable(mask(message))}\n`),
+    warn: (message) => write(`${paint(color, '33', 'warning:')} ${printable(mask(message))}\n`),
     debug: (message) => {
-      if (options.debug) write(`${paint('2', 'debug:')} ${printable(mask(message))}\n`);
+      if (options.debug) write(`${paint(color, '2', 'debug:')} ${printable(mask(message))}\n`);
     },
     redact: (secret) => {
       // very short values would mask ordinary words; secrets are never that short
@@ -51,6 +50,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
+/** `text` in an SGR colour (`code`, e.g. '33' yellow) when colour is on */
+export function paint(color: boolean, code: string, text: string): string {
+  return color ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+/** Colour on a terminal, unless NO_COLOR is set to something (no-color.org: an empty value does not count) or TERM=dumb. */
 export function shouldColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  return isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  return isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
 }

@@ -120,6 +120,6 @@ test('an IAM endpoint that does not answer: the error names it and the variable 
 test('without --claim, and no OIDC settings in the profile to take it from, the arguments are refused before anything is called', async () => {
   const run = await runRolecall(['list-roles', '--profile', 'bob'], { env: home.env });
   assert.equal(run.code, 2);
-  assert.equal(run.stderr.split('\n')[0], 'rolecall list-roles needs --claim (the trust policy condition key, e.g. accounts.google.com:aud)');
+  assert.equal(run.stderr.split('\n')[0], 'rolecall: list-roles needs --claim (the trust policy condition key, e.g. accounts.google.com:aud)');
   assert.equal(run.stdout, '');
 });

@@ -42,11 +42,11 @@ test('exec: a child killed by a signal gives 128+n; a missing command is a clear
   assert.equal(killed.code, 143);
   const missing = await runRolecall(['exec', 'read'], { env: home.env });
   assert.equal(missing.code, 2);
-  assert.equal(missing.stderr.split('\n')[0], 'rolecall exec needs a command to run', 'one "rolecall", not two');
+  assert.equal(missing.stderr.split('\n')[0], 'rolecall: exec needs a command to run', 'one "rolecall", not two');
   // a misspelt flag of rolecall's own, before the command
   const typo = await runRolecall(['exec', '--sever', 'ecs', 'read', 'true'], { env: home.env });
   assert.equal(typo.code, 2);
-  assert.match(typo.stderr, /^rolecall exec: unknown flag --sever\. Did you mean "--server"\?\n {2}hint: If --sever is the command's, put -- before the command: rolecall exec /);
+  assert.match(typo.stderr, /^rolecall: exec: unknown flag --sever\. Did you mean "--server"\?\n {2}hint: If --sever is the command's, put -- before the command: rolecall exec /);
   const notFound = await runRolecall(['exec', 'read', '--', 'no-such-command-xyz'], { env: home.env });
   assert.equal(notFound.code, 127);
   assert.match(notFound.stderr, /cannot run "no-such-command-xyz": command not found/);

@@ -84,12 +84,12 @@ test('clear and keys refuse what they cannot do, with the usage', async () => {
   try {
     const none = await runRolecall(['clear'], { env: home.env });
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /rolecall clear needs a PROFILE, or --all\n {2}hint: Usage: rolecall clear \[PROFILE \[--sso\] \| --all\]/);
+    assert.match(none.stderr, /rolecall: clear needs a PROFILE, or --all\n {2}hint: Usage: rolecall clear \[PROFILE \[--sso\] \| --all\]/);
     const both = await runRolecall(['clear', 'read', '--all'], { env: home.env });
     assert.equal(both.code, 2);
     const keys = await runRolecall(['keys', 'list'], { env: home.env });
     assert.equal(keys.code, 2);
-    assert.match(keys.stderr, /rolecall keys takes add or rm and one PROFILE, got: list/);
+    assert.match(keys.stderr, /rolecall: keys takes add or rm and one PROFILE, got: list/);
     const rm = await runRolecall(['keys', 'rm', 'bastion'], { env: home.env });
     assert.equal(rm.code, 0, rm.stderr);
     assert.match(rm.stderr, /No keys were stored for profile bastion in the rolecall secrets file\./);
