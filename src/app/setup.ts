@@ -81,11 +81,12 @@ export function sectionHeader(profile: string): string {
 const quoteWord = (word: string) => (/[\s"'\\]/.test(word) ? `"${word.replace(/(["\\])/g, '\\$1')}"` : word);
 
 /**
- * How the AWS CLI should start this rolecall: `rolecall` when that name on PATH is this very file,
- * else node and the script by their full paths (the AWS CLI splits the line as a POSIX shell would).
+ * How the AWS CLI should start this rolecall (`invocation`: node and the script, or the single
+ * executable): `rolecall` when that name on PATH is this very file, else the invocation by full
+ * paths (the AWS CLI splits the line as a POSIX shell would).
  */
-export function rolecallCommand(env: NodeJS.ProcessEnv, script: string, node: string): string {
-  const self = realpathSync(script);
+export function rolecallCommand(env: NodeJS.ProcessEnv, invocation: string[]): string {
+  const self = realpathSync(invocation[invocation.length - 1]!);
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     try {
       if (dir && realpathSync(join(dir, 'rolecall')) === self) return 'rolecall';
@@ -93,7 +94,7 @@ export function rolecallCommand(env: NodeJS.ProcessEnv, script: string, node: st
       // not in this directory
     }
   }
-  return `${quoteWord(node)} ${quoteWord(self)}`;
+  return [...invocation.slice(0, -1), self].map(quoteWord).join(' ');
 }
 
 /** a config section: its header (e.g. "profile dev") and its keys in order */

@@ -7,6 +7,7 @@ import { FORMATS } from '../output/formats';
 import { GLOBAL_OPTIONS, booleanFlag } from './args';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
+import { selfInvocation } from '../platform/self';
 
 function flagsOf(options: Command['options']): string[] {
   return Object.entries({ ...GLOBAL_OPTIONS, ...options }).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
@@ -59,7 +60,7 @@ Flags:
       const { command: c } = await entry.load();
       commands.push({ name, summary: entry.summary, flags: flagsOf(c.options) });
     }
-    ctx.stdout(completionScript(shell, commands, [process.execPath, process.argv[1] ?? 'rolecall']));
+    ctx.stdout(completionScript(shell, commands, selfInvocation()));
     return 0;
   },
 };

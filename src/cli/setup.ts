@@ -10,6 +10,7 @@ import { RolecallError } from '../errors';
 import { openTty, type TtyStreams } from '../platform/tty';
 import { booleanFlag, stringFlag } from './args';
 import type { Command, Parsed } from './command';
+import { selfInvocation } from '../platform/self';
 
 const FLAG_OF: Record<keyof SetupAnswers, string> = {
   kind: '--kind',
@@ -192,7 +193,7 @@ Examples:
     }
     try {
       const io = tty ? { input: tty.input, output: tty.output } : undefined;
-      const rolecall = rolecallCommand(ctx.env, process.argv[1]!, process.execPath);
+      const rolecall = rolecallCommand(ctx.env, selfInvocation());
       const sections = setupSections(answers, rolecall);
       checkSetup(configPath, sections, answers, ctx.env, ctx.home);
       if ((answers.kind === 'oidc' || answers.kind === 'oidc-saml') && !booleanFlag(parsed, 'no-check')) {

@@ -2,6 +2,7 @@
 import { checkFunctionName, parseInitShell, shellInit } from '../app/shell-init';
 import { stringFlag } from './args';
 import type { Command } from './command';
+import { selfInvocation } from '../platform/self';
 
 export const command: Command = {
   name: 'shell-init',
@@ -31,7 +32,7 @@ Prompt snippets: see docs/shell-integration.md.`,
   async run(parsed, ctx) {
     const shell = parseInitShell(parsed.positionals[0], ctx.env);
     const name = checkFunctionName(stringFlag(parsed, 'name') ?? 'assume');
-    ctx.stdout(shellInit(shell, [process.execPath, process.argv[1] ?? 'rolecall'], name));
+    ctx.stdout(shellInit(shell, selfInvocation(), name));
     return 0;
   },
 };

@@ -11,6 +11,7 @@ import { writeFileAtomic } from './atomic-write';
 import { ensureCacheDir, readPrivateFile, type StoreDeps } from './cache-dir';
 import { secretsFile } from './layout';
 import { withLock } from './lock';
+import { loadKeyringBinding, type KeyringBinding } from './keyring-binding';
 
 export interface SecretStore {
   get(name: string): Promise<string | undefined>;
@@ -46,14 +47,14 @@ function keyringError(operation: string, error: unknown): RolecallError {
 }
 
 function keyringStore(pinned: Exclude<Backend, 'file'>, deps: SecretDeps): SecretStore {
-  let binding: typeof import('@napi-rs/keyring') | undefined;
+  let binding: KeyringBinding | undefined;
   // Linux only: the store that answers (elsewhere the platform has one)
   let linux: 'secret-service' | 'keyutils' | undefined;
   let warnedKernel = false;
 
   /** the binding and, on Linux, the store: the pinned one, else the Secret Service when one answers */
   const open = async () => {
-    binding ??= await import('@napi-rs/keyring');
+    binding ??= await loadKeyringBinding(deps);
     if (process.platform === 'linux' && !linux) {
       if (pinned !== 'auto') {
         linux = pinned;

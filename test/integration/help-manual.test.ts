@@ -85,7 +85,8 @@ test('errors start with "rolecall:", in bold red on a terminal; NO_COLOR set to 
     assert.equal(run.code, 2);
     return run.stdout;
   };
-  const { NO_COLOR: _ignored, ...withoutNoColor } = { ...home.env, TERM: 'xterm-256color' };
+  const withoutNoColor: NodeJS.ProcessEnv = { ...home.env, TERM: 'xterm-256color' };
+  delete withoutNoColor.NO_COLOR;
   assert.match(await onTerminal(withoutNoColor), /^\u001b\[1;31mrolecall:\u001b\[0m exec needs a command after --\r\n {2}\u001b\[2mhint:\u001b\[0m Usage:/);
   assert.match(await onTerminal({ ...withoutNoColor, NO_COLOR: '' }), /^\u001b\[1;31mrolecall:/, 'an empty NO_COLOR does not count (no-color.org)');
   assert.match(await onTerminal({ ...withoutNoColor, NO_COLOR: '1' }), /^rolecall: exec needs a command after --\r\n {2}hint: Usage:/);

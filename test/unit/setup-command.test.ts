@@ -18,10 +18,13 @@ test('the bare name when PATH leads to this script, full paths when it does not 
   writeFileSync(join(dir, 'other', 'rolecall'), '');
   symlinkSync(script, join(dir, 'bin', 'rolecall'));
 
-  assert.equal(rolecallCommand({ PATH: `/nowhere:${join(dir, 'bin')}` }, script, '/usr/bin/node'), 'rolecall');
+  assert.equal(rolecallCommand({ PATH: `/nowhere:${join(dir, 'bin')}` }, ['/usr/bin/node', script]), 'rolecall');
   // another rolecall first on PATH is not this one: the AWS CLI must run this one
-  assert.equal(rolecallCommand({ PATH: join(dir, 'other') }, script, '/usr/bin/node'), `/usr/bin/node "${script}"`);
-  assert.equal(rolecallCommand({}, script, '/opt/my node/node'), `"/opt/my node/node" "${script}"`);
+  assert.equal(rolecallCommand({ PATH: join(dir, 'other') }, ['/usr/bin/node', script]), `/usr/bin/node "${script}"`);
+  assert.equal(rolecallCommand({}, ['/opt/my node/node', script]), `"/opt/my node/node" "${script}"`);
+  // the single executable is one file: the same rules, without node
+  assert.equal(rolecallCommand({ PATH: join(dir, 'bin') }, [script]), 'rolecall');
+  assert.equal(rolecallCommand({}, [script]), `"${script}"`);
 });
 
 test('the companion profile carries the region, and is only there when asked for', () => {

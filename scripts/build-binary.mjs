@@ -1,0 +1,86 @@
+// npm run build:binary: rolecall as one executable that needs no Node.js on the machine, with
+// Node's single executable applications (SEA) and postject:
+//   1. bundle src/bin.ts and everything behind it into one script (ROLECALL_SEA = true)
+//   2. `node --experimental-sea-config` turns it into a blob with V8's code cache, and the
+//      keyring addon as an asset (src/store/keyring-binding.ts loads it from there)
+//   3. a copy of the node binary gets the blob injected: dist/rolecall-<platform>-<arch>[.exe]
+// Usage: node scripts/build-binary.mjs [--node PATH] (the Node.js to embed; default: this one)
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { common } from './build.mjs';
+
+const { values } = parseArgs({ options: { node: { type: 'string' } } });
+const node = resolve(values.node ?? process.execPath);
+const platform = process.platform;
+const out = resolve(`dist/rolecall-${platform}-${process.arch}${platform === 'win32' ? '.exe' : ''}`);
+const work = resolve('dist/sea');
+
+/** runs a step; what it prints is shown only when it fails (postject's ELF parser warns about every .note section) */
+function run(command, args) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) {
+    process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal ?? result.error})`);
+  }
+}
+
+/** the keyring addon's .node file for this platform, the one `require('@napi-rs/keyring')` loads */
+function keyringAddon() {
+  const require = createRequire(import.meta.url);
+  require('@napi-rs/keyring');
+  const addon = Object.keys(require.cache).find((path) => path.endsWith('.node'));
+  if (!addon) throw new Error('@napi-rs/keyring loaded no .node file: is its package for this platform installed?');
+  return addon;
+}
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const script = join(work, 'rolecall.cjs');
+await build({
+  ...common,
+  define: { ...common.define, ROLECALL_SEA: 'true' },
+  entryPoints: ['src/bin.ts'],
+  outfile: script,
+  // never imported in the executable: the addon comes from the asset (src/store/keyring-binding.ts)
+  external: ['@napi-rs/keyring'],
+  plugins: [
+    {
+      // bin.ts requires ./main.cjs at run time beside it; here main is bundled into the one script
+      name: 'main-inline',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/main\.cjs$/ }, () => ({ path: resolve('src/main.ts') }));
+      },
+    },
+  ],
+});
+
+const blob = join(work, 'rolecall.blob');
+const config = join(work, 'sea-config.json');
+writeFileSync(
+  config,
+  JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: { 'keyring.node': keyringAddon() } }, null, 2),
+);
+// the blob must come from the very Node.js it is injected into
+run(node, ['--experimental-sea-config', config]);
+
+rmSync(out, { force: true });
+copyFileSync(node, out);
+chmodSync(out, 0o755);
+if (platform === 'darwin') run('codesign', ['--remove-signature', out]);
+const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+run(process.execPath, [
+  postject,
+  out,
+  'NODE_SEA_BLOB',
+  blob,
+  '--sentinel-fuse',
+  'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+  ...(platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []),
+]);
+if (platform === 'darwin') run('codesign', ['--sign', '-', out]);
+rmSync(work, { recursive: true, force: true });
+process.stdout.write(`${out} (${(statSync(out).size / 1024 / 1024).toFixed(1)} MB, Node.js ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()})\n`);
