@@ -1,8 +1,9 @@
 // npm run build:binary: rolecall as one executable that needs no Node.js on the machine, with
 // Node's single executable applications (SEA) and postject:
-//   1. bundle src/bin.ts and everything behind it into one script (ROLECALL_SEA = true)
-//   2. `node --experimental-sea-config` turns it into a blob with V8's code cache, and the
-//      keyring addon as an asset (src/store/keyring-binding.ts loads it from there)
+//   1. bundle src/bin.ts as the executable's script, and src/main.ts as an asset with a V8 code
+//      cache made for it (src/sea-main.ts loads it when the fast path cannot answer), both with
+//      ROLECALL_SEA = true; the keyring addon is an asset too (src/store/keyring-binding.ts)
+//   2. `node --experimental-sea-config` turns them into a blob
 //   3. a copy of the node binary gets the blob injected: dist/rolecall-<platform>-<arch>[.exe]
 // Usage: node scripts/build-binary.mjs [--node PATH] (the Node.js to embed; default: this one)
 import { build } from 'esbuild';
@@ -39,30 +40,57 @@ function keyringAddon() {
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
+const sea = { ...common, define: { ...common.define, ROLECALL_SEA: 'true' } };
+// the executable's own script: bin.ts, whose require('./main.cjs') loads main from the assets
 const script = join(work, 'rolecall.cjs');
 await build({
-  ...common,
-  define: { ...common.define, ROLECALL_SEA: 'true' },
+  ...sea,
   entryPoints: ['src/bin.ts'],
   outfile: script,
-  // never imported in the executable: the addon comes from the asset (src/store/keyring-binding.ts)
-  external: ['@napi-rs/keyring'],
   plugins: [
     {
-      // bin.ts requires ./main.cjs at run time beside it; here main is bundled into the one script
-      name: 'main-inline',
+      name: 'main-from-asset',
       setup(b) {
-        b.onResolve({ filter: /^\.\/main\.cjs$/ }, () => ({ path: resolve('src/main.ts') }));
+        b.onResolve({ filter: /^\.\/main\.cjs$/ }, () => ({ path: resolve('src/sea-main.ts') }));
       },
     },
   ],
 });
+// main.cjs as an asset; the keyring addon is never imported there (src/store/keyring-binding.ts)
+const main = join(work, 'main.cjs');
+await build({ ...sea, entryPoints: ['src/main.ts'], outfile: main, external: ['@napi-rs/keyring'] });
+// its code cache, made by the Node.js that runs it (V8 refuses a cache from another version)
+const cacheTool = join(work, 'code-cache.cjs');
+await build({
+  ...common,
+  stdin: {
+    contents: `import { readFileSync, writeFileSync } from 'node:fs';
+import { codeCache } from './src/sea-assets';
+writeFileSync(process.argv[3], codeCache(readFileSync(process.argv[2], 'utf8'), require));`,
+    resolveDir: resolve('.'),
+    loader: 'ts',
+  },
+  outfile: cacheTool,
+});
+const cache = join(work, 'main.cjs.cache');
+run(node, [cacheTool, main, cache]);
 
 const blob = join(work, 'rolecall.blob');
 const config = join(work, 'sea-config.json');
 writeFileSync(
   config,
-  JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: { 'keyring.node': keyringAddon() } }, null, 2),
+  JSON.stringify(
+    {
+      main: script,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      // names as in src/sea-assets.ts
+      assets: { 'main.cjs': main, 'main.cjs.cache': cache, 'keyring.node': keyringAddon() },
+    },
+    null,
+    2,
+  ),
 );
 // the blob must come from the very Node.js it is injected into
 run(node, ['--experimental-sea-config', config]);

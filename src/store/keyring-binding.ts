@@ -5,13 +5,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IS_SEA } from '../platform/self';
+import { KEYRING_ASSET } from '../sea-assets';
 import { writeFileAtomic } from './atomic-write';
 import { ensureCacheDir, type StoreDeps } from './cache-dir';
 
 export type KeyringBinding = typeof import('@napi-rs/keyring');
-
-/** the asset name build-binary.mjs gives the addon */
-export const KEYRING_ASSET = 'keyring.node';
 
 function addonFromAsset(deps: StoreDeps): KeyringBinding {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
