@@ -5,20 +5,25 @@
 //      ROLECALL_SEA = true; the keyring addon is an asset too (src/store/keyring-binding.ts)
 //   2. `node --experimental-sea-config` turns them into a blob
 //   3. a copy of the node binary gets the blob injected: dist/rolecall-<platform>-<arch>[.exe]
-// Usage: node scripts/build-binary.mjs [--node PATH] (the Node.js to embed; default: this one)
+// Usage: node scripts/build-binary.mjs [--node PATH] [--out FILE]
+//   --node  the Node.js to embed (default: the one running this script)
+//   --out   where to write the executable (default: dist/rolecall-<platform>-<arch>[.exe])
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { common } from './build.mjs';
 
-const { values } = parseArgs({ options: { node: { type: 'string' } } });
+const { values } = parseArgs({ options: { node: { type: 'string' }, out: { type: 'string' } } });
 const node = resolve(values.node ?? process.execPath);
 const platform = process.platform;
-const out = resolve(`dist/rolecall-${platform}-${process.arch}${platform === 'win32' ? '.exe' : ''}`);
-const work = resolve('dist/sea');
+const out = resolve(values.out ?? `dist/rolecall-${platform}-${process.arch}${platform === 'win32' ? '.exe' : ''}`);
+// a directory of its own beside the output, so that two builds at once (tests, bench) do not mix
+// their files, and the finished executable is renamed into place
+mkdirSync(dirname(out), { recursive: true });
+const work = mkdtempSync(join(dirname(out), '.rolecall-sea-'));
 
 /** runs a step; what it prints is shown only when it fails (postject's ELF parser warns about every .note section) */
 function run(command, args) {
@@ -38,8 +43,6 @@ function keyringAddon() {
   return addon;
 }
 
-rmSync(work, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
 const sea = { ...common, define: { ...common.define, ROLECALL_SEA: 'true' } };
 // the executable's own script: bin.ts, whose require('./main.cjs') loads main from the assets
 const script = join(work, 'rolecall.cjs');
@@ -95,20 +98,22 @@ writeFileSync(
 // the blob must come from the very Node.js it is injected into
 run(node, ['--experimental-sea-config', config]);
 
-rmSync(out, { force: true });
-copyFileSync(node, out);
-chmodSync(out, 0o755);
-if (platform === 'darwin') run('codesign', ['--remove-signature', out]);
+// injected into a copy beside the output, then renamed over it: the output is never half-made
+const exe = join(work, 'rolecall');
+copyFileSync(node, exe);
+chmodSync(exe, 0o755);
+if (platform === 'darwin') run('codesign', ['--remove-signature', exe]);
 const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
 run(process.execPath, [
   postject,
-  out,
+  exe,
   'NODE_SEA_BLOB',
   blob,
   '--sentinel-fuse',
   'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
   ...(platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []),
 ]);
-if (platform === 'darwin') run('codesign', ['--sign', '-', out]);
+if (platform === 'darwin') run('codesign', ['--sign', '-', exe]);
+renameSync(exe, out);
 rmSync(work, { recursive: true, force: true });
 process.stdout.write(`${out} (${(statSync(out).size / 1024 / 1024).toFixed(1)} MB, Node.js ${spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim()})\n`);

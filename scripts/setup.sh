@@ -11,3 +11,7 @@ apt-get install -y -qq --no-install-recommends \
   awscli chromium zsh fish dash tmux keyutils gnome-keyring dbus dbus-x11 libsecret-tools wrk xdg-utils ca-certificates procps \
   man-db ruby python3-boto3 >/dev/null
 npm ci --no-audit --no-fund
+# Node.js 22 and 24 as npm packages, for test/integration/node-versions.test.ts (Linux x64 builds)
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
+  npm ci --prefix test/node-versions --no-audit --no-fund
+fi
