@@ -5,6 +5,7 @@ import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { startCredentialServer, type CredentialServer } from '../../src/server/index';
 import { AWS, BOTO3_FROZEN, childEnv, childJson, deps, http, mintingProvider, NODE_PATH, recordingLogger, run, SDK_JS } from './server-fixtures';
+import { NO_BOTO3, skipWithoutPython } from '../helpers/python';
 
 describe('ECS credential server', () => {
   const minted = mintingProvider(60 * 60_000);
@@ -49,7 +50,7 @@ describe('ECS credential server', () => {
     }
   });
 
-  it('serves boto3 the credentials through its container provider', async () => {
+  it('serves boto3 the credentials through its container provider', { skip: skipWithoutPython('boto3', NO_BOTO3) }, async () => {
     const out = await childJson(server, 'python3', ['-c', BOTO3_FROZEN]);
     assert.equal(out.method, 'container-role');
     assert.equal(out.AccessKeyId, minted.minted[0]?.accessKeyId);

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { bastionHome } from '../helpers/bastion';
 import { runRolecall, type Home } from '../helpers/cli';
+import { NO_BOTO3, skipWithoutPython } from '../helpers/python';
 
 const SESSION_SECONDS = 20;
 
@@ -79,7 +80,7 @@ aws_secret_access_key = ${testbed.world.users.find((u) => u.name === 'bob')!.sec
     { kind: 'imds', boto3: 'fresh' },
   ];
   for (const { kind, boto3 } of cases) {
-    it(`${kind}: the AWS CLI and boto3 in the child keep succeeding for more than two sessions`, async () => {
+    it(`${kind}: the AWS CLI and boto3 in the child keep succeeding for more than two sessions`, { skip: skipWithoutPython('boto3', NO_BOTO3) }, async () => {
       const before = testbed.aws.calls('AssumeRole');
       const seconds = SESSION_SECONDS * 2.5;
       const result = await runRolecall(

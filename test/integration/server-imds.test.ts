@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCredentialServer, type CredentialServer } from '../../src/server/index';
 import { AWS, BOTO3_FROZEN, childEnv, childJson, deps, http, mintingProvider, NODE_PATH, recordingLogger, run, SDK_JS, sleep } from './server-fixtures';
+import { NO_BOTO3, skipWithoutPython } from '../helpers/python';
 
 const CREDENTIALS = '/latest/meta-data/iam/security-credentials/';
 
@@ -51,7 +52,7 @@ describe('IMDSv2 credential server', () => {
     }
   });
 
-  it('serves boto3 the credentials through its instance-metadata provider', async () => {
+  it('serves boto3 the credentials through its instance-metadata provider', { skip: skipWithoutPython('boto3', NO_BOTO3) }, async () => {
     const out = await childJson(server, 'python3', ['-c', BOTO3_FROZEN]);
     assert.equal(out.method, 'iam-role');
     assert.equal(out.AccessKeyId, minted.minted[0]?.accessKeyId);
@@ -63,7 +64,7 @@ describe('IMDSv2 credential server', () => {
     assert.equal(out.sessionToken, minted.minted[0]?.sessionToken);
   });
 
-  it('answers what the AWS CLI and boto3 ask on the way; only the region (availability zone) is not served', async () => {
+  it('answers what the AWS CLI and boto3 ask on the way; only the region (availability zone) is not served', { skip: skipWithoutPython('boto3', NO_BOTO3) }, async () => {
     const { env, cleanup } = childEnv(server);
     delete env.AWS_DEFAULT_REGION;
     const from = log.lines.length;

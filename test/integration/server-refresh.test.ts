@@ -17,6 +17,7 @@ import {
   run,
   sleep,
 } from './server-fixtures';
+import { NO_BOTO3, skipWithoutPython } from '../helpers/python';
 
 /** fetches the served credentials the way an SDK would, for either kind */
 async function fetchServed(server: CredentialServer): Promise<{ status: number; body: string; key?: string }> {
@@ -223,7 +224,7 @@ describe('a child running longer than two credential lifetimes', { concurrency: 
     { kind: 'imds', session: 'fresh' },
   ];
   for (const { kind, session } of cases) {
-    it(`${kind}, boto3 with ${session === 'fresh' ? 'a fresh session per call' : 'one session’s refreshable credentials'}: always valid, rotating`, async () => {
+    it(`${kind}, boto3 with ${session === 'fresh' ? 'a fresh session per call' : 'one session’s refreshable credentials'}: always valid, rotating`, { skip: skipWithoutPython('boto3', NO_BOTO3) }, async () => {
       const minted = mintingProvider(LIFETIME_MS);
       const server = await startCredentialServer(kind, minted.provider, deps());
       const { env, cleanup } = childEnv(server);

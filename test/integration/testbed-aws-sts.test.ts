@@ -9,6 +9,7 @@ import { startAws, type AwsEmulator } from '../../testbed/aws/index';
 import { DEFAULT_WORLD } from '../../testbed/world';
 import { awsError, defaultWorld, keysOf, sts, type Keys } from './testbed-aws-helpers';
 import { dirname } from 'node:path';
+import { NO_BOTO3, skipWithoutPython } from '../helpers/python';
 
 const world = defaultWorld();
 const alice = world.users.find((u) => u.name === 'alice')!;
@@ -222,7 +223,7 @@ describe('the real AWS CLI v2 and boto3', () => {
     );
   });
 
-  it('works with boto3, including a presigned GetCallerIdentity URL', async () => {
+  it('works with boto3, including a presigned GetCallerIdentity URL', { skip: skipWithoutPython('boto3', NO_BOTO3) }, async () => {
     const script = `
 import boto3, json, os, urllib.request
 from botocore.exceptions import ClientError
