@@ -1,8 +1,9 @@
 // `npm run demo`: rolecall's main job against the embedded testbed, with no cloud account.
-// A user of aws-oidc (seed 000) keeps their ~/.aws-oidc/config and their credential_process line;
+// A user of aws-oidc keeps their ~/.aws-oidc/config and their credential_process line;
 // the AWS CLI asks rolecall for credentials, rolecall opens the browser (headless Chromium here,
 // playing the user at the testbed's OIDC provider), assumes the role with the ID token, and the
-// AWS CLI calls STS as that role. The second call is a cache hit.
+// AWS CLI calls STS as that role. The second call is a cache hit. The demo says that the sign-in is
+// scripted, and where to do it by hand: docs/try-it.md.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,10 @@ async function main(): Promise<number> {
   try {
     const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
     say(`Testbed up: OIDC provider ${testbed.idp.issuer}, STS/IAM ${testbed.aws.url}`);
+    process.stdout.write(
+      'The browser sign-in below is scripted: a headless Chromium plays alice at the testbed\'s login page.\n' +
+        'To sign in with your own browser and try every command by hand, follow docs/try-it.md.\n',
+    );
 
     mkdirSync(join(home, '.aws-oidc'), { recursive: true, mode: 0o700 });
     mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
@@ -44,7 +49,7 @@ credential_process = ${process.execPath} ${bin} auth testbed
 `;
     writeFileSync(join(home, '.aws-oidc', 'config'), awsOidc, { mode: 0o600 });
     writeFileSync(join(home, '.aws', 'config'), awsConfig, { mode: 0o600 });
-    say('~/.aws-oidc/config (seed 000, unchanged format):');
+    say('~/.aws-oidc/config (aws-oidc\'s own format, unchanged):');
     process.stdout.write(awsOidc);
     say('~/.aws/config:');
     process.stdout.write(awsConfig);
@@ -61,7 +66,7 @@ credential_process = ${process.execPath} ${bin} auth testbed
       TESTBED_USER: alice.username,
       TESTBED_PASSWORD: alice.password,
     };
-    say('1. The AWS CLI runs credential_process; rolecall logs in through the browser (PKCE + loopback) and assumes the role:');
+    say('1. The AWS CLI runs credential_process; rolecall logs in through the browser (PKCE + loopback; scripted here) and assumes the role:');
     const first = await run(AWS, ['sts', 'get-caller-identity', '--profile', 'demo', '--endpoint-url', testbed.aws.url], env);
     if (!first.ok) return 1;
     say('2. Again: the credentials come from rolecall\'s cache, no browser, no STS call for credentials:');
@@ -73,6 +78,7 @@ credential_process = ${process.execPath} ${bin} auth testbed
       `Done: ${logins} browser login, ${testbed.aws.calls('AssumeRoleWithWebIdentity')} AssumeRoleWithWebIdentity call ` +
         `(${testbed.aws.calls('AssumeRoleWithWebIdentity') - before} for the second run); first run ${first.ms.toFixed(0)} ms, second ${second.ms.toFixed(0)} ms.`,
     );
+    process.stdout.write('Try it yourself, with your own browser and every command: docs/try-it.md\n');
     return 0;
   } finally {
     rmSync(home, { recursive: true, force: true });
