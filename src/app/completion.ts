@@ -45,15 +45,12 @@ const q = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 export function completionScript(shell: CompletionShell, commands: CommandFlags[], invocation: string[]): string {
   const names = commands.map((c) => c.name).join(' ');
   switch (shell) {
-    case 'bash':
-    case 'zsh': {
+    case 'bash': {
       const rc = invocation.map(q).join(' ');
       const cases = commands.map((c) => `    ${c.name}) flags=${q(c.flags.join(' '))} ;;`).join('\n');
-      // zsh's bashcompinit passes a 0-based COMP_CWORD with zsh's 1-based arrays
-      const body = `_rolecall() {
-  local cur prev cmd flags=''
-  if [ -n "\${ZSH_VERSION-}" ]; then cur=\${COMP_WORDS[COMP_CWORD+1]} prev=\${COMP_WORDS[COMP_CWORD]} cmd=\${COMP_WORDS[2]}
-  else cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd=\${COMP_WORDS[1]}; fi
+      return `# rolecall completion for bash
+_rolecall() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd=\${COMP_WORDS[1]} flags=''
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W ${q(names)} -- "$cur"))
     return 0
@@ -67,10 +64,46 @@ ${cases}
   esac
   return 0
 }
+complete -F _rolecall rolecall
 `;
-      return shell === 'bash'
-        ? `# rolecall completion for bash\n${body}complete -F _rolecall rolecall\n`
-        : `# rolecall completion for zsh\nautoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n${body}complete -F _rolecall rolecall\n`;
+    }
+    case 'zsh': {
+      const rc = invocation.map(q).join(' ');
+      const described = commands.map((c) => `    ${q(`${c.name}:${c.summary}`)}`).join('\n');
+      const cases = commands.map((c) => `    ${c.name}) flags=(${c.flags.map(q).join(' ')}) ;;`).join('\n');
+      // a zsh completion function as zsh's own are: it registers with compdef, which compinit
+      // defines; rolecall never runs compinit (the user's ~/.zshrc does, once)
+      return `#compdef rolecall
+# rolecall completion for zsh: eval "$(rolecall completion zsh)" in ~/.zshrc after compinit,
+# or save it as _rolecall in a directory on $fpath.
+_rolecall() {
+  local cmd=\${words[2]} prev=\${words[CURRENT-1]} cur=\${words[CURRENT]}
+  local -a commands flags values
+  if (( CURRENT == 2 )); then
+    commands=(
+${described}
+    )
+    _describe -t commands 'rolecall command' commands
+    return
+  fi
+  case $cmd in
+${cases}
+  esac
+  if [[ $cur == -* ]]; then
+    compadd -a flags
+  else
+    values=(\${(f)"$(${rc} completion --candidates -- "$cmd" "$prev" 2>/dev/null)"})
+    compadd -a values
+  fi
+}
+if [[ \${funcstack[1]-} == _rolecall ]]; then
+  _rolecall "$@"
+elif (( $+functions[compdef] )); then
+  compdef _rolecall rolecall
+else
+  print -u2 "rolecall completion: zsh's completion system is not loaded: put 'autoload -U compinit && compinit' before this line in ~/.zshrc"
+fi
+`;
     }
     case 'fish': {
       const rc = invocation.map((a) => `'${a.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(' ');

@@ -30,7 +30,7 @@ export const command: Command = {
 
 Setup:
   bash   echo 'eval "$(rolecall completion bash)"' >> ~/.bashrc
-  zsh    echo 'eval "$(rolecall completion zsh)"' >> ~/.zshrc
+  zsh    echo 'eval "$(rolecall completion zsh)"' >> ~/.zshrc    (after compinit, which it needs)
   fish   rolecall completion fish > ~/.config/fish/completions/rolecall.fish
   pwsh   Add-Content $PROFILE 'rolecall completion powershell | Out-String | Invoke-Expression'
 

@@ -14,7 +14,7 @@ export const command: Command = {
   name: 'keys',
   usage: 'rolecall keys add|rm PROFILE',
   options: {},
-  help: `Keeps the access key of an IAM user (a bastion profile with MFA, seed 003) in the OS keyring
+  help: `Keeps the access key of an IAM user (a bastion profile with MFA, as coinbase assume-role uses) in the OS keyring
 instead of the plain-text credentials file. \`add\` asks for the access key id and secret on the
 terminal; \`rm\` forgets them. A profile without keys in the credentials file uses the stored ones.
 On a machine without a keyring, set ROLECALL_KEYRING=file (a 0600 file; you will be warned).

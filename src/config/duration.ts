@@ -45,9 +45,11 @@ export function parseDuration(s: Setting<string>, bounds: DurationBounds = SESSI
 /** `seconds` (the value of `s`) when within the bounds; else DURATION_INVALID naming where it came from. */
 export function checkDurationBounds(s: Setting<unknown>, seconds: number, bounds: DurationBounds): number {
   if (seconds < bounds.min || seconds > bounds.max) {
+    // "5m" is 5m already: say it once; "300" is worth translating
+    const length = formatDuration(seconds) === String(s.value).trim() ? '' : ` ${formatDuration(seconds)},`;
     throw new RolecallError(
       'DURATION_INVALID',
-      `"${String(s.value)}" (${describeSource(s.source)}) is ${formatDuration(seconds)}, outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
+      `"${String(s.value)}" (${describeSource(s.source)}) is${length} outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
       { hint: `Use seconds or a Go duration (1h, 90m, 1h30m) between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}.` },
     );
   }

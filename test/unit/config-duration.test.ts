@@ -46,10 +46,12 @@ test('refused forms name the value and where it came from', () => {
 test('bounds: 15m..12h by default, others on request', () => {
   assert.throws(
     () => parseDuration(fromFile('14m59s')),
-    (e: unknown) => e instanceof RolecallError && e.code === 'DURATION_INVALID' && e.message === '"14m59s" (/home/u/.aws/config:7) is 14m59s, outside 15m..12h',
+    (e: unknown) => e instanceof RolecallError && e.code === 'DURATION_INVALID' && e.message === '"14m59s" (/home/u/.aws/config:7) is outside 15m..12h',
   );
-  assert.throws(() => parseDuration(fromFile('12h1s')), { message: '"12h1s" (/home/u/.aws/config:7) is 12h1s, outside 15m..12h' });
+  assert.throws(() => parseDuration(fromFile('12h1s')), { message: '"12h1s" (/home/u/.aws/config:7) is outside 15m..12h' });
   assert.throws(() => parseDuration(fromFile('86400')), { message: '"86400" (/home/u/.aws/config:7) is 24h, outside 15m..12h' });
+  // a value already written as a duration is not repeated (--duration 5m)
+  assert.throws(() => parseDuration({ value: '5m', source: { kind: 'flag', name: '--duration' } }), { message: '"5m" (flag --duration) is outside 15m..12h' });
   assert.equal(parseDuration(fromFile('5m'), { min: 60, max: 3600 }), 300);
 });
 
