@@ -5,7 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { RolecallError, isRolecallError } from '../errors';
 import { setSection } from '../config/ini-edit';
-import { configFilesFrom, readConfigFiles } from '../config/files';
+import { configFilesFrom, listProfiles, readConfigFiles, type ConfigFiles } from '../config/files';
 import { parseIni } from '../config/ini';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
@@ -111,11 +111,15 @@ export function setupSections(a: SetupAnswers, rolecall: string): Section[] {
   return sections;
 }
 
-/**
- * Checks that the issuer publishes its discovery document and that it accepts the client with a
- * loopback redirect (an authorization request the IdP either starts or refuses). Returns notes.
- */
-export async function checkIssuer(issuer: string, clientId: string, fetchImpl: typeof fetch = fetch): Promise<string[]> {
+/** an issuer whose discovery document was found: where, and its authorization endpoint */
+export interface DiscoveredIssuer {
+  base: string;
+  discoveryUrl: string;
+  authorizationEndpoint: string;
+}
+
+/** The issuer's discovery document (the wizard checks it as soon as the issuer is typed). */
+export async function discoverIssuer(issuer: string, fetchImpl: typeof fetch = fetch): Promise<DiscoveredIssuer> {
   const base = issuer.replace(/\/\.well-known\/openid-configuration\/?$/, '').replace(/\/$/, '');
   const discoveryUrl = `${base}/.well-known/openid-configuration`;
   let metadata: { issuer?: string; authorization_endpoint?: string; grant_types_supported?: string[] };
@@ -129,9 +133,13 @@ export async function checkIssuer(issuer: string, clientId: string, fetchImpl: t
   if (!metadata.authorization_endpoint) {
     throw new RolecallError('OIDC_DISCOVERY', `${discoveryUrl} has no authorization_endpoint`, { hint: 'Check the issuer URL: it must be an OpenID Connect provider.' });
   }
-  const notes = [`discovery document found at ${discoveryUrl}`];
+  return { base, discoveryUrl, authorizationEndpoint: metadata.authorization_endpoint };
+}
+
+/** Whether the issuer accepts the client with a loopback redirect (an authorization request it either starts or refuses). */
+export async function checkClient(issuer: DiscoveredIssuer, clientId: string, fetchImpl: typeof fetch = fetch): Promise<string> {
   const redirect = 'http://127.0.0.1:53682/callback';
-  const probe = new URL(metadata.authorization_endpoint);
+  const probe = new URL(issuer.authorizationEndpoint);
   probe.searchParams.set('client_id', clientId);
   probe.searchParams.set('response_type', 'code');
   probe.searchParams.set('scope', 'openid');
@@ -141,14 +149,27 @@ export async function checkIssuer(issuer: string, clientId: string, fetchImpl: t
   probe.searchParams.set('code_challenge_method', 'S256');
   const answer = await fetchImpl(probe, { redirect: 'manual' });
   const location = answer.headers.get('location') ?? '';
-  if (answer.status >= 300 && answer.status < 400 && !location.startsWith(redirect)) {
-    notes.push(`client ${clientId} is accepted with a loopback redirect`);
-    return notes;
-  }
+  if (answer.status >= 300 && answer.status < 400 && !location.startsWith(redirect)) return `client ${clientId} is accepted with a loopback redirect`;
   const reason = location.startsWith(redirect) ? new URL(location).searchParams.get('error') ?? 'an error' : `HTTP ${answer.status}`;
-  throw new RolecallError('OIDC_ERROR', `${base} refused client ${clientId} with a loopback redirect (${reason})`, {
+  throw new RolecallError('OIDC_ERROR', `${issuer.base} refused client ${clientId} with a loopback redirect (${reason})`, {
     hint: 'Register the client as a native/public app that allows http://127.0.0.1 redirects on any port (RFC 8252 7.3), with PKCE.',
   });
+}
+
+/** Both checks, for the flag form: the notes to show. */
+export async function checkIssuer(issuer: string, clientId: string, fetchImpl: typeof fetch = fetch): Promise<string[]> {
+  const found = await discoverIssuer(issuer, fetchImpl);
+  return [`discovery document found at ${found.discoveryUrl}`, await checkClient(found, clientId, fetchImpl)];
+}
+
+/** The region a new profile gets unless told otherwise: the environment's, else [default]'s, else us-east-1. */
+export function defaultRegion(env: NodeJS.ProcessEnv, files: ConfigFiles): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || files.configProfiles.get('default')?.values.get('region')?.value || 'us-east-1';
+}
+
+/** The profiles with IAM user keys in the files (where a bastion profile starts), in file order. */
+export function profilesWithKeys(files: ConfigFiles): string[] {
+  return listProfiles(files).filter((name) => [files.credentialProfiles.get(name), files.configProfiles.get(name)].some((section) => section?.values.has('aws_access_key_id')));
 }
 
 /** what a profile name may be: what the wizard accepts, and what a section header can hold */

@@ -1,12 +1,30 @@
 // rolecall setup: a wizard on /dev/tty that writes one profile into ~/.aws/config; every answer
 // can also be a flag, so scripts can run it without a terminal.
 import * as p from '@clack/prompts';
-import { PROFILE_NAME, REQUIRED, SETUP_KINDS, checkIssuer, checkSetup, rolecallCommand, setupSections, writeProfile, type Section, type SetupAnswers, type SetupKind } from '../app/setup';
+import {
+  PROFILE_NAME,
+  REQUIRED,
+  SETUP_KINDS,
+  checkClient,
+  checkIssuer,
+  checkSetup,
+  defaultRegion,
+  discoverIssuer,
+  profilesWithKeys,
+  rolecallCommand,
+  setupSections,
+  writeProfile,
+  type DiscoveredIssuer,
+  type Section,
+  type SetupAnswers,
+  type SetupKind,
+} from '../app/setup';
 import { resolveCredentials } from '../credentials/resolve';
 import { populate } from '../app/sso-populate';
 import type { Context } from '../platform/context';
-import { readConfigFiles, listProfiles, expandPath } from '../config/files';
-import { RolecallError } from '../errors';
+import { readConfigFiles, listProfiles, expandPath, type ConfigFiles } from '../config/files';
+import * as parse from '../config/parse';
+import { RolecallError, isRolecallError } from '../errors';
 import { openTty, type TtyStreams } from '../platform/tty';
 import { booleanFlag, stringFlag } from './args';
 import type { Command, Parsed } from './command';
@@ -65,8 +83,55 @@ function fromFlags(parsed: Parsed): Partial<SetupAnswers> {
   };
 }
 
-async function ask(tty: TtyStreams, answers: Partial<SetupAnswers>, profiles: string[]): Promise<SetupAnswers> {
-  const io = { input: tty.input, output: tty.output };
+type Io = { input: TtyStreams['input']; output: TtyStreams['output'] };
+
+/** a URL rolecall can use as an issuer, said at the prompt */
+function issuerProblem(value: string | undefined): string | undefined {
+  try {
+    const url = new URL((value ?? '').trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'an https:// URL';
+  } catch {
+    return 'a URL, like https://idp.example.com/realms/main';
+  }
+}
+
+function regionProblem(value: string | undefined): string | undefined {
+  try {
+    parse.region({ value: (value ?? '').trim(), source: { kind: 'flag', name: '--region' } }, 'region');
+    return undefined;
+  } catch (error) {
+    return isRolecallError(error) ? error.hint : String(error);
+  }
+}
+
+/**
+ * Asks for a value and checks it at once: while the check fails, its error is shown inside the
+ * wizard's frame and the question is asked again with the answer given, so no answer is lost.
+ */
+async function askChecked<T>(io: Io, question: { message: string; placeholder?: string; validate?: (v: string | undefined) => string | undefined }, check: ((value: string) => Promise<T>) | undefined, what: (value: string) => string): Promise<{ value: string; result?: T }> {
+  let initialValue: string | undefined;
+  for (;;) {
+    const answer = await p.text({ ...io, ...question, initialValue, validate: question.validate ?? ((v) => (v && v.trim() ? undefined : 'required')) });
+    if (cancelled(answer)) stop();
+    const value = answer.trim();
+    if (!check) return { value };
+    const spin = p.spinner({ ...io });
+    spin.start(`Checking ${what(value)}`);
+    try {
+      const result = await check(value);
+      spin.stop(`Checked ${what(value)}`);
+      return { value, result };
+    } catch (error) {
+      if (!isRolecallError(error)) throw error;
+      spin.error(error.message);
+      p.log.warn(`${error.hint}\nType it again, or Ctrl-C to stop (rolecall setup --no-check skips this check).`, io);
+      initialValue = value;
+    }
+  }
+}
+
+/** the wizard: the questions the flags left open; the OIDC issuer and client are checked as they are typed */
+async function ask(io: Io, answers: Partial<SetupAnswers>, files: ConfigFiles, env: NodeJS.ProcessEnv, check: boolean): Promise<{ answers: SetupAnswers; checked: boolean }> {
   p.intro('rolecall setup', io);
   if (!answers.kind) {
     const kind = await p.select({ ...io, message: 'How do you prove who you are?', options: Object.entries(SETUP_KINDS).map(([value, label]) => ({ value: value as SetupKind, label })) });
@@ -78,23 +143,44 @@ async function ask(tty: TtyStreams, answers: Partial<SetupAnswers>, profiles: st
     if (cancelled(name)) stop();
     answers.profile = name;
   }
+  const oidc = answers.kind === 'oidc' || answers.kind === 'oidc-saml';
+  let issuer: DiscoveredIssuer | undefined;
+  let checked = false;
   for (const key of REQUIRED[answers.kind]) {
     if (answers[key]) continue;
     if (key === 'sourceProfile') {
-      const source = await p.select({ ...io, message: 'Profile with the IAM user keys', options: profiles.map((name) => ({ value: name, label: name })) });
+      const withKeys = profilesWithKeys(files);
+      const options = listProfiles(files).map((name) => ({ value: name, label: name, hint: withKeys.includes(name) ? 'has IAM user keys' : undefined }));
+      const source = await p.select({ ...io, message: 'Profile with the IAM user keys', options, initialValue: withKeys[0] });
       if (cancelled(source)) stop();
       answers.sourceProfile = source;
       continue;
     }
     const q = QUESTION[key]!;
-    const value = await p.text({ ...io, message: q.message, placeholder: q.placeholder, validate: (v) => (v && v.trim() ? undefined : 'required') });
-    if (cancelled(value)) stop();
-    (answers as Record<string, string>)[key] = value.trim();
+    if (key === 'issuer') {
+      const asked = await askChecked(io, { ...q, validate: issuerProblem }, check ? (v) => discoverIssuer(v) : undefined, (v) => `the discovery document of ${v}`);
+      answers.issuer = asked.value;
+      issuer = asked.result;
+      continue;
+    }
+    if (key === 'clientId' && oidc && check) {
+      const at = issuer ?? (await discoverIssuer(answers.issuer!));
+      answers.clientId = (await askChecked(io, q, (v) => checkClient(at, v), (v) => `that ${at.base} accepts client ${v}`)).value;
+      checked = true;
+      continue;
+    }
+    (answers as Record<string, string>)[key] = (await askChecked(io, q, undefined, String)).value;
   }
   if (answers.kind === 'bastion' && answers.mfaSerial === undefined) {
     const mfa = await p.text({ ...io, message: QUESTION.mfaSerial!.message, placeholder: 'arn:aws:iam::123456789012:mfa/me' });
     if (cancelled(mfa)) stop();
     answers.mfaSerial = mfa.trim() || undefined;
+  }
+  if (answers.region === undefined) {
+    const fallback = defaultRegion(env, files);
+    const region = await p.text({ ...io, message: `AWS region (Enter for ${fallback})`, placeholder: fallback, defaultValue: fallback, validate: (v) => (v ? regionProblem(v) : undefined) });
+    if (cancelled(region)) stop();
+    answers.region = region.trim();
   }
   if (answers.cliProfile === undefined) {
     const companion = `${answers.profile}-cli`;
@@ -102,7 +188,7 @@ async function ask(tty: TtyStreams, answers: Partial<SetupAnswers>, profiles: st
     if (cancelled(wanted)) stop();
     if (wanted) answers.cliProfile = companion;
   }
-  return answers as SetupAnswers;
+  return { answers: answers as SetupAnswers, checked };
 }
 
 export const command: Command = {
@@ -164,9 +250,9 @@ PREFIX + account name + "." + role name. It never changes a profile that is ther
   --dry-run                print the diff of the config file, write nothing
   --device, --no-browser   sign in with a device code / print the URL instead of opening a browser
 
-Examples:
+Examples (the first checks the identity provider; offline, add --no-check):
   rolecall setup --kind oidc --profile dev --issuer https://idp.example.com --client-id cli \\
-    --role-arn arn:aws:iam::123456789012:role/developer --yes --no-login
+    --role-arn arn:aws:iam::123456789012:role/developer --region eu-west-1 --yes --no-login
   rolecall setup --sso-session acme --prefix acme- --dry-run`,
   async run(parsed, ctx) {
     const ssoSession = stringFlag(parsed, 'sso-session');
@@ -180,6 +266,7 @@ Examples:
       !a.kind || !a.profile ? ['kind', 'profile'].filter((k) => !a[k as 'kind']) : REQUIRED[a.kind].filter((k) => !a[k]);
     let tty: TtyStreams | undefined;
     let answers: SetupAnswers;
+    let checkedAlready = false;
     if (missing(given).length === 0) {
       answers = given as SetupAnswers;
     } else {
@@ -189,15 +276,22 @@ Examples:
           hint: 'Run it in a terminal, or give those answers as flags (see `rolecall setup --help`).',
         });
       }
-      answers = await ask(tty, given, listProfiles(readConfigFiles(ctx.env, ctx.home)));
+      const asked = await ask({ input: tty.input, output: tty.output }, given, readConfigFiles(ctx.env, ctx.home), ctx.env, !booleanFlag(parsed, 'no-check'));
+      answers = asked.answers;
+      checkedAlready = asked.checked;
     }
     try {
       const io = tty ? { input: tty.input, output: tty.output } : undefined;
       const rolecall = rolecallCommand(ctx.env, selfInvocation());
       const sections = setupSections(answers, rolecall);
       checkSetup(configPath, sections, answers, ctx.env, ctx.home);
-      if ((answers.kind === 'oidc' || answers.kind === 'oidc-saml') && !booleanFlag(parsed, 'no-check')) {
-        for (const note of await checkIssuer(answers.issuer!, answers.clientId!)) ctx.log.info(`checked: ${note}`);
+      if ((answers.kind === 'oidc' || answers.kind === 'oidc-saml') && !booleanFlag(parsed, 'no-check') && !checkedAlready) {
+        const notes = await checkIssuer(answers.issuer!, answers.clientId!).catch((error: unknown) => {
+          if (!isRolecallError(error)) throw error;
+          throw new RolecallError(error.code, error.message, { hint: `${error.hint} Or add --no-check to write the profile without contacting the identity provider.`, cause: error });
+        });
+        // on a terminal inside the wizard's frame, else as plain lines on stderr
+        for (const note of notes) io ? p.log.success(`checked: ${note}`, io) : ctx.log.info(`checked: ${note}`);
       }
       const preview = sections.map(renderSection).join('\n\n');
       if (io && !booleanFlag(parsed, 'yes')) {

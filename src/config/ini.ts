@@ -40,8 +40,8 @@ function showLine(text: string): string {
   return trimmed.length > 120 ? `${trimmed.slice(0, 120)}…` : trimmed;
 }
 
-function syntaxError(path: string, line: number, text: string, what: string): RolecallError {
-  return new RolecallError('CONFIG_SYNTAX', `${path}:${line}: ${what}:\n    ${showLine(text)}`);
+function syntaxError(path: string, line: number, text: string, what: string, hint?: string): RolecallError {
+  return new RolecallError('CONFIG_SYNTAX', `${path}:${line}: ${what}:\n    ${showLine(text)}`, hint ? { hint } : {});
 }
 
 function emptySection(header: string, source: Source): IniSection {
@@ -116,6 +116,9 @@ export function parseIni(text: string, path: string): IniFile {
         if (!current) sections.set(name, (current = emptySection(name, source)));
       }
       return;
+    }
+    if (value.startsWith('[') && !value.includes(']')) {
+      throw syntaxError(path, line, raw, 'the section header is not closed (no "]")', `Close it: ${value.replace(/\s*$/, ']')}`);
     }
     if (!current) throw syntaxError(path, line, raw, 'a setting before any [section] header');
     const match = OPTION.exec(value);

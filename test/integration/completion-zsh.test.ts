@@ -55,6 +55,15 @@ function type(line: string, tab = false): void {
   if (tab) tmux('send-keys', '-t', 'zsh', 'Tab');
 }
 
+/** Tab after `typed` gives `expected` and a space (a word typed next, X, stands apart) */
+async function completes(typed: string, expected: string, what: string): Promise<void> {
+  type(typed, true);
+  const line = (text: string) => new RegExp(`^zsh> ${text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}$`, 'm');
+  assert.match(await screenShowing(line(expected)), line(expected), what);
+  tmux('send-keys', '-t', 'zsh', '-l', 'X');
+  assert.match(await screenShowing(line(`${expected} X`)), line(`${expected} X`), `${what}: a whole word, followed by a space`);
+}
+
 test('the script registers with compdef and runs neither compinit nor bashcompinit', async () => {
   const script = await runProcess(process.execPath, [BIN, 'completion', 'zsh'], { env: home.env });
   assert.equal(script.code, 0, script.stderr);
@@ -76,14 +85,10 @@ test('Tab in an interactive zsh completes commands, flags, flag values and profi
   tmux('send-keys', '-t', 'zsh', 'Enter');
   assert.match(await screenShowing(/^loaded$/m), /^loaded$/m);
 
-  type('rolecall expo', true);
-  assert.match(await screenShowing(/zsh> rolecall export $/m), /zsh> rolecall export $/m, 'the command name');
-  type('rolecall export --form', true);
-  assert.match(await screenShowing(/zsh> rolecall export --format $/m), /zsh> rolecall export --format $/m, 'a flag of export');
-  type('rolecall export --format dot', true);
-  assert.match(await screenShowing(/zsh> rolecall export --format dotenv $/m), /zsh> rolecall export --format dotenv $/m, 'a value of --format');
-  type('rolecall exec prod-', true);
-  assert.match(await screenShowing(/zsh> rolecall exec prod-read $/m), /zsh> rolecall exec prod-read $/m, 'a profile from the config');
+  await completes('rolecall expo', 'rolecall export', 'the command name');
+  await completes('rolecall export --form', 'rolecall export --format', 'a flag of export');
+  await completes('rolecall export --format dot', 'rolecall export --format dotenv', 'a value of --format');
+  await completes('rolecall exec prod-', 'rolecall exec prod-read', 'a profile from the config');
   type('rolecall exec read --server ', true);
   const servers = await screenShowing(/\becs\b.*\bimds\b/);
   assert.match(servers, /\becs\b.*\bimds\b/, 'both servers listed');

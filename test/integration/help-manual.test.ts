@@ -79,7 +79,7 @@ test('man -l renders the manual page, and it carries every line of every --help'
 
 test('errors start with "rolecall:", in bold red on a terminal; NO_COLOR set to something turns colour off', async () => {
   const plain = await runRolecall(['exec', 'read'], { env: home.env });
-  assert.equal(plain.stderr.split('\n')[0], 'rolecall: exec needs a command after --', 'no colour when stderr is not a terminal');
+  assert.equal(plain.stderr.split('\n')[0], 'rolecall: exec needs a command to run', 'no colour when stderr is not a terminal');
   const onTerminal = async (env: NodeJS.ProcessEnv) => {
     const run = await runProcess('python3', [PTY, process.execPath, new URL('../../dist/bin.cjs', import.meta.url).pathname, 'exec', 'read'], { env });
     assert.equal(run.code, 2);
@@ -87,7 +87,7 @@ test('errors start with "rolecall:", in bold red on a terminal; NO_COLOR set to 
   };
   const withoutNoColor: NodeJS.ProcessEnv = { ...home.env, TERM: 'xterm-256color' };
   delete withoutNoColor.NO_COLOR;
-  assert.match(await onTerminal(withoutNoColor), /^\u001b\[1;31mrolecall:\u001b\[0m exec needs a command after --\r\n {2}\u001b\[2mhint:\u001b\[0m Usage:/);
+  assert.match(await onTerminal(withoutNoColor), /^\u001b\[1;31mrolecall:\u001b\[0m exec needs a command to run\r\n {2}\u001b\[2mhint:\u001b\[0m Usage:/);
   assert.match(await onTerminal({ ...withoutNoColor, NO_COLOR: '' }), /^\u001b\[1;31mrolecall:/, 'an empty NO_COLOR does not count (no-color.org)');
-  assert.match(await onTerminal({ ...withoutNoColor, NO_COLOR: '1' }), /^rolecall: exec needs a command after --\r\n {2}hint: Usage:/);
+  assert.match(await onTerminal({ ...withoutNoColor, NO_COLOR: '1' }), /^rolecall: exec needs a command to run\r\n {2}hint: /);
 });

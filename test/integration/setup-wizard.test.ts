@@ -73,13 +73,16 @@ test('the wizard on a terminal: bastion, answers, confirm, first login; the prof
   keys('-l', 'newrole');
   keys('Enter');
   await until('the source profile question', 'Profile with the IAM user keys');
-  keys('Down');
-  await until('bastion highlighted', /● bastion/);
+  // the first profile with keys is chosen already ([default] comes first but has none)
+  await until('bastion highlighted', /● bastion \(has IAM user keys\)/);
   keys('Enter');
   await until('the role question', 'Role ARN to assume');
   keys('-l', 'arn:aws:iam::222222222222:role/read');
   keys('Enter');
   await until('the MFA question', 'MFA device ARN');
+  keys('Enter');
+  await until('the region question', 'AWS region (Enter for us-east-1)');
+  keys('-l', 'eu-west-1');
   keys('Enter');
   await until('the AWS CLI question', 'Also write [profile newrole-cli] for the AWS CLI and SDKs');
   keys('Enter');
@@ -102,14 +105,14 @@ test('the wizard on a terminal: bastion, answers, confirm, first login; the prof
   // rolecall is not on PATH here, so the companion names node and the script by their full paths
   assert.equal(
     after,
-    `${before}[profile newrole]\nsource_profile = bastion\nrole_arn = arn:aws:iam::222222222222:role/read\n\n[profile newrole-cli]\ncredential_process = ${process.execPath} ${BIN} export newrole --format process\n`,
+    `${before}[profile newrole]\nsource_profile = bastion\nrole_arn = arn:aws:iam::222222222222:role/read\nregion = eu-west-1\n\n[profile newrole-cli]\ncredential_process = ${process.execPath} ${BIN} export newrole --format process\nregion = eu-west-1\n`,
   );
 
   const who = await runRolecall(['whoami', 'newrole', '--json'], { env: home.env });
   assert.equal(who.code, 0, who.stderr);
   assert.match((JSON.parse(who.stdout) as { arn: string }).arn, /^arn:aws:sts::222222222222:assumed-role\/read\//);
-  // the AWS CLI uses the companion profile as it was written
-  const cli = await runProcess('/usr/bin/aws', ['sts', 'get-caller-identity', '--profile', 'newrole-cli', '--region', 'us-east-1', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: home.env });
+  // the AWS CLI uses the companion profile as it was written, its region included
+  const cli = await runProcess('/usr/bin/aws', ['sts', 'get-caller-identity', '--profile', 'newrole-cli', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: home.env });
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(cli.stdout.trim(), /^arn:aws:sts::222222222222:assumed-role\/read\//);
 });
@@ -165,6 +168,7 @@ test('the OIDC kind checks the issuer and the client with a loopback redirect be
   const refused = await runRolecall(args('no-such-client'), { env: home.env });
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /refused client no-such-client with a loopback redirect/);
+  assert.match(refused.stderr, /\n {2}hint: .* Or add --no-check to write the profile without contacting the identity provider\.\n$/);
   assert.equal(readFileSync(configPath, 'utf8'), before, 'nothing written');
 
   const ok = await runRolecall(args('rolecall-cli'), { env: home.env });

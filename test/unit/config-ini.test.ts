@@ -158,6 +158,8 @@ test('a malformed line is CONFIG_SYNTAX naming path:line and showing the line', 
     ['[default]\nregion = us-east-1\nthis is not a setting\n', 3, /expected "key = value" or "\[section\]":\n {4}this is not a setting$/],
     ['[default]\n= x\n', 2, /expected "key = value"/],
     ['[default]\ns3 =\n  no equals here\n', 3, /inside the indented block of "s3":\n {4}no equals here$/],
+    ['[default]\nregion = us-east-1\n\n[profile broken\nrole_arn = x\n', 4, /the section header is not closed \(no "\]"\):\n {4}\[profile broken$/],
+    ['[profile first\nregion = us-east-1\n', 1, /the section header is not closed/],
   ];
   for (const [text, line, message] of cases) {
     assert.throws(
@@ -166,6 +168,10 @@ test('a malformed line is CONFIG_SYNTAX naming path:line and showing the line', 
       text,
     );
   }
+});
+
+test('an unclosed header says how to close it', () => {
+  assert.throws(() => parseIni('[profile broken \nregion = x\n', '/c'), { hint: 'Close it: [profile broken]' });
 });
 
 test('a malformed line that may hold a secret is not shown', () => {
