@@ -154,5 +154,5 @@ test('shell-init --name refuses a name the shells would not take', async () => {
   const result = await runProcess(process.execPath, [BIN, 'shell-init', 'bash', '--name', 'as sume;rm'], { env: home.env });
   assert.equal(result.code, 2);
   assert.equal(result.stdout, '');
-  assert.match(result.stderr, /^rolecall shell-init --name "as sume;rm" is not a function name the shells accept\n/);
+  assert.match(result.stderr, /^rolecall: shell-init --name "as sume;rm" is not a function name the shells accept\n/);
 });
