@@ -68,7 +68,7 @@ await build({
   ...common,
   stdin: {
     contents: `import { readFileSync, writeFileSync } from 'node:fs';
-import { codeCache } from './src/sea-assets';
+import { codeCache } from './src/platform/sea-assets';
 writeFileSync(process.argv[3], codeCache(readFileSync(process.argv[2], 'utf8'), require));`,
     resolveDir: resolve('.'),
     loader: 'ts',
@@ -88,7 +88,7 @@ writeFileSync(
       output: blob,
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
-      // names as in src/sea-assets.ts
+      // names as in src/platform/sea-assets.ts
       assets: { 'main.cjs': main, 'main.cjs.cache': cache, 'keyring.node': keyringAddon() },
     },
     null,

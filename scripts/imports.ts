@@ -22,7 +22,7 @@ export const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[] }> =
   { name: 'credentials', paths: ['credentials/'] },
   { name: 'app', paths: ['app/'] },
   { name: 'cli', paths: ['cli/'] },
-  { name: 'main/bin', paths: ['main.ts', 'bin.ts'] },
+  { name: 'main/bin', paths: ['main.ts', 'bin.ts', 'sea-main.ts'] },
 ];
 
 export type ImportKind = 'static' | 'dynamic' | 'type';

@@ -4,7 +4,7 @@
 // cache hit as cheap as under node: only bin.ts is compiled at start-up.
 import { getAsset, getRawAsset } from 'node:sea';
 import { dirname } from 'node:path';
-import { MAIN_ASSET, MAIN_CACHE_ASSET, compileModule } from './sea-assets';
+import { MAIN_ASSET, MAIN_CACHE_ASSET, compileModule } from './platform/sea-assets';
 
 const compiled = compileModule(getAsset(MAIN_ASSET, 'utf8') as string, Buffer.from(getRawAsset(MAIN_CACHE_ASSET) as ArrayBuffer));
 

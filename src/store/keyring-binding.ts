@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IS_SEA } from '../platform/self';
-import { KEYRING_ASSET } from '../sea-assets';
+import { KEYRING_ASSET } from '../platform/sea-assets';
 import { writeFileAtomic } from './atomic-write';
 import { ensureCacheDir, type StoreDeps } from './cache-dir';
 
