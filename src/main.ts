@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
       readStdin,
       home,
     };
-    return await command.run(parsed, ctx);
+    return await command.run(parsed, ctx, COMMANDS);
   } catch (error) {
     return report(error, log, color);
   }

@@ -1,7 +1,6 @@
 // coinbase assume-role: a role in an account (id or ~/.aws/accounts alias), assumed with the bastion
 // profile's keys; asks for what the arguments leave out. `assume PROFILE` names a profile instead.
 import type { Context } from '../platform/context';
-import type { GlobalFlags } from '../cli/args';
 import { Profile } from '../config/profile';
 import type { Setting } from '../config/source';
 import { listProfiles, readConfigFiles } from '../config/files';
@@ -22,7 +21,8 @@ export interface AssumeInput {
   duration?: string;
   /** SAML mode: the password from -P */
   password?: string;
-  globals: GlobalFlags;
+  /** --profile, --region, --refresh, --no-cache */
+  globals: { profile?: string; region?: string; refresh: boolean; noCache: boolean };
 }
 
 function arg(value: string, name: string): Setting {

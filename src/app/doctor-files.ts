@@ -7,7 +7,7 @@ import type { ConfigFiles } from '../config/files';
 import { profileChain, type Profile } from '../config/profile';
 import { distance } from '../platform/suggest';
 import { describeSource, type Setting } from '../config/source';
-import type { Finding } from './doctor';
+import type { Finding } from './doctor-finding';
 
 const INLINE_COMMENT = /\s[#;]/;
 const HEADER = /^\s*\[(.+)\]/;

@@ -6,7 +6,7 @@ import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
 import { readToken, tokenFile } from '../idp/sso/token-file';
 import { describeSession, identityCenterSettings, type IdentityCenterSettings } from '../plan/identity-center';
-import type { DoctorDeps, Finding } from './doctor';
+import type { DoctorDeps, Finding } from './doctor-finding';
 
 /** "in 3h 12m" / "12m ago", from now */
 function relative(at: Date, now: Date): string {

@@ -7,37 +7,15 @@ import { readConfigFiles, readTextFile } from '../config/files';
 import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
 import { browserArgv } from '../platform/browser';
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
 import { isSaml } from '../credentials/sources/saml';
 import { isWebIdentity } from '../credentials/sources/web-identity';
 import { endpoints } from '../plan/build';
 import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
+import type { DoctorDeps, Finding } from './doctor-finding';
 import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 import { identityCenterFindings } from './doctor-sso';
-
-export type Level = 'ok' | 'info' | 'warn' | 'fail';
-
-export interface Finding {
-  /** config, permissions, keyring, browser, idp, sts */
-  check: string;
-  level: Level;
-  message: string;
-  hint?: string;
-}
-
-export interface DoctorDeps {
-  env: NodeJS.ProcessEnv;
-  home: string;
-  log: Logger;
-  clock: Clock;
-  fetch: typeof fetch;
-  platform: NodeJS.Platform;
-  /** how long to wait for each endpoint */
-  timeoutMs: number;
-}
 
 /** AWS SigV4 allows 5 minutes; beyond a minute something is already wrong with the clock. */
 const SKEW_WARN_SECONDS = 60;

@@ -1,13 +1,7 @@
 // aws-oidc's `list`: every role (IAM ListRoles, all pages) whose trust policy lets a claim with the
 // given client id assume it, judged by the statements' conditions on that claim.
 import { RolecallError } from '../errors';
-
-export interface RoleSummary {
-  roleName: string;
-  arn: string;
-  /** URL-encoded JSON, as IAM returns it */
-  assumeRolePolicyDocument?: string;
-}
+import type { RoleSummary } from '../sts/iam';
 
 export interface MatchedRole {
   roleName: string;

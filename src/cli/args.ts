@@ -3,17 +3,7 @@
 import { parseArgs } from 'node:util';
 import { RolecallError } from '../errors';
 import { didYouMean } from '../platform/suggest';
-import type { Command, Options, Parsed } from './command';
-
-export interface GlobalFlags {
-  profile?: string;
-  region?: string;
-  debug: boolean;
-  noCache: boolean;
-  refresh: boolean;
-  json: boolean;
-  help: boolean;
-}
+import type { Command, GlobalFlags, Options, Parsed } from './command';
 
 export const GLOBAL_OPTIONS: Options = {
   profile: { type: 'string' },

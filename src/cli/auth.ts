@@ -4,7 +4,7 @@ import { awsOidcProfile, readAwsOidcConfig } from '../config/aws-oidc';
 import type { Setting } from '../config/source';
 import { RolecallError } from '../errors';
 import { renderCredentials } from '../output/render';
-import { fastPathRecorder } from '../store/fast-index';
+import { fastPathRecorder } from '../fastpath/record';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
 

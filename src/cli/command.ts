@@ -1,7 +1,15 @@
 // The shape of one command: its flags, its help text, and a thin run() that calls one use-case.
 import type { ParseArgsConfig } from 'node:util';
 import type { Context } from '../platform/context';
-import type { GlobalFlags } from './args';
+export interface GlobalFlags {
+  profile?: string;
+  region?: string;
+  debug: boolean;
+  noCache: boolean;
+  refresh: boolean;
+  json: boolean;
+  help: boolean;
+}
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -28,5 +36,12 @@ export interface Command {
   runsCommand?: {
     ownPositionals(first: string, given: { profileFlag: boolean }, where: { env: NodeJS.ProcessEnv; home: string }): number;
   };
-  run(parsed: Parsed, ctx: Context): Promise<number>;
+  /** `commands`: every command there is, for the one that lists them all (completion) */
+  run(parsed: Parsed, ctx: Context, commands: Readonly<Record<string, CommandEntry>>): Promise<number>;
+}
+
+/** A command in the registry (cli/commands.ts): its one-line summary, and its module, loaded when it runs. */
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ command: Command }>;
 }

@@ -1,10 +1,5 @@
 // Every command rolecall has, loaded only when it runs. One line each.
-import type { Command } from './command';
-
-export interface CommandEntry {
-  summary: string;
-  load: () => Promise<{ command: Command }>;
-}
+import type { CommandEntry } from './command';
 
 export const COMMANDS: Record<string, CommandEntry> = {
   export: { summary: 'Print credentials for a profile (credential_process JSON, shell exports, env, dotenv, json)', load: () => import('./export') },

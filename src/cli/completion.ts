@@ -1,12 +1,11 @@
 // rolecall completion bash|zsh|fish|powershell   (and --profiles, which the scripts call)
-import { candidates, completionScript, parseCompletionShell, type CommandFlags } from '../app/completion';
+import { candidates, completionScript, parseCompletionShell, type CommandFlags } from '../output/completion';
 import { SETUP_KINDS } from '../app/setup';
 import { readAccounts } from '../config/accounts';
 import { readConfigFiles, listProfiles } from '../config/files';
 import { FORMATS } from '../output/formats';
 import { GLOBAL_OPTIONS, booleanFlag } from './args';
 import type { Command } from './command';
-import { COMMANDS } from './commands';
 import { selfInvocation } from '../platform/self';
 
 function flagsOf(options: Command['options']): string[] {
@@ -38,12 +37,12 @@ Flags:
   --profiles                      print the profile names, one a line
   --candidates -- COMMAND PREVIOUS  print what may follow PREVIOUS in \`rolecall COMMAND ...\` (what
                                   the scripts call): profiles, formats, shells, account aliases`,
-  async run(parsed, ctx) {
+  async run(parsed, ctx, registry) {
     const profiles = () => listProfiles(readConfigFiles(ctx.env, ctx.home));
     if (booleanFlag(parsed, 'profiles')) return print(ctx, profiles());
     if (booleanFlag(parsed, 'candidates')) {
       const [name = '', previous = ''] = parsed.positionals;
-      const entry = COMMANDS[name];
+      const entry = Object.hasOwn(registry, name) ? registry[name] : undefined;
       const options = entry ? { ...GLOBAL_OPTIONS, ...(await entry.load()).command.options } : GLOBAL_OPTIONS;
       const valueFlags = new Map<string, readonly string[] | undefined>();
       for (const [flag, o] of Object.entries(options)) {
@@ -56,7 +55,7 @@ Flags:
     }
     const shell = parseCompletionShell(parsed.positionals[0]);
     const commands: CommandFlags[] = [];
-    for (const [name, entry] of Object.entries(COMMANDS)) {
+    for (const [name, entry] of Object.entries(registry)) {
       const { command: c } = await entry.load();
       commands.push({ name, summary: entry.summary, flags: flagsOf(c.options) });
     }

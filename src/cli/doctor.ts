@@ -1,5 +1,6 @@
 // rolecall doctor [PROFILE]: the resolved settings with where each came from, the plan, and the checks.
-import { planOrFinding, runChecks, type Level } from '../app/doctor';
+import { planOrFinding, runChecks } from '../app/doctor';
+import type { Level } from '../app/doctor-finding';
 import { loadProfile, planFor } from '../credentials/resolve';
 import { sessionBounds } from '../config/duration';
 import { validateProfile } from '../config/validate';

@@ -6,7 +6,7 @@ import { renderCredentials } from '../output/render';
 import { booleanFlag, stringFlag } from './args';
 import { promptVariables } from '../app/prompt-vars';
 import { readAccounts } from '../config/accounts';
-import { fastPathRecorder } from '../store/fast-index';
+import { fastPathRecorder } from '../fastpath/record';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 

@@ -8,7 +8,7 @@ import { renderAwsCliOidcExports, renderCredentials } from '../output/render';
 import { reportRole } from '../credentials/sources/role-report';
 import { isSaml } from '../credentials/sources/saml';
 import { isWebIdentity } from '../credentials/sources/web-identity';
-import { fastPathRecorder } from '../store/fast-index';
+import { fastPathRecorder } from '../fastpath/record';
 import { booleanFlag, stringFlag } from './args';
 import type { Command } from './command';
 

@@ -1,5 +1,5 @@
 // rolecall shell-init bash|zsh|fish|powershell [--name NAME]
-import { checkFunctionName, parseInitShell, shellInit } from '../app/shell-init';
+import { checkFunctionName, parseInitShell, shellInit } from '../output/shell-init';
 import { stringFlag } from './args';
 import type { Command } from './command';
 import { selfInvocation } from '../platform/self';

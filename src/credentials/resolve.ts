@@ -8,7 +8,7 @@ import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
 import { sessionBounds, SESSION_BOUNDS } from '../config/duration';
-import { refreshWindowSeconds } from '../store/fast-index';
+import { refreshWindowSeconds } from '../fastpath/record';
 import { buildPlan, type PlanFlags } from '../plan/build';
 import type { Plan } from '../plan/step';
 import { createSts, type Sts } from '../sts/client';

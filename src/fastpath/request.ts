@@ -2,7 +2,7 @@
 // positionals and the flags that change the credentials. Anything else, or anything doubtful
 // (unknown or repeated flags, bundled short flags, another output format), is not a FastRequest
 // and goes through the full path. The full path reduces its parsed flags the same way
-// (store/fast-index.ts), so both agree on the fingerprint.
+// (fastpath/record.ts), so both agree on the fingerprint.
 
 export type FastCommand = 'export' | 'auth' | 'get-cred';
 

@@ -23,6 +23,9 @@ export interface SecretStore {
   readonly backend: 'keyring' | 'file';
 }
 
+/** What a sign-in reads and writes of the store (tests hand in a map). */
+export type SecretStoreLike = Pick<SecretStore, 'get' | 'set' | 'delete'>;
+
 export const KEYRING_SERVICE = 'rolecall';
 
 /** `clock` is accepted so callers can hand in their whole context; secrets do not expire here. */

@@ -4,7 +4,6 @@ import type { Logger } from '../platform/logger';
 import type { Credentials } from './credentials';
 import { mapAwsError } from './errors';
 import { DEFAULT_REGION } from './client';
-import type { RoleSummary } from '../app/list-roles';
 
 export interface IamOptions {
   region?: string;
@@ -30,6 +29,13 @@ export async function accountAlias(source: Credentials, options: IamOptions): Pr
   } catch (error) {
     throw mapAwsError(error, { action: 'ListAccountAliases', endpoint: options.endpoint, service: 'iam' });
   }
+}
+
+export interface RoleSummary {
+  roleName: string;
+  arn: string;
+  /** URL-encoded JSON, as IAM returns it */
+  assumeRolePolicyDocument?: string;
 }
 
 export async function listAllRoles(source: Credentials, options: IamOptions): Promise<RoleSummary[]> {

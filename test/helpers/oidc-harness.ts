@@ -7,7 +7,8 @@ import type { Prompter } from '../../src/platform/tty';
 import { RolecallError } from '../../src/errors';
 import type { SignInSettings } from '../../src/idp/oidc/settings';
 import { DEFAULT_SCOPES } from '../../src/plan/oidc';
-import type { SecretStoreLike, SignInDeps } from '../../src/idp/oidc/sign-in';
+import type { SignInDeps } from '../../src/idp/oidc/sign-in';
+import type { SecretStoreLike } from '../../src/store/secrets';
 
 export interface Harness {
   deps: SignInDeps;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { filterRoles, type RoleSummary } from '../../src/app/list-roles';
+import { filterRoles } from '../../src/app/list-roles';
+import type { RoleSummary } from '../../src/sts/iam';
 
 const HOST = 'accounts.google.com';
 function role(name: string, statements: unknown[]): RoleSummary {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fastRequest } from '../../src/fastpath/request';
 import { fingerprint as fingerprintOf } from '../../src/fastpath/fingerprint';
 import { serveFromCache } from '../../src/fastpath/serve';
-import { fastPathRecorder, fastRequestOf } from '../../src/store/fast-index';
+import { fastPathRecorder, fastRequestOf } from '../../src/fastpath/record';
 import { openCredentialCache } from '../../src/store/credential-cache';
 import { renderProcessJson } from '../../src/output/json';
 import { frozenClock } from '../../src/platform/clock';

@@ -7,17 +7,13 @@ import type { Logger } from '../../platform/logger';
 import { oidcError } from './errors';
 import { tlsFetch } from './fetch';
 import type { SignInSettings } from './settings';
+import { isLoopbackHost } from '../loopback-host';
 
 export interface OidcClient {
   config: oidc.Configuration;
   /** the fetch every request to this IdP uses (JWKS included); undefined: the global one */
   fetch?: oidc.CustomFetch;
   issuer: string;
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** http is fine for loopback, refused elsewhere unless allowInsecure (then warned about on every use) */

@@ -6,11 +6,25 @@
 import * as oidc from 'openid-client';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
+import type { Prompter } from '../../platform/tty';
 import type { OidcClient } from './client';
 import { oidcError } from './errors';
 import type { SignInSettings } from './settings';
-import type { SecretStoreLike, SignInDeps } from './sign-in';
+import type { SecretStoreLike } from '../../store/secrets';
 import { passwordSecretName } from '../../store/secret-names';
+
+/** Where a password may come from (sign-in.ts's SignInDeps holds these too). */
+export interface PasswordDeps {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  prompt: Prompter;
+  secrets: SecretStoreLike;
+  /** the profile asked for, then those it inherits from: a stored password is looked up in that order */
+  profiles: string[];
+  passwordFlag?: string;
+  /** the password `aws-runas password` stored for the IdP at this URL (credentials file), decoded, with where it is */
+  awsRunasPassword?(issuer: string): { password: string; where: string } | undefined;
+}
 
 type PasswordOrigin = 'flag' | 'env' | 'store' | 'aws-runas' | 'prompt';
 
@@ -30,7 +44,7 @@ export async function passwordLogin(
   client: OidcClient,
   settings: SignInSettings,
   scopes: string[],
-  deps: Pick<SignInDeps, 'env' | 'log' | 'prompt' | 'secrets' | 'profiles' | 'passwordFlag' | 'awsRunasPassword'>,
+  deps: PasswordDeps,
 ): Promise<oidc.TokenEndpointResponse> {
   let storedFor = deps.profiles[0] ?? 'default';
   const username = settings.username?.value ?? (await deps.prompt.ask(`Username for ${client.issuer}:`, { hint: 'Set web_identity_username in the profile, or WEB_IDENTITY_USERNAME.' }));

@@ -5,14 +5,12 @@ import * as oidc from 'openid-client';
 import { RolecallError } from '../../errors';
 import { describeSource } from '../../config/source';
 import type { Clock } from '../../platform/clock';
-import type { Logger } from '../../platform/logger';
-import type { Prompter } from '../../platform/tty';
 import { connect, type OidcClient } from './client';
 import { browserLogin } from './browser-flow';
 import { deviceLogin } from './device-flow';
 import { oidcError } from './errors';
 import { validateIdToken } from './id-token';
-import { passwordLogin } from './password-flow';
+import { passwordLogin, type PasswordDeps } from './password-flow';
 import { refreshSecretName } from '../../store/secret-names';
 import type { SignInSettings } from './settings';
 
@@ -26,23 +24,8 @@ export interface OidcTokens {
   tokenEndpoint: string;
 }
 
-export interface SecretStoreLike {
-  get(name: string): Promise<string | undefined>;
-  set(name: string, value: string): Promise<void>;
-  delete(name: string): Promise<boolean>;
-}
-
-export interface SignInDeps {
-  env: NodeJS.ProcessEnv;
+export interface SignInDeps extends PasswordDeps {
   clock: Clock;
-  log: Logger;
-  prompt: Prompter;
-  secrets: SecretStoreLike;
-  /** the profile asked for, then those it inherits from: a stored password is looked up in that order */
-  profiles: string[];
-  passwordFlag?: string;
-  /** the password `aws-runas password` stored for the IdP at this URL (credentials file), decoded, with where it is */
-  awsRunasPassword?(issuer: string): { password: string; where: string } | undefined;
 }
 
 /** the IdP's scopes_supported, when it lists them, drops offline_access it would refuse */

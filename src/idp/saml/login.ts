@@ -10,7 +10,7 @@ import { RolecallError, isRolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import type { Prompter } from '../../platform/tty';
 import { passwordSecretName, samlPasswordSecretName } from '../../store/secret-names';
-import type { SecretStoreLike } from '../oidc/sign-in';
+import type { SecretStoreLike } from '../../store/secrets';
 
 export interface SamlLogin {
   username: string;

@@ -3,7 +3,7 @@
 import { describeSource, type Setting } from '../../config/source';
 import { RolecallError, type ErrorCode } from '../../errors';
 import type { Logger } from '../../platform/logger';
-import { isLoopbackHost } from '../oidc/client';
+import { isLoopbackHost } from '../loopback-host';
 
 /**
  * Parses `url` and refuses it unless it is https, loopback http, or http with `allowInsecure`.

@@ -1,25 +1,31 @@
 // The full path's half of the fast path: after `rolecall export` (or `auth`, `get-cred -j`) printed credential_process JSON,
 // remember which cache key answers this request (its fingerprint: argv, environment, config file
 // identities), so the next identical call is answered by bin.ts without parsing any config.
-import type { Parsed } from '../cli/command';
 import type { Profile } from '../config/profile';
 import type { Credentials } from '../sts/credentials';
-import { fingerprint } from '../fastpath/fingerprint';
-import { canonical, SPECS, type FastCommand, type FastRequest } from '../fastpath/request';
-import { writeFileAtomic } from './atomic-write';
-import { ensureCacheDir, type StoreDeps } from './cache-dir';
-import { DEFAULT_REFRESH_WINDOW_SECONDS, indexFile, type IndexEntry } from './layout';
+import { writeFileAtomic } from '../store/atomic-write';
+import { ensureCacheDir, type StoreDeps } from '../store/cache-dir';
+import { DEFAULT_REFRESH_WINDOW_SECONDS, indexFile, type IndexEntry } from '../store/layout';
+import { fingerprint } from './fingerprint';
+import { canonical, SPECS, type FastCommand, type FastRequest } from './request';
 
 /** The profile's refresh_window in seconds (how long before expiry cached credentials are replaced). */
 export function refreshWindowSeconds(profile: Profile): number {
   return profile.value('refresh_window') ?? DEFAULT_REFRESH_WINDOW_SECONDS;
 }
 
+/** What the recorder needs of a command's parsed arguments (cli/command.ts's Parsed). */
+interface ParsedArgs {
+  values: Record<string, unknown>;
+  positionals: string[];
+  globals: { noCache: boolean };
+}
+
 // global flags that do not change which cached credentials answer: --refresh still writes the same key
 const NEUTRAL_GLOBALS = new Set(['refresh', 'debug']);
 
 /** The FastRequest this parsed command is, when bin.ts could answer it the same way; else undefined. */
-export function fastRequestOf(command: FastCommand, parsed: Parsed): FastRequest | undefined {
+export function fastRequestOf(command: FastCommand, parsed: ParsedArgs): FastRequest | undefined {
   if (parsed.globals.noCache) return undefined;
   const spec = SPECS[command];
   const flags = new Map<string, string | true>();
@@ -41,7 +47,7 @@ export type Recorder = (resolved: { cacheKey: string; credentials: Credentials; 
  * made meanwhile then only causes a miss); call the recorder after credential_process JSON was
  * printed. It never fails the command: the fast path is an optimisation, a problem is a --debug line.
  */
-export function fastPathRecorder(command: FastCommand, parsed: Parsed, deps: StoreDeps): Recorder {
+export function fastPathRecorder(command: FastCommand, parsed: ParsedArgs, deps: StoreDeps): Recorder {
   const request = fastRequestOf(command, parsed);
   const print = request && fingerprint(request, deps.env, deps.home);
   return async (resolved) => {

@@ -1,0 +1,43 @@
+// The structure stays: no src/ file imports one of a higher layer, and no files import each other,
+// directly or around a loop (scripts/imports.ts, layers in docs/architecture.md). The checks are
+// themselves checked on a small graph with one of each fault.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CREDENTIAL_ENTRY, credentialWalk, importCycles, importGraph, layerOf, LAYERS, upwardImports, type Edge } from '../../scripts/imports';
+
+const edges = importGraph();
+
+test('every src/ file is in a layer, and the graph is read (static, dynamic and type-only imports)', () => {
+  const files = new Set(edges.flatMap((e) => [e.from, e.to]));
+  for (const file of files) assert.ok(layerOf(file) >= 0);
+  assert.ok(files.size > 100, `${files.size} files`);
+  for (const kind of ['static', 'dynamic', 'type'] as const) assert.ok(edges.some((e) => e.kind === kind), `some ${kind} import`);
+});
+
+test('no import runs from a lower layer to a higher one', () => {
+  const upward = upwardImports(edges).map((e) => `${e.from} -> ${e.to} (${LAYERS[layerOf(e.from)]!.name} -> ${LAYERS[layerOf(e.to)]!.name})`);
+  assert.deepEqual(upward, [], 'move the import, or the code, so that it runs downward (docs/architecture.md, "Layers")');
+});
+
+test('no files import each other, directly or around a loop', () => {
+  assert.deepEqual(importCycles(edges), []);
+});
+
+test('a CredentialRequest walks the credential core without climbing back', () => {
+  const walk = credentialWalk(edges, CREDENTIAL_ENTRY);
+  assert.ok(walk.files.includes('credentials/sources/index.ts'));
+  assert.deepEqual(walk.climbs, []);
+});
+
+test('the checks find an upward import and a cycle when there is one', () => {
+  const faulty: Edge[] = [
+    { from: 'config/a.ts', to: 'cli/b.ts', kind: 'type' },
+    { from: 'plan/x.ts', to: 'plan/y.ts', kind: 'static' },
+    { from: 'plan/y.ts', to: 'plan/z.ts', kind: 'dynamic' },
+    { from: 'plan/z.ts', to: 'plan/x.ts', kind: 'type' },
+    { from: 'app/ok.ts', to: 'config/a.ts', kind: 'static' },
+  ];
+  assert.deepEqual(upwardImports(faulty), [faulty[0]]);
+  assert.deepEqual(importCycles(faulty), [['plan/x.ts', 'plan/y.ts', 'plan/z.ts']]);
+  assert.throws(() => layerOf('nowhere/file.ts'), /in no layer/);
+});
