@@ -75,7 +75,7 @@ export function ignoredByAwsCli(profile: Profile, own: ReadonlyMap<string, Setti
 }
 
 /** Keys of the profile's own sections that nothing reads but that are one or two edits from a key that is read. */
-export function misspeltKeys(profile: Profile, own: ReadonlyMap<string, Setting<string>>): Finding[] {
+export function misspeltKeys(profileName: string, own: ReadonlyMap<string, Setting<string>>): Finding[] {
   const found: Finding[] = [];
   for (const [key, s] of own) {
     if (KNOWN_KEYS.has(key)) continue;
@@ -87,8 +87,9 @@ export function misspeltKeys(profile: Profile, own: ReadonlyMap<string, Setting<
     if (near.length === 0) continue;
     found.push({
       check: 'config',
-      level: 'warn',
-      message: `${key} (${describeSource(s.source)}) of profile ${profile.name} is read by neither rolecall nor the AWS CLI: did you mean ${near[0]}?`,
+      // the setting meant is not set: the profile cannot work as written
+      level: 'fail',
+      message: `${key} (${describeSource(s.source)}) of profile ${profileName} is read by neither rolecall nor the AWS CLI: did you mean ${near[0]}?`,
       hint: `Rename it to ${near[0]}; as written, the setting does nothing.`,
     });
   }

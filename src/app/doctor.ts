@@ -3,7 +3,8 @@
 // to theirs (AWS refuses signatures more than 5 minutes off). Clock and fetch come in as arguments.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { readConfigFiles, readTextFile } from '../config/files';
+import { readTextFile, type ConfigFiles } from '../config/files';
+import type { Setting } from '../config/source';
 import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
 import { browserArgv } from '../platform/browser';
@@ -119,18 +120,43 @@ function stsUrl(plan: Pick<Plan, 'region' | 'stsEndpoint'>): string {
   return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`;
 }
 
-/** Every check for `profile`, files first, then the network (in parallel). */
-export async function runChecks(profile: Profile, planned: { plan?: Plan; login?: Finding }, deps: DoctorDeps): Promise<Finding[]> {
-  const files = readConfigFiles(deps.env, deps.home);
+/** What doctor looks at: the profile asked for, resolved when it could be, and the files as read. */
+export interface DoctorSubject {
+  name: string;
+  profile?: Profile;
+  files: ConfigFiles;
+}
+
+/** Whether getting credentials opens a browser: an OIDC browser login, or Identity Center's. */
+function opensBrowser(subject: DoctorSubject, plan: Plan | undefined): boolean {
+  const oidcFlows = (plan?.steps ?? []).flatMap((s) => (isWebIdentity(s) && s.token.from === 'oidc' ? [s.token.oidc.flow] : isSaml(s) && s.assertion.from === 'token-exchange' ? [s.assertion.oidc.flow] : []));
+  if (oidcFlows.includes('browser')) return true;
+  const profile = subject.profile;
+  const sso = profile && (profile.value('sso_session') ?? profile.value('sso_start_url')) !== undefined;
+  if (sso) return !/^(true|1|yes|on)$/i.test(String(profile.value('sso_use_device_code') ?? ''));
+  // the plan could not be built: an OIDC profile most likely signs in with the browser
+  return !plan && profile?.value('web_identity_auth_url') !== undefined && profile.value('web_identity_flow') === undefined;
+}
+
+/**
+ * Every check, files first, then the network (in parallel). Without a profile (it could not be
+ * resolved: its failure is already a finding), the checks that need none still run.
+ */
+export async function runChecks(subject: DoctorSubject, planned: { plan?: Plan; login?: Finding }, deps: DoctorDeps): Promise<Finding[]> {
+  const { files, profile } = subject;
   const findings: Finding[] = [];
   for (const ini of [files.config, files.credentials]) {
     const text = readTextFile(ini.path, 'file');
     if (text !== undefined) findings.push(...scanIni(ini.path, text));
   }
-  for (const p of profileChain(profile)) {
-    const own = files.configProfiles.get(p.name)?.values ?? new Map();
-    const credentials = files.credentialProfiles.get(p.name)?.values ?? new Map();
-    findings.push(...ignoredByAwsCli(p, own), ...shadowedKeys(p, own, files.credentials.path), ...misspeltKeys(p, new Map([...own, ...credentials])));
+  const own = (name: string) => files.configProfiles.get(name)?.values ?? new Map<string, Setting<string>>();
+  const inCredentials = (name: string) => files.credentialProfiles.get(name)?.values ?? new Map<string, Setting<string>>();
+  if (profile) {
+    for (const p of profileChain(profile)) {
+      findings.push(...ignoredByAwsCli(p, own(p.name)), ...shadowedKeys(p, own(p.name), files.credentials.path), ...misspeltKeys(p.name, new Map([...own(p.name), ...inCredentials(p.name)])));
+    }
+  } else {
+    findings.push(...misspeltKeys(subject.name, new Map([...own(subject.name), ...inCredentials(subject.name)])));
   }
   const permission = permissionFinding(files.credentials.path, 'the credentials file');
   if (permission) findings.push(permission);
@@ -139,17 +165,19 @@ export async function runChecks(profile: Profile, planned: { plan?: Plan; login?
     const config = permissionFinding(files.config.path, 'the config file, holding secret keys');
     if (config) findings.push(config);
   }
-  const runasPassword = awsRunasPasswordFinding(profile, files);
+  const runasPassword = profile && awsRunasPasswordFinding(profile, files);
   if (runasPassword) findings.push(runasPassword);
   if (planned.login) findings.push(planned.login);
-  const sso = identityCenterFindings(profile, deps);
+  const sso = profile ? identityCenterFindings(profile, deps) : { findings: [] };
   findings.push(...sso.findings);
-  findings.push(browserFinding(profile, deps));
-  const issuer = profile.value('web_identity_auth_url');
+  if (profile && opensBrowser(subject, planned.plan)) findings.push(browserFinding(profile, deps));
+  const issuer = profile?.value('web_identity_auth_url');
   const portals = sso.settings?.endpoints;
+  const raw = own(subject.name);
+  const sts = planned.plan ?? (profile ? endpoints(profile) : { region: raw.get('region') ?? own('default').get('region'), stsEndpoint: raw.get('endpoint_url') ?? own('default').get('endpoint_url') });
   const network = await Promise.all([
     keyringFinding(deps).then((f) => [f]),
-    probe('sts', 'STS', stsUrl(planned.plan ?? endpoints(profile)), deps),
+    probe('sts', 'STS', stsUrl(sts), deps),
     issuer ? probe('idp', 'the IdP', `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, deps) : Promise.resolve([]),
     portals ? probe('sso', 'Identity Center sign-in', portals.oidc, deps) : Promise.resolve([]),
     portals ? probe('sso', 'the AWS access portal', portals.portal, deps) : Promise.resolve([]),

@@ -1,9 +1,13 @@
 // rolecall doctor [PROFILE]: the resolved settings with where each came from, the plan, and the checks.
+import { existsSync } from 'node:fs';
 import { planOrFinding, runChecks } from '../app/doctor';
-import type { Level } from '../app/doctor-finding';
+import type { Finding, Level } from '../app/doctor-finding';
 import { loadProfile, planFor } from '../credentials/resolve';
 import { sessionBounds } from '../config/duration';
-import { validateProfile } from '../config/validate';
+import { configPaths, readConfigFiles } from '../config/files';
+import { resolveProfile } from '../config/resolve';
+import { profileProblems } from '../config/validate';
+import { isRolecallError } from '../errors';
 import { profileChain, type Profile } from '../config/profile';
 import { describeSource } from '../config/source';
 import { describeStep } from '../credentials/sources/index';
@@ -30,21 +34,47 @@ steps rolecall would run to get credentials, and checks: settings other tools re
 (inline comments, duplicate sections, keys the AWS CLI ignores, a key in both files), a credentials
 file others can read, the keyring, the browser, whether STS and the IdP answer, and this machine's
 clock against theirs (AWS rejects signatures more than 5 minutes off).
-Exits 1 when a check fails, 0 otherwise (warnings included).
+It never stops at the first problem: a line the files cannot be read at, a misspelt key, a missing
+source profile, a bad value and a failed check are each a FAIL in one report.
+Exits 1 when anything failed, 0 otherwise (warnings included).
 
 Flags:
   --json   the same as JSON: profile, profiles (settings with sources), steps, findings`,
   async run(parsed, ctx) {
     const request = credentialRequest(parsed, parsed.positionals[0]);
-    const profile = loadProfile(request, ctx);
-    // a bad value fails doctor as it fails every command; a sign-in that could not start is a failed check
-    validateProfile(profile, sessionBounds(ctx.env));
-    const planned = planOrFinding(() => planFor(profile, ctx, request));
-    const findings = await runChecks(profile, planned, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
+    // doctor never stops at the first problem: each one is a FAIL finding, and the exit status says so at the end
+    const problems: Finding[] = [];
+    const failed = (check: string) => (error: unknown) => {
+      if (!isRolecallError(error)) throw error;
+      problems.push({ check, level: 'fail', message: error.message, hint: error.hint });
+    };
+    const files = readConfigFiles(ctx.env, ctx.home, failed('config'));
+    const paths = configPaths(ctx.env, ctx.home);
+    if (!existsSync(paths.config)) {
+      problems.push({
+        check: 'config',
+        level: 'warn',
+        message: `${paths.config} does not exist${ctx.env.AWS_CONFIG_FILE ? ' (AWS_CONFIG_FILE)' : ''}: no profile is set up here`,
+        hint: 'Write one with `rolecall setup` (or `aws configure`).',
+      });
+    }
+    const name = request.profileName?.value ?? ctx.env.AWS_PROFILE ?? 'default';
+    let profile: Profile | undefined;
+    try {
+      profile = loadProfile({ ...request, profile: resolveProfile(files, { name: request.profileName, env: ctx.env, overrides: request.overrides }) }, ctx);
+    } catch (error) {
+      failed('profile')(error);
+    }
+    const invalid = profile ? profileProblems(profile, sessionBounds(ctx.env)) : [];
+    invalid.forEach(failed('config'));
+    // a bad value stops the plan as it stops every command; a sign-in that could not start is a failed check
+    const planned = profile && invalid.length === 0 ? planOrFinding(() => planFor(profile, ctx, request)) : {};
+    const checks = await runChecks({ name, profile, files }, planned, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
+    const findings = [...problems, ...checks];
     const report = {
-      profile: profile.name,
-      profileSource: describeSource(profile.nameSource),
-      profiles: profileChain(profile).map((p) => ({ name: p.name, settings: settingsOf(p) })),
+      profile: profile?.name ?? name,
+      profileSource: profile ? describeSource(profile.nameSource) : describeSource(request.profileName?.source ?? { kind: 'default' }),
+      profiles: profile ? profileChain(profile).map((p) => ({ name: p.name, settings: settingsOf(p) })) : [],
       steps: planned.plan?.steps.map(describeStep) ?? [],
       findings,
     };
@@ -60,7 +90,9 @@ Flags:
       for (const s of p.settings) lines.push(`  ${`${s.key} = ${s.value}`.padEnd(width)}   # ${s.source}`);
       lines.push('');
     }
-    const steps = report.steps.length ? report.steps.map((s, i) => `  ${i + 1}. ${s}`) : ['  none: the sign-in settings are incomplete (see the idp check)'];
+    const steps = report.steps.length
+      ? report.steps.map((s, i) => `  ${i + 1}. ${s}`)
+      : [profile && invalid.length === 0 ? '  none: the sign-in settings are incomplete (see the idp check)' : '  none: the profile has problems (see the checks)'];
     lines.push('steps:', ...steps, '', 'checks:');
     for (const f of findings) {
       lines.push(`  ${MARK[f.level]} ${f.message}`);

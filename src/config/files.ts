@@ -40,9 +40,9 @@ export function readTextFile(path: string, what: string): string | undefined {
   }
 }
 
-function readIni(path: string, what: string): IniFile {
+function readIni(path: string, what: string, onSyntaxError?: (error: RolecallError) => void): IniFile {
   const text = readTextFile(path, what);
-  return text === undefined ? { path, sections: new Map() } : parseIni(text, path);
+  return text === undefined ? { path, sections: new Map() } : parseIni(text, path, onSyntaxError);
 }
 
 function addSection(into: Map<string, IniSection>, name: string, section: IniSection): void {
@@ -65,10 +65,14 @@ export function configFilesFrom(config: IniFile, credentials: IniFile): ConfigFi
   return { config, credentials, configProfiles, credentialProfiles: credentials.sections, services, ssoSessions };
 }
 
-export function readConfigFiles(env: NodeJS.ProcessEnv, home: string): ConfigFiles {
-  const configPath = expandPath(env.AWS_CONFIG_FILE || '~/.aws/config', env, home);
-  const credentialsPath = expandPath(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env, home);
-  return configFilesFrom(readIni(configPath, 'AWS config file'), readIni(credentialsPath, 'AWS credentials file'));
+export function configPaths(env: NodeJS.ProcessEnv, home: string): { config: string; credentials: string } {
+  return { config: expandPath(env.AWS_CONFIG_FILE || '~/.aws/config', env, home), credentials: expandPath(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env, home) };
+}
+
+/** `onSyntaxError`: each malformed line is handed to it and skipped, instead of thrown (doctor) */
+export function readConfigFiles(env: NodeJS.ProcessEnv, home: string, onSyntaxError?: (error: RolecallError) => void): ConfigFiles {
+  const paths = configPaths(env, home);
+  return configFilesFrom(readIni(paths.config, 'AWS config file', onSyntaxError), readIni(paths.credentials, 'AWS credentials file', onSyntaxError));
 }
 
 /** Every profile name, config file first, in file order (what `aws configure list-profiles` prints). */

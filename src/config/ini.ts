@@ -54,7 +54,13 @@ interface PendingOption {
   lines: { text: string; line: number }[];
 }
 
-function store(section: IniSection, option: PendingOption, path: string): void {
+/** what a malformed line does: thrown (every command), or reported and skipped (doctor, which reports them all) */
+type OnSyntaxError = (error: RolecallError) => void;
+const throwIt: OnSyntaxError = (error) => {
+  throw error;
+};
+
+function store(section: IniSection, option: PendingOption, path: string, onError: OnSyntaxError): void {
   const first = option.lines[0]!;
   // configparser joins continuation lines with newlines and drops trailing empty ones
   const kept = option.lines.slice(0, option.lines.findLastIndex((l) => l.text !== '') + 1);
@@ -64,7 +70,10 @@ function store(section: IniSection, option: PendingOption, path: string): void {
     for (const { text, line } of kept.slice(1)) {
       if (text === '') continue;
       const equals = text.indexOf('=');
-      if (equals < 0) throw syntaxError(path, line, text, `expected "key = value" inside the indented block of "${option.key}"`);
+      if (equals < 0) {
+        onError(syntaxError(path, line, text, `expected "key = value" inside the indented block of "${option.key}"`));
+        continue;
+      }
       nested.set(text.slice(0, equals).trim(), setting(text.slice(equals + 1).trim(), { kind: 'file', path, line }));
     }
     section.values.delete(option.key);
@@ -75,14 +84,18 @@ function store(section: IniSection, option: PendingOption, path: string): void {
   }
 }
 
-export function parseIni(text: string, path: string): IniFile {
+/**
+ * `onError`: by default a malformed line throws; doctor passes a function that collects each one,
+ * and the parse goes on (an unclosed header still opens its section).
+ */
+export function parseIni(text: string, path: string, onError: OnSyntaxError = throwIt): IniFile {
   const sections = new Map<string, IniSection>();
   let defaults: IniSection | undefined;
   let current: IniSection | undefined;
   let option: PendingOption | undefined;
   let indentLevel = 0;
   const finish = () => {
-    if (option && current) store(current, option, path);
+    if (option && current) store(current, option, path, onError);
     option = undefined;
   };
 
@@ -104,7 +117,9 @@ export function parseIni(text: string, path: string): IniFile {
     }
     finish();
     indentLevel = indent;
-    const header = HEADER.exec(value);
+    const unclosed = value.startsWith('[') && !value.includes(']');
+    if (unclosed) onError(syntaxError(path, line, raw, 'the section header is not closed (no "]")', `Close it: ${value.replace(/\s*$/, ']')}`));
+    const header = unclosed ? [value, value.slice(1).trim()] : HEADER.exec(value);
     if (header) {
       const name = header[1]!;
       const source: Source = { kind: 'file', path, line };
@@ -117,12 +132,9 @@ export function parseIni(text: string, path: string): IniFile {
       }
       return;
     }
-    if (value.startsWith('[') && !value.includes(']')) {
-      throw syntaxError(path, line, raw, 'the section header is not closed (no "]")', `Close it: ${value.replace(/\s*$/, ']')}`);
-    }
-    if (!current) throw syntaxError(path, line, raw, 'a setting before any [section] header');
+    if (!current) return onError(syntaxError(path, line, raw, 'a setting before any [section] header'));
     const match = OPTION.exec(value);
-    if (!match || match[1] === '') throw syntaxError(path, line, raw, 'expected "key = value" or "[section]"');
+    if (!match || match[1] === '') return onError(syntaxError(path, line, raw, 'expected "key = value" or "[section]"'));
     option = { key: match[1]!.toLowerCase(), line, lines: [{ text: match[3]!.trim(), line }] };
   });
   finish();

@@ -166,7 +166,8 @@ test('doctor fails a login that could not start (no client id), and names misspe
   const idp = find(report.findings, 'idp', 'fail');
   assert.equal(idp.length, 1, JSON.stringify(report.findings));
   assert.match(idp[0]!.message, /no web_identity_client_id/);
-  const misspelt = find(report.findings, 'config', 'warn').filter((f) => f.message.includes('is read by neither rolecall nor the AWS CLI'));
+  // a key that does nothing where a needed one was meant: the profile cannot work as written
+  const misspelt = find(report.findings, 'config', 'fail').filter((f) => f.message.includes('is read by neither rolecall nor the AWS CLI'));
   assert.deepEqual(
     misspelt.map((f) => f.message.replace(/ \(.*?\)/, '')),
     ['web_identiy_client_id of profile typo is read by neither rolecall nor the AWS CLI: did you mean web_identity_client_id?', 'credential_duration of profile typo is read by neither rolecall nor the AWS CLI: did you mean credentials_duration?'],

@@ -1,0 +1,98 @@
+// doctor as a newcomer with a broken setup meets it: every problem in one report (a header never
+// closed, a line that is no setting, a missing source profile, a misspelt key, an STS that does not
+// answer), each a FAIL, and exit 1 at the end; a missing ~/.aws/config said as such; the browser
+// checked only for profiles that open one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
+import { runRolecall, tempHome } from '../helpers/cli';
+
+/** a loopback port nothing listens on */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('a broken config: every problem is a FAIL in one report, and doctor exits 1 at the end', async (t) => {
+  const home = tempHome();
+  t.after(() => home.remove());
+  const port = await closedPort();
+  const config = home.write(
+    '.aws/config',
+    `[default]
+region = us-east-1
+endpoint_url = http://127.0.0.1:${port}
+
+[profile broken
+role_arn = arn:aws:iam::123456789012:role/x
+
+[profile app]
+role_arn = arn:aws:iam::123456789012:role/app
+source_profile = nosuch
+web_identiy_client_id = cli
+this is not a setting
+`,
+  );
+  const run = await runRolecall(['doctor', 'app'], { env: home.env });
+  assert.equal(run.code, 1, run.stderr);
+  assert.doesNotMatch(run.stderr, /^rolecall:/m, 'no error stops it: everything is in the report');
+  const fails = run.stdout.split('\n').filter((line) => line.startsWith('  FAIL '));
+  assert.deepEqual(fails, [
+    `  FAIL ${config}:5: the section header is not closed (no "]"):`,
+    `  FAIL ${config}:12: expected "key = value" or "[section]":`,
+    `  FAIL profile "app" has source_profile = nosuch (${config}:10), but profile "nosuch" is not in ${config} or ${home.env.AWS_SHARED_CREDENTIALS_FILE}`,
+    `  FAIL web_identiy_client_id (${config}:11) of profile app is read by neither rolecall nor the AWS CLI: did you mean web_identity_client_id?`,
+    `  FAIL STS http://127.0.0.1:${port} does not answer (ECONNREFUSED)`,
+  ]);
+  assert.match(run.stdout, /\n {4}\[profile broken\n {7}Close it: \[profile broken\]\n/);
+
+  const json = await runRolecall(['doctor', 'app', '--json'], { env: home.env });
+  assert.equal(json.code, 1);
+  const report = JSON.parse(json.stdout) as { findings: { check: string; level: string }[] };
+  assert.deepEqual(
+    report.findings.filter((f) => f.level === 'fail').map((f) => f.check),
+    ['config', 'config', 'profile', 'config', 'sts'],
+  );
+});
+
+test('without ~/.aws/config, doctor says so', async (t) => {
+  const home = tempHome();
+  t.after(() => home.remove());
+  const run = await runRolecall(['doctor'], { env: { ...home.env, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${await closedPort()}` } });
+  assert.match(run.stdout, new RegExp(`\\n {2}WARN ${home.env.AWS_CONFIG_FILE!.replace(/[.]/g, '\\.')} does not exist \\(AWS_CONFIG_FILE\\): no profile is set up here\\n {7}Write one with \`rolecall setup\` \\(or \`aws configure\`\\)\\.\\n`));
+});
+
+test('the browser is checked only for a profile whose sign-in opens one', async (t) => {
+  const home = tempHome();
+  t.after(() => home.remove());
+  const port = await closedPort();
+  home.write(
+    '.aws/config',
+    `[default]
+region = us-east-1
+endpoint_url = http://127.0.0.1:${port}
+
+[profile keys]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+
+[profile web]
+web_identity_auth_url = http://127.0.0.1:${port}
+web_identity_client_id = cli
+role_arn = arn:aws:iam::123456789012:role/web
+
+[profile headless]
+source_profile = web
+web_identity_flow = device
+role_arn = arn:aws:iam::123456789012:role/web
+`,
+  );
+  // no display and no $BROWSER: a browser cannot be opened here
+  const env = { ...home.env, DISPLAY: '', WAYLAND_DISPLAY: '', BROWSER: '' };
+  const browserLine = /no browser can be opened here/;
+  assert.doesNotMatch((await runRolecall(['doctor', 'keys'], { env })).stdout, browserLine, 'static keys open no browser');
+  assert.doesNotMatch((await runRolecall(['doctor', 'headless'], { env })).stdout, browserLine, 'the device flow opens no browser');
+  assert.match((await runRolecall(['doctor', 'web'], { env })).stdout, /\n {2}WARN no browser can be opened here/, 'the browser login does');
+});
