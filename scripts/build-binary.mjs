@@ -61,7 +61,8 @@ await build({
 });
 // main.cjs as an asset; the keyring addon is never imported there (src/store/keyring-binding.ts)
 const main = join(work, 'main.cjs');
-await build({ ...sea, entryPoints: ['src/main.ts'], outfile: main, external: ['@napi-rs/keyring'] });
+// playwright-core stays out too: browser SAML sign-ins need the npm package (docs/saml-browser.md)
+await build({ ...sea, entryPoints: ['src/main.ts'], outfile: main, external: ['@napi-rs/keyring', 'playwright-core'] });
 // its code cache, made by the Node.js that runs it (V8 refuses a cache from another version)
 const cacheTool = join(work, 'code-cache.cjs');
 await build({

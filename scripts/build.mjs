@@ -32,8 +32,9 @@ async function buildPackage() {
     ...common,
     entryPoints: ['src/main.ts'],
     outfile: 'dist/main.cjs',
-    // native addon: loaded from node_modules at run time
-    external: ['@napi-rs/keyring'],
+    // loaded from node_modules at run time: the keyring's native addon, and playwright-core (the
+    // DevTools client of browser SAML sign-ins, 14 MB with files it reads), imported only by a sign-in
+    external: ['@napi-rs/keyring', 'playwright-core'],
   });
   chmodSync('dist/bin.cjs', 0o755);
   const { manPage } = createRequire(import.meta.url)('../dist/main.cjs');

@@ -70,6 +70,20 @@ export const CATALOGUE = {
   SAML_NO_ROLES: { exit: 1, hint: 'The assertion lists no AWS roles: the IdP administrator must map the https://aws.amazon.com/SAML/Attributes/Role attribute.' },
   SAML_ROLE_NOT_FOUND: { exit: 1, hint: 'Pick one of the roles the assertion lists, or ask the IdP administrator to grant the role.' },
   SAML_ERROR: { exit: 1, hint: 'The SAML identity provider returned an error; the message above is its own.' },
+  SAML_BROWSER_NOT_FOUND: {
+    exit: 1,
+    hint: 'Install Google Chrome, Microsoft Edge, Chromium or Brave, or name the browser in the profile: saml_browser = chrome | edge | chromium | brave, or the full path of its executable. rolecall never downloads a browser.',
+  },
+  SAML_BROWSER_FAILED: { exit: 1, hint: 'Check that the browser starts by hand; run with --debug for its own messages, or name another with saml_browser.' },
+  SAML_BROWSER_SIGN_IN_NEEDED: {
+    exit: 1,
+    hint: 'Sign in once in a browser window (saml_browser_headless = auto or false, on a machine with a display); the saved session then serves runs without a window.',
+  },
+  SAML_BROWSER_TIMEOUT: {
+    exit: 1,
+    hint: "Finish the sign-in sooner or raise saml_browser_timeout; if the page named above is not a sign-in step, saml_sso_url may not be the identity provider's start URL for the AWS app.",
+  },
+  SAML_BROWSER_CLOSED: { exit: 1, hint: 'Run the command again and finish the sign-in in the window rolecall opens; it closes by itself once the provider has posted to AWS.' },
   // IAM Identity Center
   SSO_NO_ACCESS: {
     exit: 1,

@@ -41,6 +41,16 @@ export const boolean: Parser<boolean> = (value, key) => {
   throw invalid(key, value, 'is not true or false', 'Write true or false (yes/no, on/off and 1/0 work too).');
 };
 
+/** `auto`, or one of the true/false words: 'auto' | 'true' | 'false'. */
+export const autoOrBoolean: Parser<'auto' | 'true' | 'false'> = (value, key) => {
+  if (value.value.trim().toLowerCase() === 'auto') return 'auto';
+  try {
+    return boolean(value, key) ? 'true' : 'false';
+  } catch {
+    throw invalid(key, value, 'is not auto, true or false');
+  }
+};
+
 /** One of `choices`, in any case; the value is the choice in lower case. */
 export function oneOf<const T extends string>(choices: readonly T[]): Parser<T> {
   return (value, key) => {

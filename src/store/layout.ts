@@ -9,6 +9,20 @@ export function cacheDir(env: NodeJS.ProcessEnv, home: string): string {
   return join(home, '.cache', 'rolecall');
 }
 
+/**
+ * Where rolecall keeps what is not a cache: $ROLECALL_DATA_DIR, else $XDG_DATA_HOME/rolecall, else
+ * ~/.local/share/rolecall. It holds the browser profile of SAML sign-ins (its cookies are the
+ * identity provider's session).
+ */
+export function dataDir(env: NodeJS.ProcessEnv, home: string): string {
+  if (env.ROLECALL_DATA_DIR) return env.ROLECALL_DATA_DIR;
+  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'rolecall');
+  return join(home, '.local', 'share', 'rolecall');
+}
+
+/** the persistent profile of the browser that signs in to SAML identity providers (saml_sso_url) */
+export const browserProfileDir = (data: string) => join(data, 'browser-profile');
+
 /** one file per cache key: short-lived credentials */
 export const credentialFile = (dir: string, key: string) => join(dir, 'credentials', `${key}.json`);
 /** one file per request fingerprint: which cache key answers `rolecall export P` (see fastpath/) */
