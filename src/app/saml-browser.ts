@@ -7,6 +7,9 @@ import { describeSource, type Setting } from '../config/source';
 import type { Logger } from '../platform/logger';
 import { requireSecureUrl } from '../idp/saml/secure-url';
 import { findBrowser } from '../idp/saml/browser/find-browser';
+import { browserVersion } from '../idp/saml/browser/devtools';
+import { RolecallError } from '../errors';
+import type { Finding } from './doctor';
 import { captureSamlResponse, type HeadlessMode } from '../idp/saml/browser/capture';
 import { browserProfileDir, dataDir } from '../store/layout';
 import { withLock } from '../store/lock';
@@ -74,4 +77,17 @@ export async function assertionFromBrowser(settings: SamlBrowserSettings, deps: 
   deps.log.redact(captured.samlResponse);
   deps.log.debug(`the identity provider posted to ${captured.endpoint}`);
   return captured.samlResponse;
+}
+
+/** doctor: the browser for saml_sso_url is found and starts (without a window, on a throwaway profile). */
+export async function samlBrowserFinding(browserSetting: Setting<string> | undefined, deps: SamlBrowserDeps): Promise<Finding> {
+  try {
+    const browser = findBrowser(browserSetting, { env: deps.env, platform: deps.platform, home: deps.home });
+    const version = await browserVersion(browser, deps.env);
+    const window = canShowWindow(deps.env, deps.platform) ? '' : '; no display here, so sign-ins need a saved session (see saml_browser_headless)';
+    return { check: 'saml-browser', level: 'ok', message: `${browser.label} ${version} (${browser.path}, ${browser.chosenBy}) starts${window}` };
+  } catch (error) {
+    if (!(error instanceof RolecallError)) throw error;
+    return { check: 'saml-browser', level: 'fail', message: error.message, hint: error.hint };
+  }
 }

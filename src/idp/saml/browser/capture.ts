@@ -12,6 +12,7 @@
 // SIGTERM / SIGHUP (then the signal is raised again); when rolecall is killed outright, the
 // browser's DevTools pipe closes and Chromium exits with it.
 import type { BrowserContext, BrowserType, Page, Request } from 'playwright-core';
+import { launchFailure, loadChromium, sandboxed } from './devtools';
 import { RolecallError } from '../../../errors';
 import type { Logger } from '../../../platform/logger';
 import { AWS_SIGNIN_HOST, isAwsSamlEndpoint, pageForHumans, samlFromForm, type PostedSaml } from './aws-endpoint';
@@ -83,16 +84,6 @@ function interruption(): Interruption {
   return { promise, dispose: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)) };
 }
 
-async function loadChromium(): Promise<BrowserType> {
-  try {
-    return (await import('playwright-core')).chromium;
-  } catch (error) {
-    throw new RolecallError('SAML_BROWSER_FAILED', `the DevTools client (playwright-core) that drives the browser cannot be loaded: ${(error as Error).message}`, {
-      hint: 'Install rolecall from npm (npm install -g rolecall), which brings playwright-core along; the single-file executable cannot drive a browser.',
-    });
-  }
-}
-
 export async function captureSamlResponse(request: CaptureRequest): Promise<CaptureResult> {
   const chromium = await loadChromium();
   const stop = interruption();
@@ -144,8 +135,7 @@ async function launch(chromium: BrowserType, request: CaptureRequest, visible: b
       headless: !visible,
       args: launchArgs(visible),
       ignoreDefaultArgs: ['--enable-automation'],
-      // Chromium refuses its sandbox to root; everyone else keeps it
-      chromiumSandbox: process.getuid?.() !== 0,
+      chromiumSandbox: sandboxed(),
       // the window's own size, not an emulated viewport
       viewport: visible ? null : { width: 1280, height: 800 },
       env: request.env,
@@ -155,12 +145,8 @@ async function launch(chromium: BrowserType, request: CaptureRequest, visible: b
       timeout: 60_000,
     });
   } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    request.log.debug(`launching ${request.browser.path}: ${message}`);
-    const first = message.split('\n').find((line) => line.trim() !== '') ?? message;
-    throw new RolecallError('SAML_BROWSER_FAILED', `${request.browser.label} (${request.browser.path}, ${request.browser.chosenBy}) did not start: ${first.replace(/^[\w.]+: /, '').slice(0, 300)}`, {
-      hint: `Check that the browser starts by hand (${request.browser.path} --version); run with --debug for its own messages, or name another with saml_browser.`,
-    });
+    request.log.debug(`launching ${request.browser.path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw launchFailure(request.browser, error);
   }
 }
 
