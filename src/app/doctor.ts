@@ -1,6 +1,7 @@
 // rolecall doctor's checks: what other tools would read differently in the files, file permissions,
-// the keyring, the browser, and whether the IdP and STS answer, with this machine's clock compared
-// to theirs (AWS refuses signatures more than 5 minutes off). Clock and fetch come in as arguments.
+// the keyring, the browser (and the one that signs in to a SAML provider: found and starting), and
+// whether the IdP and STS answer, with this machine's clock compared to theirs (AWS refuses
+// signatures more than 5 minutes off). Clock and fetch come in as arguments.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { readTextFile, type ConfigFiles } from '../config/files';
@@ -8,6 +9,9 @@ import type { Setting } from '../config/source';
 import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
 import { browserArgv } from '../platform/browser';
+import { browserVersion } from '../idp/saml/browser/devtools';
+import { findBrowser } from '../idp/saml/browser/find-browser';
+import { canShowWindow } from '../idp/saml/browser/sign-in';
 import { isSaml } from '../credentials/sources/saml';
 import { isWebIdentity } from '../credentials/sources/web-identity';
 import { endpoints } from '../plan/build';
@@ -79,6 +83,19 @@ export function browserFinding(profile: Profile, deps: Pick<DoctorDeps, 'env' | 
   const found = onPath(argv[0]!, deps.env);
   if (!found) return { check: 'browser', level: 'warn', message: `the browser command ${argv[0]} (${from}) is not found`, hint: 'Install it, or set web_identity_agent / $BROWSER to a browser that exists.' };
   return { check: 'browser', level: 'ok', message: `browser: ${found} (${from})` };
+}
+
+/** doctor: the browser for saml_sso_url is found and starts (without a window, on a throwaway profile). */
+export async function samlBrowserFinding(browserSetting: Setting<string> | undefined, deps: Pick<DoctorDeps, 'env' | 'home' | 'platform'>): Promise<Finding> {
+  try {
+    const browser = findBrowser(browserSetting, { env: deps.env, platform: deps.platform, home: deps.home });
+    const version = await browserVersion(browser, deps.env);
+    const window = canShowWindow(deps.env, deps.platform) ? '' : '; no display here, so sign-ins need a saved session (see saml_browser_headless)';
+    return { check: 'saml-browser', level: 'ok', message: `the browser for SAML sign-ins starts: ${browser.label} ${version} (${browser.path}, ${browser.chosenBy})${window}` };
+  } catch (error) {
+    if (!(error instanceof RolecallError)) throw error;
+    return { check: 'saml-browser', level: 'fail', message: error.message, hint: error.hint };
+  }
 }
 
 export async function keyringFinding(deps: Pick<DoctorDeps, 'env' | 'home' | 'log'>): Promise<Finding> {
@@ -175,8 +192,10 @@ export async function runChecks(subject: DoctorSubject, planned: { plan?: Plan; 
   const portals = sso.settings?.endpoints;
   const raw = own(subject.name);
   const sts = planned.plan ?? (profile ? endpoints(profile) : { region: raw.get('region') ?? own('default').get('region'), stsEndpoint: raw.get('endpoint_url') ?? own('default').get('endpoint_url') });
+  const samlBrowser = planned.plan?.steps.flatMap((s) => (isSaml(s) && s.assertion.from === 'browser' ? [s.assertion] : []))[0];
   const network = await Promise.all([
     keyringFinding(deps).then((f) => [f]),
+    samlBrowser ? samlBrowserFinding(samlBrowser.browser, deps).then((f) => [f]) : Promise.resolve([]),
     probe('sts', 'STS', stsUrl(sts), deps),
     issuer ? probe('idp', 'the IdP', `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, deps) : Promise.resolve([]),
     portals ? probe('sso', 'Identity Center sign-in', portals.oidc, deps) : Promise.resolve([]),

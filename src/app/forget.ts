@@ -1,6 +1,7 @@
 // What `rolecall clear` (and aws-cli-oidc's `clear-secret`) forget: the cached credentials of a
-// profile, or of every profile together with the stored IdP sign-ins, saying what was removed; and,
-// when asked, the IAM Identity Center sign-ins (sso:Logout and the token files, as `aws sso logout`).
+// profile, or of every profile together with the stored IdP sign-ins (OIDC refresh tokens and the
+// SAML sign-in browser's sessions), saying what was removed; and, when asked, the IAM Identity
+// Center sign-ins (sso:Logout and the token files, as `aws sso logout`).
 import { RolecallError } from '../errors';
 import { readConfigFiles } from '../config/files';
 import { Profile } from '../config/profile';
@@ -13,6 +14,7 @@ import type { Context } from '../platform/context';
 import { openCredentialCache } from '../store/credential-cache';
 import { REFRESH_TOKEN_PREFIX } from '../store/secret-names';
 import { openSecretStore } from '../store/secrets';
+import { forgetBrowserSessions } from '../idp/saml/browser/sign-in';
 
 /** Signs out of every Identity Center session in the AWS CLI's cache, as `aws sso logout` does. */
 async function ssoLogoutAll(ctx: Context): Promise<void> {
@@ -52,6 +54,9 @@ export async function forget(profile: string | undefined, ctx: Context, options:
   if (!all) {
     await logout?.();
     return;
+  }
+  if (await forgetBrowserSessions({ env: ctx.env, home: ctx.home, log: ctx.log })) {
+    ctx.log.info("Forgot the identity provider sessions of rolecall's SAML sign-in browser.");
   }
   await forgetIdpSignIns(ctx);
   if (options.sso) await ssoLogoutAll(ctx);

@@ -11,7 +11,8 @@ export const command: Command = {
   options: { all: { type: 'boolean' }, sso: { type: 'boolean' } },
   help: `Forgets the cached short-lived credentials of PROFILE (every step of its chain), so the next call
 logs in or calls STS again. With --all, forgets every cached credential and every stored identity
-provider sign-in (OIDC refresh tokens), and signs out of every AWS IAM Identity Center session as
+provider sign-in (OIDC refresh tokens, and the sessions of the browser that signs in to SAML
+providers for saml_sso_url profiles), and signs out of every AWS IAM Identity Center session as
 \`aws sso logout\` does (sso:Logout, and the token files in ~/.aws/sso/cache removed). Passwords
 (\`rolecall password\`) and keys (\`rolecall keys add\`) are kept; remove those with
 \`rolecall password P --delete\` and \`rolecall keys rm P\`.

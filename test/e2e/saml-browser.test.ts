@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { CHROMIUM_PATH, ssoSignIn, type SsoLogin } from '../../testbed/idp/browser-login';
@@ -94,11 +94,11 @@ describe('a first sign-in in a window, then the saved session without one', () =
   test('auto: no saved session, so a window opens; the user signs in (password, TOTP, stay signed in); the AWS CLI gets the role', async () => {
     testbed.idp.resetCounts();
     testbed.aws.resetCalls();
-    const first = await signInWithWindow(home, ['export', 'corp', '--format', 'json']);
+    const first = await signInWithWindow(home, ['export', 'corp', '--format', 'process']);
     assert.equal(first.code, 0, first.stderr);
     const json = JSON.parse(first.stdout) as { AccessKeyId: string; Expiration: string };
     assert.match(json.AccessKeyId, /^ASIA/);
-    assert.match(first.stderr, /Sign in to your identity provider in the \/.*chromium-devtools window/);
+    assert.match(first.stderr, /Sign in to your identity provider in the chromium-devtools window \(rolecall waits up to 60s\)/);
     assert.deepEqual(testbed.idp.ssoCounts().signIns, 1);
     assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
     assert.deepEqual(await browsersGone(home.profileDir), [], 'no browser survives the run');
@@ -111,7 +111,7 @@ describe('a first sign-in in a window, then the saved session without one', () =
   test('the saved session: headless, no display, no typing; the assertion is caught and never sent', async () => {
     testbed.idp.resetCounts();
     testbed.aws.resetCalls();
-    const fresh = await runRolecall(['export', 'corp', '--format', 'json', '--refresh'], { env: { ...home.env, ROLECALL_DEBUG: '1' }, timeoutMs: 90_000 });
+    const fresh = await runRolecall(['export', 'corp', '--format', 'process', '--refresh'], { env: { ...home.env, ROLECALL_DEBUG: '1' }, timeoutMs: 90_000 });
     assert.equal(fresh.code, 0, fresh.stderr);
     assert.deepEqual(testbed.idp.ssoCounts(), { starts: 1, signIns: 0, assertions: 1 });
     assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
@@ -120,16 +120,29 @@ describe('a first sign-in in a window, then the saved session without one', () =
     assert.deepEqual(await browsersGone(home.profileDir), []);
   });
 
-  test('32 parallel credential_process calls (AWS CLI) open one browser and make one STS call', async () => {
+  test('32 parallel credential_process calls open one browser and make one STS call', async () => {
     const cleared = await runRolecall(['clear', 'corp'], { env: home.env });
     assert.equal(cleared.code, 0, cleared.stderr);
     testbed.idp.resetCounts();
     testbed.aws.resetCalls();
-    const arns = await Promise.all(Array.from({ length: 32 }, () => callerArn(home.env)));
-    assert.deepEqual(new Set(arns), new Set(['arn:aws:sts::222222222222:assumed-role/saml-developer/alice@example.com']));
+    // the command line the AWS CLI runs for corp-cli, 32 times at once
+    const runs = await Promise.all(Array.from({ length: 32 }, () => runRolecall(['export', 'corp', '--format', 'process'], { env: home.env, timeoutMs: 120_000 })));
+    assert.deepEqual(runs.map((r) => r.code), Array(32).fill(0), runs.map((r) => r.stderr).join(''));
+    const keys = new Set(runs.map((r) => (JSON.parse(r.stdout) as { AccessKeyId: string }).AccessKeyId));
+    assert.equal(keys.size, 1, 'every caller gets the one session');
     assert.equal(testbed.idp.ssoCounts().assertions, 1, 'one browser sign-in');
     assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
     assert.deepEqual(await browsersGone(home.profileDir), []);
+  });
+
+  test('clear --all signs the browser out: the next run without a window needs a sign-in', async () => {
+    const cleared = await runRolecall(['clear', '--all'], { env: home.env });
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.match(cleared.stderr, /Forgot the identity provider sessions of rolecall's SAML sign-in browser\./);
+    assert.equal(existsSync(home.profileDir), false);
+    const again = await runRolecall(['export', 'corp'], { env: home.env, timeoutMs: 90_000 });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /the identity provider wants you to sign in/);
   });
 });
 
@@ -162,7 +175,7 @@ test('no role_arn and two roles without a terminal: the roles are listed with th
     assert.match(r.stderr, new RegExp(`${DEVELOPER}  \\(staging \\(222222222222\\) / saml-developer\\)`));
     assert.match(r.stderr, new RegExp(`${OPERATOR}  \\(production \\(333333333333\\) / saml-operator\\)`));
     // named on the command line: the saved session, headless
-    const named = await runRolecall(['export', 'corp', '--role-arn', OPERATOR, '--format', 'json'], { env: home.env, timeoutMs: 90_000 });
+    const named = await runRolecall(['export', 'corp', '--role-arn', OPERATOR, '--format', 'process'], { env: home.env, timeoutMs: 90_000 });
     assert.equal(named.code, 0, named.stderr);
   } finally {
     home.remove();
@@ -274,8 +287,9 @@ test('an assertion without AWS roles: SAML_NO_ROLES, with the administrator hint
   try {
     const r = await signInWithWindow(home, ['export', 'corp'], { username: 'dave', password: user('dave').password, remember: true });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /SAML\/Attributes\/Role|lists no/);
-    assert.match(r.stderr, /hint: .*Role attribute/);
+    assert.match(r.stderr, /^rolecall: the SAML assertion has no https:\/\/aws\.amazon\.com\/SAML\/Attributes\/Role attribute values$/m);
+    assert.match(r.stderr, /hint: The assertion lists no AWS roles: the IdP administrator must map the https:\/\/aws\.amazon\.com\/SAML\/Attributes\/Role attribute/);
+    assert.equal(r.stdout, '');
   } finally {
     home.remove();
   }
@@ -284,7 +298,7 @@ test('an assertion without AWS roles: SAML_NO_ROLES, with the administrator hint
 test('samlify builds the Response (an independent SAML implementation): SessionDuration caps the session; exec, exec --server and login work', async () => {
   const home = samlHome({ app: 'aws-samlify', extra: 'duration_seconds = 43200\n' });
   try {
-    const first = await signInWithWindow(home, ['export', 'corp', '--format', 'json']);
+    const first = await signInWithWindow(home, ['export', 'corp', '--format', 'process']);
     assert.equal(first.code, 0, first.stderr);
     const hours = (Date.parse((JSON.parse(first.stdout) as { Expiration: string }).Expiration) - Date.now()) / 3600_000;
     assert.ok(hours > 1.9 && hours <= 2, `the assertion's SessionDuration 7200 caps 43200: ${hours} h`);
@@ -310,7 +324,8 @@ test('doctor: the browser is found and starts; a missing one is a failed check n
   const home = samlHome();
   try {
     const ok = await runRolecall(['doctor', 'corp'], { env: home.env, timeoutMs: 90_000 });
-    assert.match(ok.stdout + ok.stderr, /saml-browser.*chromium-devtools.*starts/i);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /ok {3}the browser for SAML sign-ins starts: chromium-devtools \d+\.[\d.]+ \(\/.*\/chromium-devtools, named by saml_browser \(.*config:4\)\); no display here/);
     home.write('.aws/config', `[profile corp]\nregion = us-east-1\nsaml_sso_url = ${testbed.idp.samlAppUrl('aws')}\nsaml_browser = brave\n`);
     const missing = await runRolecall(['doctor', 'corp'], { env: home.env, timeoutMs: 90_000 });
     assert.notEqual(missing.code, 0);

@@ -1,5 +1,6 @@
 // A role assumed with a SAML assertion (AssumeRoleWithSAML): the assertion from coinbase's SAML
-// POST API, or from an OIDC login exchanged for one (aws-cli-oidc saml2); the role chosen among
+// POST API, from the identity provider's own page in the user's browser (saml_sso_url), or from an
+// OIDC login exchanged for one (aws-cli-oidc saml2); the role chosen among
 // those it lists (role_arn, default_iam_role_arn, the only one, or a prompt), reported the way
 // aws-cli-oidc reports it. With jump_role_arn, role_arn is one hop further.
 import { readAccounts } from '../../config/accounts';
@@ -18,7 +19,7 @@ import { withDurationRetry, type CredentialSource, type StepDeps } from './sourc
 
 export interface SamlStep extends Step {
   kind: 'Saml';
-  /** coinbase's SAML POST API, or aws-cli-oidc saml2: an OIDC login exchanged for an assertion */
+  /** coinbase's SAML POST API, the provider's page in the browser (saml_sso_url), or aws-cli-oidc saml2: an OIDC login exchanged for an assertion */
   assertion: SamlAssertionSource;
   /** the role to pick from the assertion; absent: the preferred one, the only one, or ask */
   roleArn?: Setting;
@@ -30,6 +31,12 @@ export interface SamlStep extends Step {
 }
 
 export const isSaml = stepOf<SamlStep>('Saml');
+
+const FROM: Record<SamlAssertionSource['from'], string> = {
+  'post-api': 'the SAML POST API',
+  browser: 'the sign-in page in the browser',
+  'token-exchange': 'OIDC token exchange',
+};
 
 interface SamlResult {
   assertion: string;
@@ -61,7 +68,13 @@ async function fromTokenExchange(exchange: SamlTokenExchange, deps: StepDeps): P
 }
 
 async function samlAssertion(step: SamlStep, deps: StepDeps): Promise<SamlResult> {
-  const encoded = step.assertion.from === 'post-api' ? await fromPostApi(step.assertion, deps) : await fromTokenExchange(step.assertion, deps);
+  const source = step.assertion;
+  const encoded =
+    source.from === 'post-api'
+      ? await fromPostApi(source, deps)
+      : source.from === 'browser'
+        ? await (await import('../../idp/saml/browser/sign-in')).assertionFromBrowser(source, { env: deps.env, home: deps.home, log: deps.log, platform: process.platform })
+        : await fromTokenExchange(source, deps);
   // the XML parser is loaded only for a SAML sign-in
   const { parseSamlResponse } = await import('../../idp/saml/assertion');
   const assertion = parseSamlResponse(encoded);
@@ -78,7 +91,7 @@ async function samlAssertion(step: SamlStep, deps: StepDeps): Promise<SamlResult
 export const saml: CredentialSource<SamlStep> = {
   kinds: ['Saml'],
   roleSession: true,
-  recognises: (profile) => profile.settings.has('saml_assertion_url') || profile.value('federation_type') === 'saml2',
+  recognises: (profile) => profile.settings.has('saml_assertion_url') || profile.settings.has('saml_sso_url') || profile.value('federation_type') === 'saml2',
   plan(profile, ctx) {
     const step: SamlStep = {
       kind: 'Saml',
@@ -91,8 +104,14 @@ export const saml: CredentialSource<SamlStep> = {
     };
     return withJump(profile, step, ctx.bounds);
   },
-  describe: (step) =>
-    `AssumeRoleWithSAML${step.roleArn ? ` ${step.roleArn.value}` : ''} with an assertion from ${step.assertion.from === 'post-api' ? 'the SAML POST API' : 'OIDC token exchange'} (profile ${step.profile})`,
+  describe: (step) => `AssumeRoleWithSAML${step.roleArn ? ` ${step.roleArn.value}` : ''} with an assertion from ${FROM[step.assertion.from]} (profile ${step.profile})`,
+  // the browser, its window and its patience do not change whose credentials these are
+  cacheKeyOf(step) {
+    if (step.assertion.from !== 'browser') return step;
+    const { startUrl, allowInsecure } = step.assertion;
+    const key = { ...step, assertion: { from: 'browser', startUrl, allowInsecure } };
+    return key;
+  },
   // a role picked on the terminal (or the assertion's only one today) cannot be named by the cache key
   cacheable: (step) => step.roleArn !== undefined || step.preferredRoleArn !== undefined,
   async run(step, _previous, deps) {

@@ -122,18 +122,15 @@ async function visibleRun(chromium: BrowserType, request: CaptureRequest, stop: 
   return outcome.result;
 }
 
-function launchArgs(visible: boolean): string[] {
-  // navigator.webdriver stays false: some providers (Google) refuse sign-ins in a browser that says it is automated
-  const args = ['--disable-blink-features=AutomationControlled', '--no-default-browser-check'];
-  return visible ? [...args, '--new-window'] : args;
-}
+/** navigator.webdriver stays false: some providers (Google) refuse sign-ins in a browser that says it is automated */
+const LAUNCH_ARGS = ['--disable-blink-features=AutomationControlled', '--no-default-browser-check'];
 
 async function launch(chromium: BrowserType, request: CaptureRequest, visible: boolean): Promise<BrowserContext> {
   try {
     return await chromium.launchPersistentContext(request.profileDir, {
       executablePath: request.browser.path,
       headless: !visible,
-      args: launchArgs(visible),
+      args: LAUNCH_ARGS,
       ignoreDefaultArgs: ['--enable-automation'],
       chromiumSandbox: sandboxed(),
       // the window's own size, not an emulated viewport
@@ -194,34 +191,28 @@ async function run(chromium: BrowserType, request: CaptureRequest, stop: Interru
           );
         }
       });
-      const closed = () =>
+      const closed = async () =>
         mode.visible
-          ? new RolecallError('SAML_BROWSER_CLOSED', `the browser window was closed before the identity provider posted the sign-in to AWS (it was on ${watch.where()})`)
-          : new RolecallError('SAML_BROWSER_FAILED', `${request.browser.label} exited while on ${watch.where()}`, {
+          ? new RolecallError('SAML_BROWSER_CLOSED', `the browser window was closed before the identity provider posted the sign-in to AWS (it was on ${await watch.where()})`)
+          : new RolecallError('SAML_BROWSER_FAILED', `${request.browser.label} exited while on ${await watch.where()}`, {
               hint: 'Run with --debug to see what the browser said, or set saml_browser_headless = false.',
             });
-      opened.on('close', () => reject(closed()));
+      opened.on('close', () => void closed().then(reject));
       if (mode.visible) {
         // closing the last tab ends the sign-in, even where the browser keeps running without windows
         const lastTab = () => {
-          if (opened.pages().length === 0) reject(closed());
+          if (opened.pages().length === 0) void closed().then(reject);
         };
         tab.on('close', lastTab);
         opened.on('page', (p) => p.on('close', lastTab));
       }
       if (!mode.probe) {
-        ended.timers.push(
-          setTimeout(
-            () =>
-              reject(
-                new RolecallError(
-                  'SAML_BROWSER_TIMEOUT',
-                  `the identity provider did not post the sign-in to AWS within ${Math.round(request.timeoutMs / 1000)}s (${request.describe.timeout}); the browser was on ${watch.where()}`,
-                ),
-              ),
-            request.timeoutMs,
-          ),
-        );
+        const late = async () =>
+          new RolecallError(
+            'SAML_BROWSER_TIMEOUT',
+            `the identity provider did not post the sign-in to AWS within ${Math.round(request.timeoutMs / 1000)}s (${request.describe.timeout}); the browser was on ${await watch.where()}`,
+          );
+        ended.timers.push(setTimeout(() => void late().then(reject), request.timeoutMs));
       }
     });
     const wanted = mode.probe ? waitForUser(watch, Math.min(PROBE_MAX_MS, request.timeoutMs), ended) : new Promise<never>(() => undefined);
@@ -248,7 +239,7 @@ async function postedSaml(req: Request): Promise<PostedSaml | undefined> {
 
 interface PageWatch {
   /** the page's URL (origin and path), title and the HTTP status of its document, for messages */
-  where(): string;
+  where(): Promise<string>;
   /** ms since the last navigation or request start/end in the page */
   quietFor(): number;
   inFlight(): number;
@@ -259,8 +250,17 @@ function watchPage(page: Page): PageWatch {
   let last = Date.now();
   let inFlight = 0;
   let status: number | undefined;
+  // what the page last showed, still known once it is closed
+  let url = '';
   let title = '';
   const touch = () => (last = Date.now());
+  const remember = () => {
+    url = page.url();
+    page.title().then(
+      (t) => (title = t.trim()),
+      () => undefined,
+    );
+  };
   page.on('request', () => {
     inFlight += 1;
     touch();
@@ -272,23 +272,26 @@ function watchPage(page: Page): PageWatch {
   page.on('requestfinished', done);
   page.on('requestfailed', done);
   page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) touch();
+    if (frame !== page.mainFrame()) return;
+    touch();
+    title = '';
+    url = frame.url();
   });
   page.on('response', (response) => {
     if (response.request().isNavigationRequest() && response.request().frame() === page.mainFrame()) status = response.status();
   });
-  page.on('load', () => {
-    page.title().then(
-      (t) => (title = t.trim()),
-      () => undefined,
-    );
-  });
+  page.on('domcontentloaded', remember);
+  page.on('load', remember);
   return {
     page,
-    where: () => {
-      const url = page.isClosed() ? '(closed)' : pageForHumans(page.url());
+    where: async () => {
+      if (!page.isClosed()) {
+        url = page.url();
+        title = (await page.title().catch(() => title)).trim();
+      }
       const details = [title ? `"${title.slice(0, 80)}"` : '', status && status >= 400 ? `HTTP ${status}` : ''].filter(Boolean).join(', ');
-      return details ? `${url} (${details})` : url;
+      const shown = url ? pageForHumans(url) : 'no page yet';
+      return details ? `${shown} (${details})` : shown;
     },
     quietFor: () => Date.now() - last,
     inFlight: () => inFlight,
@@ -324,7 +327,7 @@ function waitForUser(watch: PageWatch, maxMs: number, ended: { done: boolean; ti
       const wanted =
         Date.now() - started >= maxMs || (watch.inFlight() === 0 && watch.quietFor() >= SETTLE_MS) || (watch.quietFor() >= POLL_MS && (await asksForInput(watch.page)));
       if (ended.done) return;
-      if (wanted) resolve({ kind: 'wanted', where: watch.where() });
+      if (wanted) resolve({ kind: 'wanted', where: await watch.where() });
       else ended.timers.push(setTimeout(() => void tick(), POLL_MS));
     };
     ended.timers.push(setTimeout(() => void tick(), POLL_MS));

@@ -135,5 +135,5 @@ function namedBrowser(named: Setting, search: BrowserSearch): FoundBrowser {
       hint: 'Set saml_browser to chrome, edge, chromium or brave, or to the full path of a Chromium-family browser\'s executable.',
     });
   }
-  return { path, label: value, chosenBy: `named by ${where}` };
+  return { path, label: path.split(/[\\/]/).pop() ?? value, chosenBy: `named by saml_browser (${describeSource(named.source)})` };
 }

@@ -1,33 +1,19 @@
 // A SAML assertion from the identity provider's own sign-in page, in the user's Chromium-family
 // browser (saml_sso_url): finds the browser, keeps one sign-in at a time in rolecall's browser
 // profile (a lock: Chromium refuses two browsers on one profile), and returns the SAMLResponse the
-// page posted to AWS. idp/saml/browser/ does the browser's part.
-import { mkdirSync } from 'node:fs';
-import { describeSource, type Setting } from '../config/source';
-import type { Logger } from '../platform/logger';
-import { requireSecureUrl } from '../idp/saml/secure-url';
-import { findBrowser } from '../idp/saml/browser/find-browser';
-import { browserVersion } from '../idp/saml/browser/devtools';
-import { RolecallError } from '../errors';
-import type { Finding } from './doctor';
-import { captureSamlResponse, type HeadlessMode } from '../idp/saml/browser/capture';
-import { browserProfileDir, dataDir } from '../store/layout';
-import { withLock } from '../store/lock';
+// page posted to AWS (./capture.ts does the browser's part). Also what `clear --all` forgets.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { describeSource, type Setting } from '../../../config/source';
+import type { Logger } from '../../../platform/logger';
+import type { SamlBrowser } from '../../../plan/saml';
+import { browserProfileDir, dataDir } from '../../../store/layout';
+import { withLock } from '../../../store/lock';
+import { requireSecureUrl } from '../secure-url';
+import { captureSamlResponse } from './capture';
+import { findBrowser } from './find-browser';
 
-export const DEFAULT_BROWSER_TIMEOUT_SECONDS = 300;
 /** the lock (under the cache directory's locks/) that one browser sign-in at a time holds */
 const PROFILE_LOCK = 'saml-browser-profile';
-
-export interface SamlBrowserSettings {
-  /** saml_sso_url */
-  startUrl: Setting<string>;
-  /** saml_browser: a name or a path; absent: the first browser found */
-  browser?: Setting<string>;
-  headless: Setting<HeadlessMode>;
-  timeoutSeconds: Setting<number>;
-  /** saml_allow_insecure: a plain-http sign-in page that is not loopback */
-  allowInsecure: boolean;
-}
 
 export interface SamlBrowserDeps {
   env: NodeJS.ProcessEnv;
@@ -46,7 +32,7 @@ function where(name: string, s: Setting<unknown> | undefined): string {
 }
 
 /** The base64 SAMLResponse the identity provider's page posted to AWS. */
-export async function assertionFromBrowser(settings: SamlBrowserSettings, deps: SamlBrowserDeps): Promise<string> {
+export async function assertionFromBrowser(settings: SamlBrowser, deps: SamlBrowserDeps): Promise<string> {
   const start = requireSecureUrl(settings.startUrl, { what: 'the SAML sign-in page (saml_sso_url)', allowInsecure: settings.allowInsecure, code: 'SAML_INSECURE', log: deps.log });
   const browser = findBrowser(settings.browser, { env: deps.env, platform: deps.platform, home: deps.home });
   const profileDir = browserProfileDir(dataDir(deps.env, deps.home));
@@ -79,15 +65,15 @@ export async function assertionFromBrowser(settings: SamlBrowserSettings, deps: 
   return captured.samlResponse;
 }
 
-/** doctor: the browser for saml_sso_url is found and starts (without a window, on a throwaway profile). */
-export async function samlBrowserFinding(browserSetting: Setting<string> | undefined, deps: SamlBrowserDeps): Promise<Finding> {
-  try {
-    const browser = findBrowser(browserSetting, { env: deps.env, platform: deps.platform, home: deps.home });
-    const version = await browserVersion(browser, deps.env);
-    const window = canShowWindow(deps.env, deps.platform) ? '' : '; no display here, so sign-ins need a saved session (see saml_browser_headless)';
-    return { check: 'saml-browser', level: 'ok', message: `${browser.label} ${version} (${browser.path}, ${browser.chosenBy}) starts${window}` };
-  } catch (error) {
-    if (!(error instanceof RolecallError)) throw error;
-    return { check: 'saml-browser', level: 'fail', message: error.message, hint: error.hint };
-  }
+/**
+ * `clear --all`: rolecall's browser forgets the identity providers' sessions (its profile goes,
+ * once no sign-in is running on it). True when there was one.
+ */
+export async function forgetBrowserSessions(deps: Omit<SamlBrowserDeps, 'platform'>): Promise<boolean> {
+  const profileDir = browserProfileDir(dataDir(deps.env, deps.home));
+  if (!existsSync(profileDir)) return false;
+  await withLock(PROFILE_LOCK, deps, async () => rmSync(profileDir, { recursive: true, force: true }), {
+    onWait: (pid) => deps.log.info(`waiting for rolecall pid ${pid}, which is signing in with the browser`),
+  });
+  return true;
 }
