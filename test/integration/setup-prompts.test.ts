@@ -4,12 +4,11 @@
 // profile and its AWS CLI companion.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { BIN, tempHome, type Home } from '../helpers/cli';
+import { wizardTerminal } from '../helpers/wizard-terminal';
 
 let testbed: Testbed;
 let home: Home;
@@ -24,31 +23,10 @@ after(async () => {
   await testbed.close();
 });
 
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 test('OIDC: a wrong issuer and a refused client are said at their prompts and asked again; the region is asked and written', async (t) => {
-  const socket = `rolecall-setup-oidc-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  t.after(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  });
-  const stderrPath = join(home.dir, 'stderr.txt');
-  const donePath = join(home.dir, 'exit.txt');
-  const vars = Object.entries(home.env).map(([k, v]) => `${k}=${shellQuote(v ?? '')}`);
-  tmux('new-session', '-d', '-x', '140', '-y', '50', '-s', 'setup', `env -i ${vars.join(' ')} TERM=xterm-256color ${shellQuote(process.execPath)} ${shellQuote(BIN)} setup --no-login 2>${shellQuote(stderrPath)}; echo $? > ${shellQuote(donePath)}; sleep 30`);
-  const screen = () => tmux('capture-pane', '-p', '-t', 'setup');
-  const until = async (what: string, text: string | RegExp) => {
-    const deadline = Date.now() + 20_000;
-    while (!(typeof text === 'string' ? screen().includes(text) : text.test(screen()))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-      await sleep(100);
-    }
-  };
-  const keys = (...k: string[]) => tmux('send-keys', '-t', 'setup', ...k);
+  const terminal = wizardTerminal(home, ['setup', '--no-login'], { x: 140, y: 50 });
+  t.after(() => terminal.close());
+  const { screen, until, keys } = terminal;
   const type = (text: string) => {
     keys('-l', text);
     keys('Enter');
@@ -84,10 +62,8 @@ test('OIDC: a wrong issuer and a refused client are said at their prompts and as
   keys('Enter');
   await until('the preview', 'Write this profile?');
   keys('Enter');
-  const deadline = Date.now() + 20_000;
-  while (!existsSync(donePath) && Date.now() < deadline) await sleep(100);
-  const stderr = readFileSync(stderrPath, 'utf8');
-  assert.equal(readFileSync(donePath, 'utf8').trim(), '0', `${screen()}\n${stderr}`);
+  const { status, stderr } = await terminal.done();
+  assert.equal(status, '0', `${screen()}\n${stderr}`);
   assert.doesNotMatch(stderr, /checked:/, 'the checks were shown inside the wizard, not after it');
   assert.equal(
     readFileSync(join(home.dir, '.aws', 'config'), 'utf8'),

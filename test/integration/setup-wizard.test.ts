@@ -3,13 +3,12 @@
 // The flag form runs without any terminal.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { BIN, runProcess, runRolecall, type Home } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
+import { wizardTerminal } from '../helpers/wizard-terminal';
 
 // comments, odd spacing and an inline comment the wizard must leave exactly as they are
 const EXTRA = `
@@ -34,35 +33,11 @@ after(async () => {
   await testbed.close();
 });
 
-async function waitFor(what: string, check: () => boolean, detail: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${detail()}`);
-    await sleep(100);
-  }
-}
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 test('the wizard on a terminal: bastion, answers, confirm, first login; the profile works and the rest of the file is untouched', async (t) => {
   const before = readFileSync(configPath, 'utf8');
-  const socket = `rolecall-setup-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  t.after(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone with its only session
-    }
-  });
-  const stderrPath = join(home.dir, 'setup-stderr.txt');
-  const donePath = join(home.dir, 'setup-exit.txt');
-  const vars = Object.entries(home.env).map(([k, v]) => `${k}=${shellQuote(v ?? '')}`);
-  const command = `env -i ${vars.join(' ')} TERM=xterm-256color ${shellQuote(process.execPath)} ${shellQuote(BIN)} setup 2>${shellQuote(stderrPath)}; echo $? > ${shellQuote(donePath)}; sleep 30`;
-  tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', 'setup', command);
-  const screen = () => tmux('capture-pane', '-p', '-t', 'setup');
-  const until = (what: string, text: string | RegExp) => waitFor(what, () => (typeof text === 'string' ? screen().includes(text) : text.test(screen())), screen);
-  const keys = (...k: string[]) => tmux('send-keys', '-t', 'setup', ...k);
+  const terminal = wizardTerminal(home, ['setup']);
+  t.after(() => terminal.close());
+  const { screen, until, keys } = terminal;
 
   await until('the kind question', 'How do you prove who you are?');
   assert.match(screen(), /OIDC login -> AssumeRoleWithWebIdentity/);
@@ -93,9 +68,8 @@ test('the wizard on a terminal: bastion, answers, confirm, first login; the prof
   keys('Enter');
   await until('the login offer', 'Log in with newrole now?');
   keys('Enter');
-  await waitFor('setup to end', () => existsSync(donePath), () => `${screen()}\nstderr:\n${readFileSync(stderrPath, 'utf8')}`);
-  const stderr = readFileSync(stderrPath, 'utf8');
-  assert.equal(readFileSync(donePath, 'utf8').trim(), '0', stderr);
+  const { status, stderr } = await terminal.done();
+  assert.equal(status, '0', stderr);
   assert.match(stderr, new RegExp(`Wrote \\[profile newrole\\] and \\[profile newrole-cli\\] to ${configPath} \\(previous file kept as ${configPath}\\.rolecall-backup\\)`));
   assert.match(stderr, /or aws --profile newrole-cli \.\.\./);
   assert.match(stderr, /Logged in: arn:aws:sts::222222222222:assumed-role\/read\//);
