@@ -4,7 +4,7 @@ import type { Plan } from '../plan/step';
 import { authProviderOf, awsOidcProfile, readAwsOidcConfig } from '../config/aws-oidc';
 import { isAssumeRole } from '../credentials/sources/assume-role';
 import { isProcess } from '../credentials/sources/credential-process';
-import { isSessionToken } from '../credentials/sources/static-keys';
+import { isSessionToken } from '../credentials/sources/mfa-session';
 import { RolecallError } from '../errors';
 import type { Logger } from '../platform/logger';
 import type { Sts } from '../sts/client';

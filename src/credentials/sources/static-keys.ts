@@ -1,5 +1,5 @@
 // An IAM user's keys: from the credentials file, the environment (credential_source = Environment)
-// or the OS keyring (`rolecall keys add`), with an MFA session over them (GetSessionToken) when the
+// or the OS keyring (`rolecall keys add`), with an MFA session over them (mfa-session.ts) when the
 // profile has mfa_serial and the role above does not send the code itself. The last source asked:
 // every profile no other source takes is one of these.
 import { createHash } from 'node:crypto';
@@ -9,6 +9,7 @@ import { describeSource, type Setting } from '../../config/source';
 import { stepOf, type Step } from '../../plan/step';
 import { keysSecretName } from '../../store/secret-names';
 import type { Credentials } from '../../sts/credentials';
+import { mfaSessionOver } from './mfa-session';
 import type { CredentialSource, StepDeps } from './source';
 
 export interface StaticKeysStep extends Step {
@@ -20,18 +21,7 @@ export interface StaticKeysStep extends Step {
   sessionToken?: Setting;
 }
 
-export interface SessionTokenStep extends Step {
-  kind: 'SessionToken';
-  mfaSerial: Setting;
-  durationSeconds: Setting<number>;
-}
-
 export const isStaticKeys = stepOf<StaticKeysStep>('StaticKeys');
-export const isSessionToken = stepOf<SessionTokenStep>('SessionToken');
-
-/** an MFA session lasts as long as STS allows: 12 hours */
-const SESSION_TOKEN_SECONDS = 43200;
-
 export function isEnvironmentSource(profile: Profile): boolean {
   return profile.value('credential_source')?.toLowerCase() === 'environment';
 }
@@ -102,27 +92,13 @@ function describeKeys(step: StaticKeysStep): string {
   return `static keys of profile ${step.profile} (${step.origin === 'env' ? 'environment' : step.origin === 'keyring' ? 'OS keyring' : 'credentials file'})`;
 }
 
-export const staticKeys: CredentialSource<StaticKeysStep | SessionTokenStep> = {
-  kinds: ['StaticKeys', 'SessionToken'],
+export const staticKeys: CredentialSource<StaticKeysStep> = {
+  kinds: ['StaticKeys'],
   roleSession: false,
   recognises: () => true,
-  plan(profile, ctx) {
-    const steps: Step[] = [keysOf(profile)];
-    const mfaSerial = profile.get('mfa_serial');
-    if (mfaSerial && !ctx.nextCarriesMfa) {
-      const session: SessionTokenStep = { kind: 'SessionToken', profile: profile.name, mfaSerial, durationSeconds: { value: SESSION_TOKEN_SECONDS, source: { kind: 'default' } } };
-      steps.push(session);
-    }
-    return { steps, notices: [] };
-  },
+  plan: (profile, ctx) => ({ steps: [keysOf(profile), ...mfaSessionOver(profile, ctx.nextCarriesMfa)], notices: [] }),
   // the secret is part of the identity, but never put in the key's text in the clear, even to be hashed with the rest
-  cacheKeyOf: (step) => (isStaticKeys(step) && step.secretAccessKey ? { ...step, secretAccessKey: createHash('sha256').update(step.secretAccessKey.value).digest('hex') } : step),
-  describe(step) {
-    return isSessionToken(step) ? `GetSessionToken with MFA ${step.mfaSerial.value} (profile ${step.profile})` : describeKeys(step);
-  },
-  async run(step, previous, deps) {
-    if (!isSessionToken(step)) return keys(step, deps);
-    const tokenCode = await deps.mfaCode(step.mfaSerial.value, step.profile);
-    return deps.sts.getSessionToken(previous!, { serialNumber: step.mfaSerial.value, tokenCode, durationSeconds: step.durationSeconds.value });
-  },
+  cacheKeyOf: (step) => (step.secretAccessKey ? { ...step, secretAccessKey: createHash('sha256').update(step.secretAccessKey.value).digest('hex') } : step),
+  describe: describeKeys,
+  run: (step, _previous, deps) => keys(step, deps),
 };
