@@ -59,7 +59,8 @@ void chooseRole(roles, {}, { prompt: ttyPrompter(), accounts }).then((role) => w
   assert.match(shown, /\[2\] production \(333333333333\) \/ saml-operator/);
 
   tmux('send-keys', '-t', 'picker', '2', 'Enter');
-  await waitFor('the choice', () => existsSync(out));
+  // the file exists a moment before the JSON is in it: wait for the JSON, or a loaded machine reads it empty
+  await waitFor('the choice', () => existsSync(out) && readFileSync(out, 'utf8') !== '');
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), {
     roleArn: 'arn:aws:iam::333333333333:role/saml-operator',
     principalArn: 'arn:aws:iam::333333333333:saml-provider/testbed',
