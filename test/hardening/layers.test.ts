@@ -3,6 +3,7 @@
 // themselves checked on a small graph with one of each fault.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { CREDENTIAL_ENTRY, credentialWalk, importCycles, importGraph, layerOf, LAYERS, upwardImports, type Edge } from '../../scripts/imports';
 
 const edges = importGraph();
@@ -40,4 +41,13 @@ test('the checks find an upward import and a cycle when there is one', () => {
   assert.deepEqual(upwardImports(faulty), [faulty[0]]);
   assert.deepEqual(importCycles(faulty), [['plan/x.ts', 'plan/y.ts', 'plan/z.ts']]);
   assert.throws(() => layerOf('nowhere/file.ts'), /in no layer/);
+});
+
+test('the layers table in docs/architecture.md is the one the check uses', () => {
+  const doc = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
+  const rows = doc.slice(doc.indexOf('## Layers'), doc.indexOf('## Adding a credential source')).split('\n').filter((line) => /^\| [a-z]/.test(line) && !line.startsWith('| layer |'));
+  assert.deepEqual(
+    rows.map((row) => row.split('|').slice(1, 3).map((cell) => cell.trim())),
+    LAYERS.map((layer) => [layer.name, layer.paths.map((p) => `\`${p}\``).join(', ')]),
+  );
 });
