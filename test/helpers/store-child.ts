@@ -1,5 +1,6 @@
 // A child process for the store tests (bundled by the test with esbuild):
 //   login KEY DIR     under withLock: if DIR/result exists print "hit", else "login" after 300 ms and write it
+//                     (with HOLD_UNTIL_WAITED=1, also not before another process has said it waits: DIR/waiting)
 //   hold KEY          take the lock, print "locked", then wait to be killed
 //   write FILE        rewrite FILE atomically in a loop with alternating 256 KiB contents; "ready" after the first
 import { existsSync, writeFileSync } from 'node:fs';
@@ -22,10 +23,18 @@ async function main(): Promise<void> {
       async () => {
         if (existsSync(result)) return 'hit';
         await sleep(300);
+        // on a loaded machine the others may start after a 300 ms login: hold it until one waits (10 s at most)
+        for (const deadline = Date.now() + 10_000; process.env.HOLD_UNTIL_WAITED === '1' && !existsSync(join(dir!, 'waiting')) && Date.now() < deadline; ) await sleep(50);
         writeFileSync(result, String(process.pid));
         return 'login';
       },
-      { staleAfterMs, onWait: (pid) => process.stderr.write(`waiting for rolecall pid ${pid}\n`) },
+      {
+        staleAfterMs,
+        onWait: (pid) => {
+          writeFileSync(join(dir!, 'waiting'), '');
+          process.stderr.write(`waiting for rolecall pid ${pid}\n`);
+        },
+      },
     );
     process.stdout.write(`${outcome}\n`);
   } else if (mode === 'hold') {

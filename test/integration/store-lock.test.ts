@@ -47,7 +47,8 @@ async function kill9(proc: ChildProcess): Promise<void> {
 for (const count of [32, 100]) {
   test(`${count} concurrent processes: exactly one runs the login, the others wait and find its result`, { timeout: 180_000 }, async () => {
     const s = sandbox();
-    const results = await Promise.all(Array.from({ length: count }, () => child(['login', 'k', s.dir], s.env)));
+    // the owner holds the lock until one of the others waits for it, however slowly they start
+    const results = await Promise.all(Array.from({ length: count }, () => child(['login', 'k', s.dir], { ...s.env, HOLD_UNTIL_WAITED: '1' })));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const outcomes = results.map((r) => r.stdout.trim());
     assert.equal(outcomes.filter((o) => o === 'login').length, 1, outcomes.join(','));
