@@ -21,9 +21,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// --test-force-exit: a file whose tests have all finished ends even if a handle is left open (a
+// child of a timed-out test, a helper's service); without it one timeout hangs the run until CI's
+// limit instead of failing it. Tests that care about leftovers (browsers, servers) check for them.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   {
     stdio: 'inherit',
     // tests drive the AWS SDK themselves (as an independent client); its notice that future SDK
