@@ -130,7 +130,12 @@ interface Link {
   sourceProfile: Setting<string>;
 }
 
-function resolveFromFiles(files: ConfigFiles, name: string, nameSource: Source, trail: Link[]): Profile {
+/**
+ * `endpoints`: the environment's endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>),
+ * which say where a service answers rather than how one hop behaves: as the SDKs apply them to every
+ * client, they apply to every profile of the chain (an Identity Center profile under a role too).
+ */
+function resolveFromFiles(files: ConfigFiles, name: string, nameSource: Source, trail: Link[], endpoints: ReadonlyMap<string, Setting<string>>): Profile {
   const own = ownSettings(files, name);
   checkCredentialSource(name, own);
   const sourceName = own.get('source_profile');
@@ -160,7 +165,7 @@ function resolveFromFiles(files: ConfigFiles, name: string, nameSource: Source, 
           { hint: suggestionHint(files, target, 'Fix source_profile, or add the profile it names.') },
         );
       }
-      sourceProfile = resolveFromFiles(files, target, sourceName.source, links);
+      sourceProfile = resolveFromFiles(files, target, sourceName.source, links, endpoints);
     }
   }
 
@@ -175,6 +180,8 @@ function resolveFromFiles(files: ConfigFiles, name: string, nameSource: Source, 
   inherit(sourceProfile?.settings);
   if (name !== 'default') inherit(ownSettings(files, 'default'));
   for (const [key, value] of BUILT_IN_DEFAULTS) if (!settings.has(key)) settings.set(key, setting(value, { kind: 'default' }));
+  for (const [key, value] of endpoints) settings.set(key, value);
+  dropWeakerServiceEndpoints(settings);
   return new Profile({ name, nameSource, settings, sourceProfile });
 }
 
@@ -214,9 +221,10 @@ export function resolveProfile(files: ConfigFiles, request: ProfileRequest): Pro
       hint: suggestionHint(files, name, 'List your profiles with `aws configure list-profiles`, or create one with `rolecall setup`.'),
     });
   }
-  const fromFiles = resolveFromFiles(files, name, nameSetting.source, []);
+  const fromEnv = envSettings(request.env);
+  const fromFiles = resolveFromFiles(files, name, nameSetting.source, [], new Map([...fromEnv].filter(([key]) => key.startsWith('endpoint_url'))));
   const settings = new Map(fromFiles.settings);
-  for (const [key, value] of envSettings(request.env)) settings.set(key, value);
+  for (const [key, value] of fromEnv) settings.set(key, value);
   for (const [key, value] of request.overrides ?? []) settings.set(key, value);
   dropWeakerServiceEndpoints(settings);
   return fromFiles.withSettings(settings);

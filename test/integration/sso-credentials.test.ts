@@ -1,0 +1,224 @@
+// Identity Center profiles through the built binary, against the testbed: role credentials for the
+// AWS CLI through credential_process, the cache (one GetRoleCredentials per role), 32 parallel
+// credential_process calls over four profiles of one session signing in once, refresh before a
+// second sign-in, a revoked session, role chaining on top, the console, the device code (--device,
+// sso_use_device_code, the legacy form), a headless sign-in from the printed URL, and bad config.
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { reservedRoleArn } from '../../testbed/sso/index';
+import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
+import { AWS, ssoConfig, ssoEnv } from '../helpers/aws-sso';
+import { authorizeInBrowser } from '../helpers/sso-person';
+import { tokenFile } from '../../src/idp/sso/token-file';
+
+let testbed: Testbed;
+let home: Home;
+const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+before(async () => {
+  testbed = await startTestbed();
+});
+after(async () => {
+  await testbed.close();
+});
+beforeEach(() => {
+  home?.remove();
+  home = tempHome();
+  testbed.aws.sso.reset();
+  testbed.aws.resetCalls();
+});
+
+const rolecall = `${process.execPath} ${BIN}`;
+const session = () => ({ name: 'testbed', startUrl: testbed.world.identityCenter.startUrl, region: testbed.world.identityCenter.region });
+const reserved = (account: string, set: string) => reservedRoleArn(account, set).split('/').at(-1)!;
+
+/** the profiles of ssoConfig, four more of the same session, and credential_process profiles for the AWS CLI */
+function config(extra = ''): string {
+  return ssoConfig(
+    testbed,
+    `
+[profile data]
+sso_session = testbed
+sso_account_id = 444444444444
+sso_role_name = AdministratorAccess
+
+[profile staging-read]
+sso_session = testbed
+sso_account_id = 222222222222
+sso_role_name = ReadOnly
+
+[profile chained]
+source_profile = dev
+role_arn = arn:aws:iam::333333333333:role/sso-chained
+duration_seconds = 7200
+
+[profile dev-cli]
+credential_process = ${rolecall} export dev --format process
+region = us-east-1
+${extra}`,
+  );
+}
+
+const run = (args: string[], env = ssoEnv(home, testbed)) => runRolecall(args, { env, timeoutMs: 90_000 });
+
+test('the AWS CLI gets an Identity Center role through credential_process; the next call answers from the cache', async () => {
+  home.write('.aws/config', config());
+  const env = ssoEnv(home, testbed);
+  const result = await runProcess(AWS, ['sts', 'get-caller-identity', '--profile', 'dev-cli', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env, timeoutMs: 90_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.trim(), `arn:aws:sts::222222222222:assumed-role/${reserved('222222222222', 'Developer')}/alice`);
+  assert.equal(testbed.aws.calls('GetRoleCredentials'), 1);
+  assert.equal(testbed.aws.sso.grants('authorization_code'), 1);
+
+  testbed.aws.resetCalls();
+  const first = await run(['export', 'dev', '--format', 'process']);
+  assert.equal(first.code, 0, first.stderr);
+  const json = JSON.parse(first.stdout) as { Version: number; AccessKeyId: string; Expiration: string };
+  assert.equal(json.Version, 1);
+  assert.match(json.AccessKeyId, /^ASIA/);
+  assert.ok(Date.parse(json.Expiration) - Date.now() > 7 * 3600_000, 'the Developer permission set lasts 8 h');
+  assert.equal(testbed.aws.calls(), 0, 'the cached role credentials answered: no call at all');
+  // the fast path alone answers it (bin.cjs beside a main.cjs that refuses to load): no SDK, no config parse
+  const dir = mkdtempSync(join(tmpdir(), 'rolecall-fastonly-'));
+  try {
+    copyFileSync(BIN, join(dir, 'bin.cjs'));
+    writeFileSync(join(dir, 'main.cjs'), 'process.stderr.write("main.cjs loaded\\n"); process.exit(99);\n');
+    const fast = await runProcess(process.execPath, [join(dir, 'bin.cjs'), 'export', 'dev', '--format', 'process'], { env: ssoEnv(home, testbed) });
+    assert.equal(fast.stderr, '');
+    assert.equal(fast.stdout, first.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const debug = await run(['export', 'dev', '--format', 'process', '--debug', '--no-cache']);
+  assert.match(debug.stderr, /GetRoleCredentials Developer in account 222222222222 from IAM Identity Center, sso-session testbed/);
+  assert.ok(!debug.stderr.includes(JSON.parse(readFileSync(tokenFile(home.dir, session()), 'utf8')).accessToken), 'the access token is never logged');
+});
+
+test('32 parallel credential_process calls over four profiles of one session: one sign-in, one GetRoleCredentials per role', { timeout: 240_000 }, async () => {
+  home.write('.aws/config', config());
+  const env = ssoEnv(home, testbed);
+  const profiles = ['dev', 'read', 'data', 'staging-read'];
+  const results = await Promise.all(Array.from({ length: 32 }, (_, i) => runRolecall(['export', profiles[i % 4]!, '--format', 'process'], { env, timeoutMs: 180_000 })));
+  for (const r of results) assert.equal(r.code, 0, r.stderr);
+  assert.equal(testbed.aws.calls('Authorize'), 1, 'the sign-in page was opened once');
+  assert.equal(testbed.aws.sso.grants('authorization_code'), 1);
+  assert.equal(testbed.aws.calls('RegisterClient'), 1);
+  assert.equal(testbed.aws.calls('GetRoleCredentials'), 4);
+  for (const [i, profile] of profiles.entries()) {
+    const keys = new Set(results.filter((_, j) => j % 4 === i).map((r) => (JSON.parse(r.stdout) as { AccessKeyId: string }).AccessKeyId));
+    assert.equal(keys.size, 1, `every call for ${profile} got the same credentials`);
+  }
+  assert.ok(results.some((r) => /waiting for rolecall pid \d+/.test(r.stderr)), 'the others waited for the one signing in');
+});
+
+test('a token in its last 15 minutes is refreshed, not signed in again; a revoked session signs in again', async () => {
+  home.write('.aws/config', config());
+  assert.equal((await run(['export', 'dev', '--format', 'process'])).code, 0);
+  const path = tokenFile(home.dir, session());
+  const text = readFileSync(path, 'utf8');
+  const { expiresAt } = JSON.parse(text) as { expiresAt: string };
+  writeFileSync(path, text.replace(expiresAt, new Date(Date.now() + 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')));
+  testbed.aws.resetCalls();
+  const refreshed = await run(['export', 'read', '--format', 'process']);
+  assert.equal(refreshed.code, 0, refreshed.stderr);
+  assert.equal(testbed.aws.sso.grants('refresh_token'), 1);
+  assert.equal(testbed.aws.calls('Authorize'), 0, 'no sign-in page');
+
+  testbed.aws.sso.revokeUser('alice');
+  testbed.aws.resetCalls();
+  const again = await run(['export', 'data', '--format', 'process']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /Identity Center no longer accepts the token of sso-session testbed .*signing in again/s);
+  assert.equal(testbed.aws.calls('GetRoleCredentials'), 2, 'refused once, then answered');
+  assert.equal(testbed.aws.calls('Authorize'), 1);
+});
+
+test('role chaining on an Identity Center profile: AssumeRole with the role credentials, capped at 1 h as AWS caps chained roles', async () => {
+  home.write('.aws/config', config());
+  const whoami = await run(['whoami', 'chained']);
+  assert.equal(whoami.code, 0, whoami.stderr);
+  assert.match(whoami.stdout, /arn {6}arn:aws:sts::333333333333:assumed-role\/sso-chained\//);
+  assert.match(whoami.stdout, /1\. GetRoleCredentials Developer in account 222222222222 from IAM Identity Center/);
+  assert.match(whoami.stdout, /2\. AssumeRole arn:aws:iam::333333333333:role\/sso-chained \(profile chained\)/);
+  assert.match(whoami.stderr, /role chaining\), which AWS caps at 1 hour: asking for 1h instead of 7200s/);
+  // the trust policy names the Developer permission set's role: ReadOnly may not
+  home.write('.aws/config', config('\n[profile chained-read]\nsource_profile = staging-read\nrole_arn = arn:aws:iam::333333333333:role/sso-chained\n'));
+  const refused = await run(['export', 'chained-read', '--format', 'process']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /AWSReservedSSO_ReadOnly_[0-9a-f]{16}\/alice is not authorized to perform: sts:AssumeRole/);
+});
+
+test('login opens the console as the Identity Center role', async () => {
+  home.write('.aws/config', config());
+  const result = await run(['login', 'dev', '--url'], { ...ssoEnv(home, testbed), AWS_ENDPOINT_URL_SIGNIN: testbed.aws.signinUrl });
+  assert.equal(result.code, 0, result.stderr);
+  const login = await fetch(result.stdout.trim(), { redirect: 'manual' });
+  assert.equal(login.status, 302);
+  const page = await (await fetch(new URL(login.headers.get('location')!, result.stdout.trim()))).text();
+  assert.match(page, new RegExp(`<h1 id="identity">arn:aws:sts::222222222222:assumed-role/${reserved('222222222222', 'Developer')}/alice</h1>`));
+});
+
+test('the device code: --device, sso_use_device_code in the [sso-session], and the legacy form', async () => {
+  home.write('.aws/config', config());
+  const device = await run(['export', 'dev', '--format', 'process', '--device']);
+  assert.equal(device.code, 0, device.stderr);
+  assert.match(device.stderr, /To sign in to AWS IAM Identity Center at https:\/\/d-9067c0ffee\.awsapps\.com\/start, open http:\/\/127\.0\.0\.1:\d+\/device and enter the code [A-Z]{4}-[A-Z]{4}/);
+  assert.ok(testbed.aws.sso.grants(DEVICE) >= 1);
+  assert.equal(testbed.aws.sso.grants('authorization_code'), 0);
+
+  home.remove();
+  home = tempHome();
+  home.write('.aws/config', config().replace('sso_registration_scopes = sso:account:access', 'sso_registration_scopes = sso:account:access\nsso_use_device_code = true'));
+  testbed.aws.sso.reset();
+  const configured = await run(['export', 'read', '--format', 'process']);
+  assert.equal(configured.code, 0, configured.stderr);
+  assert.ok(testbed.aws.sso.grants(DEVICE) >= 1);
+  assert.equal(testbed.aws.sso.grants('authorization_code'), 0);
+
+  const legacy = await run(['export', 'legacy', '--format', 'process']);
+  assert.equal(legacy.code, 0, legacy.stderr);
+  assert.match(legacy.stderr, /enter the code/);
+});
+
+test('without a browser: the URL on stderr, opened by the person elsewhere, and the credentials come', async () => {
+  home.write('.aws/config', config());
+  const env = { ...ssoEnv(home, testbed), BROWSER: '' };
+  const child = spawn(process.execPath, [BIN, 'export', 'dev', '--format', 'process', '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      const found = /Open this URL in a browser to sign in to AWS IAM Identity Center at \S+:\n\n {2}(\S+)\n/.exec(stderr)?.[1];
+      if (found) resolve(found);
+    });
+    child.on('exit', () => reject(new Error(`rolecall ended first: ${stderr}`)));
+  });
+  const person = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  const { loopback } = await authorizeInBrowser(url, { username: person.username, password: person.password });
+  assert.match(loopback.text, /Login successful/);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.match((JSON.parse(stdout) as { AccessKeyId: string }).AccessKeyId, /^ASIA/);
+  assert.match(stderr, /No browser on this machine\? Use --device\./);
+});
+
+test('a profile that is half an Identity Center profile is refused before any sign-in, naming the key and the file', async () => {
+  home.write('.aws/config', config('\n[profile half]\nsso_session = testbed\nsso_account_id = 222222222222\n\n[profile nosession]\nsso_account_id = 222222222222\nsso_role_name = Developer\n'));
+  const half = await run(['export', 'half', '--format', 'process']);
+  assert.equal(half.code, 2);
+  assert.match(half.stderr, /profile "half" has sso_account_id \(\S+\/\.aws\/config:\d+\) but not sso_role_name/);
+  const none = await run(['export', 'nosession', '--format', 'process']);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /profile "nosession" uses IAM Identity Center .* but names no sso_session/);
+  assert.equal(testbed.aws.calls(), 0);
+  const doctor = await run(['doctor', 'half']);
+  assert.equal(doctor.code, 1);
+  assert.match(doctor.stdout, /FAIL profile "half" has sso_account_id/);
+});
