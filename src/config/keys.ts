@@ -38,6 +38,9 @@ const key = <T>(spec: KeySpec<T>): KeySpec<T> => spec;
 
 /** aws-runas's providers plus the generic ones rolecall speaks to by standard OIDC. */
 export const WEB_IDENTITY_PROVIDERS = ['adfs', 'auth0', 'azuread', 'forgerock', 'generic', 'google', 'keycloak', 'okta', 'onelogin'] as const;
+/** how an OAuth client authenticates at the token endpoint (OIDC's token_endpoint_auth_method names) */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 const SUBJECT_TOKEN_TYPES = ['urn:ietf:params:oauth:token-type:access_token', 'urn:ietf:params:oauth:token-type:id_token'] as const;
 type SubjectTokenType = (typeof SUBJECT_TOKEN_TYPES)[number];
 
@@ -100,6 +103,13 @@ export const KEYS = {
   web_identity_auth_url: key({ what: 'the OIDC issuer URL (aws-oidc: `provider_url`, aws-cli-oidc: `oidc_provider_metadata_url`)', parse: parse.url, inherited: true, env: ['WEB_IDENTITY_AUTH_URL'], idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
   web_identity_client_id: key({ what: 'the OIDC client id', parse: parse.optionalText, inherited: true, idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
   web_identity_client_secret: key({ what: 'the OIDC client secret, for a confidential client; never shown', parse: parse.optionalText, inherited: true, idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
+  web_identity_client_auth_method: key({
+    what: 'how the client authenticates at the token endpoint: `client_secret_basic`, `client_secret_post` or `none`; default: what the discovery document lists (`token_endpoint_auth_methods_supported`), basic first',
+    parse: parse.oneOf(CLIENT_AUTH_METHODS),
+    inherited: true,
+    idp: 'oidc',
+    from: ['rolecall'],
+  }),
   web_identity_redirect_uri: key({ what: 'redirect URI; a loopback one fixes the port (with `localhost`, rolecall holds it on both 127.0.0.1 and ::1, and stops with an error if another program has either)', parse: parse.optionalUrl, inherited: true, idp: 'oidc', from: ['aws-runas'] }),
   web_identity_username: key({ what: 'username for the password flow', parse: parse.optionalText, inherited: true, env: ['WEB_IDENTITY_USERNAME'], idp: 'oidc', from: ['aws-runas'] }),
   web_identity_provider: key({

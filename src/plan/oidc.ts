@@ -4,6 +4,7 @@
 import { RolecallError } from '../errors';
 import type { Profile } from '../config/profile';
 import { describeSource, setting, type Setting } from '../config/source';
+import type { ClientAuthMethod } from '../config/keys';
 
 export type OidcFlow = 'browser' | 'device' | 'password';
 
@@ -11,6 +12,8 @@ export interface OidcSettings {
   issuer: Setting<string>;
   clientId: Setting<string>;
   clientSecret?: Setting<string>;
+  /** web_identity_client_auth_method: how to authenticate the client; absent: what discovery lists */
+  clientAuthMethod?: ClientAuthMethod;
   redirectUri?: Setting<string>;
   flow: OidcFlow;
   scopes: string[];
@@ -90,6 +93,7 @@ export function oidcSettings(profile: Profile, flags: { device?: boolean } = {})
     issuer: iss,
     clientId,
     clientSecret: profile.get('web_identity_client_secret'),
+    clientAuthMethod: profile.value('web_identity_client_auth_method'),
     redirectUri: redirect,
     flow: chosen,
     scopes: scopes.includes('openid') ? scopes : ['openid', ...scopes],

@@ -8,6 +8,23 @@ interface AwsLikeError {
   Code?: string;
   $metadata?: { httpStatusCode?: number };
   $fault?: 'client' | 'server';
+  /** the SDK's, when the answer could not be read as AWS's */
+  $response?: { headers?: Record<string, string>; body?: unknown };
+  $responseBodyText?: string;
+}
+
+/**
+ * An answer the SDK could not read as AWS's (a proxy's or load balancer's error page, a wrong
+ * endpoint): what came back, in words; undefined for AWS's own errors.
+ */
+function foreignAnswer(e: AwsLikeError): string | undefined {
+  if (!e.$response || !/Deserialization error|parse error/i.test(e.message ?? '')) return undefined;
+  const status = e.$metadata?.httpStatusCode;
+  const type = Object.entries(e.$response.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  const body = e.$responseBodyText ?? (typeof e.$response.body === 'string' ? e.$response.body : '');
+  const title = /<title>([^<]{1,120})<\/title>/i.exec(body)?.[1]?.trim();
+  const what = /html/i.test(type) || /<html/i.test(body) ? `an HTML page${title ? ` (${title})` : ''}` : `${type ? `${type.split(';')[0]} ` : ''}content`;
+  return `answered${status ? ` HTTP ${status}` : ''} with ${what}, not an AWS answer`;
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
@@ -43,6 +60,14 @@ export function mapAwsError(error: unknown, call: CallContext): RolecallError {
   if (net) {
     const hint = call.service === 'iam' ? 'The endpoint did not answer: check the network, endpoint_url and AWS_ENDPOINT_URL_IAM.' : undefined;
     return new RolecallError('STS_UNAVAILABLE', `${what} failed: cannot reach ${call.endpoint ?? 'the AWS endpoint'} (${net})`, { hint, cause: error });
+  }
+  const foreign = foreignAnswer(e);
+  if (foreign) {
+    const service = call.service === 'iam' ? 'IAM' : 'STS';
+    return new RolecallError((e.$metadata?.httpStatusCode ?? 0) >= 500 ? 'STS_UNAVAILABLE' : 'STS_ERROR', `${what} failed: the endpoint ${call.endpoint ?? `of ${service}`} ${foreign}`, {
+      hint: `Something between rolecall and ${service} answered instead of AWS: check endpoint_url and AWS_ENDPOINT_URL_${service} (they must name the ${service} endpoint itself), and any proxy (HTTPS_PROXY) in the way.`,
+      cause: error,
+    });
   }
   let code: ErrorCode = 'STS_ERROR';
   let hint: string | undefined;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { runRolecall, type Home } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
-import { internalFailure, reset, serviceUnavailable, startStsProxy, throttling, type Fault, type StsProxy } from './sts-proxy';
+import { htmlServerError, internalFailure, reset, serviceUnavailable, startStsProxy, throttling, type Fault, type StsProxy } from './sts-proxy';
 import { recordFault } from './figures';
 
 const SKEW_CLOCK = new URL('./skew-clock.cjs', import.meta.url).pathname;
@@ -100,6 +100,17 @@ for (const [name, fault, message] of persistent) {
     recordFault(`${name} persistent`, 'clear error');
   });
 }
+
+test('HTTP 500 with an HTML page (a proxy or load balancer, not STS) on every attempt: named as such, not "did not answer"', async () => {
+  const h = home();
+  proxy.fail(htmlServerError, Infinity);
+  const result = await exportRead(h);
+  assertClearError(result, /^rolecall: GetSessionToken .*failed: the endpoint http:\/\/127\.0\.0\.1:\d+ answered HTTP 500 with an HTML page \(500 Internal Server Error\), not an AWS answer/m);
+  assert.doesNotMatch(result.stderr, /did not answer/);
+  assert.match(result.stderr, /hint: Something between rolecall and STS answered instead of AWS: check endpoint_url and AWS_ENDPOINT_URL_STS .*proxy/);
+  assert.deepEqual(cachedCredentials(h), []);
+  proxy.fail(htmlServerError, 0);
+});
 
 for (const minutes of [10, -10]) {
   test(`a local clock ${minutes} minutes off: STS still answers (the SDK corrects its offset from the Date header)`, async () => {

@@ -6,12 +6,15 @@ import type { AddressInfo } from 'node:net';
 
 export type Fault =
   | { kind: 'aws'; status: number; code: string; message: string }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** what a load balancer or proxy in front of STS sends when it fails: an HTML page, not an AWS error */
+  | { kind: 'html'; status: number };
 
 export const throttling: Fault = { kind: 'aws', status: 400, code: 'Throttling', message: 'Rate exceeded' };
 export const internalFailure: Fault = { kind: 'aws', status: 500, code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' };
 export const serviceUnavailable: Fault = { kind: 'aws', status: 503, code: 'ServiceUnavailable', message: 'Service is unavailable.' };
 export const reset: Fault = { kind: 'reset' };
+export const htmlServerError: Fault = { kind: 'html', status: 500 };
 
 export interface StsProxy {
   url: string;
@@ -38,6 +41,11 @@ export async function startStsProxy(upstream: string): Promise<StsProxy> {
           // headers and a third of a document promised longer, then a TCP RST
           res.socket!.write('HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 900\r\n\r\n<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIA');
           setTimeout(() => res.socket?.resetAndDestroy(), 20);
+          return;
+        }
+        if (fault.kind === 'html') {
+          res.writeHead(fault.status, { 'Content-Type': 'text/html' });
+          res.end('<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>\n');
           return;
         }
         res.writeHead(fault.status, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': 'proxy-fault' });

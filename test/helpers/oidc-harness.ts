@@ -63,6 +63,12 @@ export function harness(options: { answers?: string[]; env?: NodeJS.ProcessEnv; 
   };
 }
 
+/** the refresh token kept for an issuer and client (stored as JSON with the identity of its last ID token) */
+export function storedRefreshToken(secrets: Map<string, string>, name: string): string | undefined {
+  const raw = secrets.get(name);
+  return raw === undefined ? undefined : (JSON.parse(raw) as { refresh_token: string }).refresh_token;
+}
+
 export function testSettings(issuer: string, overrides: Partial<SignInSettings> = {}): SignInSettings {
   const source = { kind: 'flag' as const, name: 'test' };
   return {
@@ -73,6 +79,8 @@ export function testSettings(issuer: string, overrides: Partial<SignInSettings> 
     allowInsecure: false,
     insecureSkipVerify: false,
     tokenType: 'id_token',
+    requiredToken: 'id_token',
+    flowFromFlag: false,
     noBrowser: true,
     timeoutSeconds: 20,
     ...overrides,

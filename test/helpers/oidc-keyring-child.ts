@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const settings = testSettings(env.ISSUER!, { flow: 'password', username: { value: env.TESTBED_USER ?? 'alice', source: { kind: 'flag', name: 'test' } } });
   const deps = { env: {}, clock: systemClock, log, prompt: ttyPrompter(() => undefined), secrets, profiles: ['runas'] };
   const first = await signIn(settings, deps);
-  const refreshStored = (await secrets.get(refreshSecretName(env.ISSUER!, 'rolecall-cli'))) === first.refreshToken;
+  const refreshStored = JSON.parse((await secrets.get(refreshSecretName(env.ISSUER!, 'rolecall-cli'))) ?? '{}').refresh_token === first.refreshToken;
   // the password is gone from the store: a second sign-in can only succeed through the refresh token
   await secrets.delete(passwordSecretName('runas'));
   const second = await signIn(settings, deps);

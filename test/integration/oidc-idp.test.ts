@@ -13,7 +13,7 @@ import { startIdp, type Idp } from '../../testbed/idp/index';
 import { approveDevice, launchChromium } from '../../testbed/idp/browser-login';
 import { signIn } from '../../src/idp/oidc/sign-in';
 import { refreshSecretName } from '../../src/store/secret-names';
-import { harness, isError, testSettings } from '../helpers/oidc-harness';
+import { harness, isError, storedRefreshToken, testSettings } from '../helpers/oidc-harness';
 import { startHostileOp } from '../helpers/oidc-hostile-op';
 import { AGENT_ARGV } from '../helpers/agent';
 
@@ -84,7 +84,7 @@ test('browser login through the agent, then refresh without a browser, then a re
   assert.match(h.stderr(), /Opened the browser to sign in at http:\/\/127\.0\.0\.1:\d+\./);
   assert.doesNotMatch(h.stderr(), /state=|code_challenge=/, 'the URL is not printed when the browser opened');
   await agentSaid(logFile, /the loopback page says: Login successful/);
-  const stored = h.secrets.get(refreshSecretName(idp.issuer, 'rolecall-cli'));
+  const stored = storedRefreshToken(h.secrets, refreshSecretName(idp.issuer, 'rolecall-cli'));
   assert.equal(stored, first.refreshToken);
   assert.equal(idp.counts().authorizations, 1);
 
@@ -94,7 +94,7 @@ test('browser login through the agent, then refresh without a browser, then a re
   assert.equal(second.claims.sub, alice.sub);
   assert.equal(idp.counts().authorizations, 1);
   assert.equal(idp.counts().tokens.refresh_token, 1);
-  assert.notEqual(h.secrets.get(refreshSecretName(idp.issuer, 'rolecall-cli')), stored, 'the rotated refresh token replaces the spent one');
+  assert.notEqual(storedRefreshToken(h.secrets, refreshSecretName(idp.issuer, 'rolecall-cli')), stored, 'the rotated refresh token replaces the spent one');
 
   // the IdP forgets every refresh token: rolecall says so and logs in again in the browser
   await idp.revokeRefreshTokens();
@@ -102,9 +102,9 @@ test('browser login through the agent, then refresh without a browser, then a re
   assert.equal(third.claims.sub, alice.sub);
   assert.match(h.stderr(), /refused the stored refresh token \(invalid_grant.*\)\. Signing in again interactively\./);
   assert.equal(idp.counts().authorizations, 2);
-  assert.equal(h.secrets.get(refreshSecretName(idp.issuer, 'rolecall-cli')), third.refreshToken);
+  assert.equal(storedRefreshToken(h.secrets, refreshSecretName(idp.issuer, 'rolecall-cli')), third.refreshToken);
 
-  for (const secret of [first.idToken, first.accessToken, first.refreshToken!, third.refreshToken!]) {
+  for (const secret of [first.idToken!, first.accessToken, first.refreshToken!, third.refreshToken!]) {
     assert.ok(!h.stderr().includes(secret), 'no token reaches stderr, not even with --debug');
   }
 });

@@ -203,6 +203,7 @@ describe('token exchange to SAML (aws-cli-oidc saml2)', () => {
   const options = (extra: Partial<TokenExchangeOptions> = {}): TokenExchangeOptions => ({
     tokenEndpoint,
     clientId: 'rolecall-cli',
+    authMethod: 'none',
     subjectToken: accessToken,
     subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
     allowInsecure: false,
@@ -258,12 +259,12 @@ describe('token exchange to SAML (aws-cli-oidc saml2)', () => {
     const confidential = world.idpClients.find((c) => c.client_id === 'rolecall-confidential')!;
     // the wrong secret is refused as a client ...
     await assert.rejects(
-      exchangeForSaml(options({ clientId: confidential.client_id, clientSecret: 'not-the-secret-000' }), { log }),
+      exchangeForSaml(options({ clientId: confidential.client_id, clientSecret: 'not-the-secret-000', authMethod: 'client_secret_basic' }), { log }),
       isError('OIDC_ERROR', /did not accept client "rolecall-confidential" \(invalid_client/, 'not-the-secret-000'),
     );
     // ... the right one gets past client authentication to the token check (alice's token was issued to rolecall-cli)
     await assert.rejects(
-      exchangeForSaml(options({ clientId: confidential.client_id, clientSecret: confidential.client_secret! }), { log }),
+      exchangeForSaml(options({ clientId: confidential.client_id, clientSecret: confidential.client_secret!, authMethod: 'client_secret_basic' }), { log }),
       isError('OIDC_ERROR', /invalid_request: subject_token is invalid/),
     );
   });

@@ -105,6 +105,7 @@ test("the token exchange's base64url assertion, re-encoded by the parser, is acc
     {
       tokenEndpoint: discovery.token_endpoint,
       clientId: 'rolecall-cli',
+      authMethod: 'none',
       subjectToken: login.access_token,
       subjectTokenType: 'urn:ietf:params:oauth:token-type:access_token',
       allowInsecure: false,

@@ -6,10 +6,15 @@ import type { OidcSettings } from '../../plan/oidc';
 import type { OidcTokens } from '../../idp/oidc/sign-in';
 import type { StepDeps } from './source';
 
-export async function oidcLogin(settings: OidcSettings, deps: Pick<StepDeps, 'env' | 'home' | 'clock' | 'log' | 'prompt' | 'login' | 'profiles' | 'secrets'>): Promise<OidcTokens> {
+/** `requiredToken`: the token the caller presents (a refresh answer without an ID token will do for an access token) */
+export async function oidcLogin(
+  settings: OidcSettings,
+  deps: Pick<StepDeps, 'env' | 'home' | 'clock' | 'log' | 'prompt' | 'login' | 'profiles' | 'secrets'>,
+  requiredToken: 'id_token' | 'access_token' = settings.tokenType,
+): Promise<OidcTokens> {
   const { signInSettings } = await import('../../idp/oidc/settings');
   const { signIn } = await import('../../idp/oidc/sign-in');
-  return signIn(signInSettings(settings, deps.login), {
+  return signIn(signInSettings(settings, deps.login, requiredToken), {
     env: deps.env,
     clock: deps.clock,
     log: deps.log,

@@ -52,18 +52,21 @@ async function fromPostApi(api: SamlPostApi, deps: StepDeps): Promise<string> {
 }
 
 async function fromTokenExchange(exchange: SamlTokenExchange, deps: StepDeps): Promise<string> {
-  const tokens = await oidcLogin(exchange.oidc, deps);
+  const subject = exchange.subjectTokenType.endsWith('id_token') ? 'id_token' : 'access_token';
+  const tokens = await oidcLogin(exchange.oidc, deps, subject);
+  const { tokenOfType } = await import('../../idp/oidc/sign-in');
   return exchangeForSaml(
     {
       tokenEndpoint: tokens.tokenEndpoint,
       clientId: exchange.oidc.clientId.value,
       clientSecret: exchange.oidc.clientSecret?.value,
-      subjectToken: exchange.subjectTokenType.endsWith('id_token') ? tokens.idToken : tokens.accessToken,
+      authMethod: tokens.authMethod,
+      subjectToken: tokenOfType(tokens, subject),
       subjectTokenType: exchange.subjectTokenType,
       audience: exchange.audience,
       allowInsecure: exchange.oidc.allowInsecure,
     },
-    { log: deps.log },
+    { log: deps.log, fetch: tokens.fetch },
   );
 }
 

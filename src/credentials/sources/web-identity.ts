@@ -42,7 +42,8 @@ async function webIdentityToken(step: WebIdentityStep, deps: StepDeps): Promise<
   if (step.token.from === 'file') return { token: await tokenFromFile(step.token.path), sessionName: defaultSessionName(deps) };
   const tokens = await oidcLogin(step.token.oidc, deps);
   const { sessionNameFromClaims } = await import('../../idp/oidc/session-name');
-  return { token: step.token.oidc.tokenType === 'access_token' ? tokens.accessToken : tokens.idToken, sessionName: sessionNameFromClaims(tokens.claims) };
+  const { tokenOfType } = await import('../../idp/oidc/sign-in');
+  return { token: tokenOfType(tokens, step.token.oidc.tokenType), sessionName: sessionNameFromClaims(tokens.claims) };
 }
 
 export const webIdentity: CredentialSource<WebIdentityStep> = {

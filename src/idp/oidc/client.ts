@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 import { RolecallError } from '../../errors';
 import { describeSource } from '../../config/source';
 import type { Logger } from '../../platform/logger';
+import { chooseClientAuth, openidClientAuth, type ClientAuthMethod, type ClientCredentials } from './client-auth';
 import { oidcError } from './errors';
 import { tlsFetch } from './fetch';
 import type { SignInSettings } from './settings';
@@ -14,6 +15,9 @@ export interface OidcClient {
   /** the fetch every request to this IdP uses (JWKS included); undefined: the global one */
   fetch?: oidc.CustomFetch;
   issuer: string;
+  /** how the client authenticates at the token endpoint, for every grant and the token exchange */
+  authMethod: ClientAuthMethod;
+  credentials: ClientCredentials;
 }
 
 /** http is fine for loopback, refused elsewhere unless allowInsecure (then warned about on every use) */
@@ -32,15 +36,44 @@ function warnings(settings: SignInSettings, issuer: URL, log: Logger): void {
   }
 }
 
+/** the issuer a discovery document named when it is not the one asked for */
+function foundIssuer(error: unknown): string | undefined {
+  const cause = (error as { code?: string; cause?: { attribute?: unknown; body?: { issuer?: unknown } } }).cause;
+  if ((error as { code?: string }).code !== 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' || cause?.attribute !== 'issuer') return undefined;
+  return typeof cause.body?.issuer === 'string' ? cause.body.issuer : '';
+}
+
+/**
+ * Entra ID's multi-tenant endpoints (/common, /organizations, /consumers) publish a template,
+ * https://login.microsoftonline.com/{tenantid}/v2.0, which no ID token carries: only the tenant's
+ * own issuer can be checked.
+ */
+function issuerMismatch(settings: SignInSettings, found: string, cause: unknown): RolecallError {
+  const where = `${settings.issuer.value} (${describeSource(settings.issuer.source)})`;
+  if (/\{tenant(id)?\}/i.test(found)) {
+    const tenantUrl = found.replace(/\{tenant(id)?\}/i, '<your tenant id>');
+    return new RolecallError('OIDC_DISCOVERY', `cannot use the discovery document of ${where}: it names the issuer ${found}, a template for every tenant (Entra ID's multi-tenant endpoint): ID tokens carry one tenant's issuer, so rolecall cannot check them against it`, {
+      hint: `Set web_identity_auth_url to your tenant's issuer, ${tenantUrl} (the tenant id is the Directory (tenant) ID in the Entra admin center).`,
+      cause,
+    });
+  }
+  return new RolecallError('OIDC_DISCOVERY', `cannot use the discovery document of ${where}: it names another issuer, ${found || '(none)'}, and the issuer must be the URL it was fetched from`, {
+    hint: found ? `Set web_identity_auth_url to ${found} if that is the identity provider you mean.` : 'Check the issuer URL.',
+    cause,
+  });
+}
+
 export async function connect(settings: SignInSettings, log: Logger): Promise<OidcClient> {
   const issuerUrl = new URL(settings.issuer.value);
   checkTransport(issuerUrl, settings, 'identity provider');
   warnings(settings, issuerUrl, log);
   const fetch = tlsFetch(settings);
   const insecure = issuerUrl.protocol === 'http:';
-  // client_secret_basic is the method every OAuth server must support (RFC 6749 2.3.1)
-  const auth = settings.clientSecret ? oidc.ClientSecretBasic(settings.clientSecret.value) : oidc.None();
-  log.redact(settings.clientSecret?.value);
+  const credentials: ClientCredentials = { clientId: settings.clientId.value, clientSecret: settings.clientSecret?.value };
+  log.redact(credentials.clientSecret);
+  // chosen once the discovery document says which methods the token endpoint takes
+  let authMethod: ClientAuthMethod = 'none';
+  const auth: oidc.ClientAuth = (as, client, body, headers) => openidClientAuth(authMethod, credentials)(as, client, body, headers);
   let config: oidc.Configuration;
   try {
     config = await oidc.discovery(issuerUrl, settings.clientId.value, undefined, auth, {
@@ -49,6 +82,8 @@ export async function connect(settings: SignInSettings, log: Logger): Promise<Oi
       timeout: 30,
     });
   } catch (error) {
+    const found = foundIssuer(error);
+    if (found !== undefined) throw issuerMismatch(settings, found, error);
     const mapped = oidcError(error, 'discovery', settings.issuer.value);
     if (mapped.code !== 'OIDC_ERROR') throw mapped;
     throw new RolecallError('OIDC_DISCOVERY', `cannot use the discovery document of ${settings.issuer.value} (${describeSource(settings.issuer.source)}): ${mapped.message.replace(/^discovery at \S+ failed: /, '')}`, { cause: error });
@@ -58,5 +93,7 @@ export async function connect(settings: SignInSettings, log: Logger): Promise<Oi
   for (const [name, endpoint] of Object.entries({ authorization_endpoint: server.authorization_endpoint, token_endpoint: server.token_endpoint, jwks_uri: server.jwks_uri, device_authorization_endpoint: server.device_authorization_endpoint })) {
     if (endpoint) checkTransport(new URL(endpoint), settings, `${name} of the identity provider`);
   }
-  return { config, fetch, issuer: server.issuer };
+  authMethod = chooseClientAuth(credentials, server.token_endpoint_auth_methods_supported, server.issuer, settings.clientAuthMethod);
+  log.debug(`OIDC: client ${credentials.clientId} authenticates with ${authMethod} (the provider lists ${server.token_endpoint_auth_methods_supported?.join(', ') ?? 'nothing, so client_secret_basic'})`);
+  return { config, fetch, issuer: server.issuer, authMethod, credentials };
 }

@@ -10,7 +10,11 @@ import type { SignInSettings } from './settings';
 
 export async function deviceLogin(client: OidcClient, settings: SignInSettings, scopes: string[], log: Logger): Promise<oidc.TokenEndpointResponse> {
   if (!client.config.serverMetadata().device_authorization_endpoint) {
-    throw new RolecallError('OIDC_GRANT_UNSUPPORTED', `${client.issuer} has no device_authorization_endpoint: it does not offer the device login`);
+    throw new RolecallError('OIDC_GRANT_UNSUPPORTED', `${client.issuer} has no device_authorization_endpoint: it does not offer the device login`, {
+      hint: settings.flowFromFlag
+        ? 'Sign in through the browser instead: run the command without --device (with --no-browser, rolecall prints the URL to open on any machine).'
+        : 'Sign in through the browser instead: set web_identity_flow = browser (with --no-browser, rolecall prints the URL to open on any machine).',
+    });
   }
   const authorization = await oidc.initiateDeviceAuthorization(client.config, { scope: scopes.join(' ') }).catch((error: unknown) => {
     throw oidcError(error, 'the device login', client.issuer);

@@ -22,7 +22,8 @@ function networkCause(error: unknown): string | undefined {
  * @param what what rolecall was doing, e.g. "the token request"
  * @param issuer the IdP, named in every message
  */
-const CLIENT_AUTH_HINT = 'Check the client id and client_secret (web_identity_client_secret): the identity provider did not accept them as this client.';
+const CLIENT_AUTH_HINT =
+  'Check the client id and client_secret (web_identity_client_secret): the identity provider did not accept them as this client. If it takes the secret only in the form, or only in the Authorization header, set web_identity_client_auth_method (client_secret_post, client_secret_basic).';
 
 export function oidcError(error: unknown, what: string, issuer: string): RolecallError {
   if (isRolecallError(error)) return error;
@@ -38,7 +39,8 @@ export function oidcError(error: unknown, what: string, issuer: string): Rolecal
     return new RolecallError('OIDC_ERROR', `${issuer} refused the client's authentication for ${what} (${detail})`, { cause: error, hint: CLIENT_AUTH_HINT });
   }
   const network = networkCause(error);
-  if (network && /CERT|SSL|TLS/.test(network)) {
+  // Node's certificate errors: UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, ...
+  if (network && /CERT|SSL|TLS|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED|DEPTH_ZERO/.test(network)) {
     return new RolecallError('NETWORK', `the TLS connection to the identity provider ${issuer} failed for ${what}: ${network.split('\n')[0]}`, {
       hint: 'A private CA goes in web_identity_client_ca (client_auth_ca), a client certificate in web_identity_client_cert/_key (client_auth_cert/_key).',
       cause: error,

@@ -2,6 +2,7 @@
 // and when it stops being valid. rolecall cannot check the signature (it has no IdP certificate;
 // STS does that), so this parser only has to be strict about shape and must never be tricked into
 // reading a second, unsigned assertion or expanding entities.
+import { randomBytes } from 'node:crypto';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { RolecallError } from '../../errors';
 
@@ -193,4 +194,41 @@ export function parseSamlResponse(encoded: string): SamlAssertion {
     ...(notOnOrAfter ? { notOnOrAfter } : {}),
     ...(issuerElement ? { issuer: text(issuerElement) } : {}),
   };
+}
+
+const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * A bare saml:Assertion (what Keycloak's token exchange issues) wrapped in a samlp:Response, as
+ * aws-cli-oidc wraps it and as AssumeRoleWithSAML takes it: Destination from the
+ * SubjectConfirmationData Recipient, the Assertion's IssueInstant and Issuer, status Success, and
+ * the Assertion byte for byte, so its signature still verifies. Anything else comes back as it was
+ * (parseSamlResponse judges it).
+ */
+export function wrapBareAssertion(encoded: string): string {
+  let xml: string;
+  let root: Element | null;
+  try {
+    xml = decode(encoded).toString('utf8');
+    if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return encoded;
+    root = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') throw new Error(message);
+      },
+    }).parseFromString(xml, 'text/xml').documentElement;
+  } catch {
+    return encoded;
+  }
+  if (!root || root.namespaceURI !== ASSERTION_NS || root.localName !== 'Assertion') return encoded;
+  const issuer = children(root, ASSERTION_NS, 'Issuer')[0];
+  const recipient = root.getElementsByTagNameNS(ASSERTION_NS, 'SubjectConfirmationData')[0]?.getAttribute('Recipient');
+  const response =
+    `<samlp:Response xmlns:samlp="${PROTOCOL_NS}" ID="_${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${escapeXml(root.getAttribute('IssueInstant') ?? '')}"` +
+    (recipient ? ` Destination="${escapeXml(recipient)}"` : '') +
+    '>' +
+    (issuer ? `<saml:Issuer xmlns:saml="${ASSERTION_NS}">${escapeXml(text(issuer))}</saml:Issuer>` : '') +
+    `<samlp:Status><samlp:StatusCode Value="${SUCCESS}"/></samlp:Status>` +
+    xml.replace(/^\s*<\?xml[^>]*\?>\s*/, '') +
+    '</samlp:Response>';
+  return Buffer.from(response).toString('base64');
 }

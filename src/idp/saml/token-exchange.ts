@@ -1,10 +1,14 @@
-// aws-cli-oidc's `saml2` federation: trade the OIDC login's access or ID token for a SAML Response
-// with OAuth 2.0 Token Exchange (RFC 8693). Keycloak answers with the Response, base64url-encoded,
-// in `access_token` and issued_token_type urn:ietf:params:oauth:token-type:saml2.
+// aws-cli-oidc's `saml2` federation: trade the OIDC login's access or ID token for a SAML assertion
+// with OAuth 2.0 Token Exchange (RFC 8693). The answer carries it base64url-encoded in
+// `access_token`, issued_token_type urn:ietf:params:oauth:token-type:saml2: a whole samlp:Response
+// from some providers, the signed saml:Assertion alone from Keycloak, which is wrapped in a Response
+// as aws-cli-oidc does. The client authenticates as it did for the sign-in (./../oidc/client-auth.ts).
 import type { CustomFetch } from 'openid-client';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import type { SamlTokenExchange } from '../../plan/saml';
+import { applyClientAuth, type ClientAuthMethod } from '../oidc/client-auth';
+import { wrapBareAssertion } from './assertion';
 import { postOnce } from './http';
 import { requireSecureUrl } from './secure-url';
 
@@ -15,18 +19,14 @@ export interface TokenExchangeOptions {
   tokenEndpoint: string;
   clientId: string;
   clientSecret?: string;
+  /** the method the sign-in authenticated the client with: the exchange uses the same */
+  authMethod: ClientAuthMethod;
   subjectToken: string;
   /** oidc_provider_token_exchange_subject_token_type */
   subjectTokenType: SamlTokenExchange['subjectTokenType'];
   /** oidc_provider_token_exchange_audience: the IdP's SAML client for AWS, when the IdP needs it named */
   audience?: string;
   allowInsecure: boolean;
-}
-
-/** RFC 6749 2.3.1: id and secret are form-encoded before they are joined and base64-encoded. */
-function basicAuth(clientId: string, secret: string): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64')}`;
 }
 
 interface TokenAnswer {
@@ -50,6 +50,14 @@ function refusal(answer: TokenAnswer, status: number, opts: TokenExchangeOptions
           hint: `The IdP administrator must enable OAuth 2.0 Token Exchange for client "${opts.clientId}" (Keycloak: start with the token-exchange feature and grant the client the token-exchange permission on the SAML client for AWS; see docs/idp-admin-guide.md).`,
         },
       );
+    case 'invalid_request':
+      if (/requested_token_type unsupported/i.test(detail)) {
+        return new RolecallError('TOKEN_EXCHANGE_UNSUPPORTED', `${at} does not issue SAML assertions by token exchange (${code}${detail})`, {
+          hint:
+            "Keycloak 26.2 and later answer this from its standard token exchange, which issues access and ID tokens only. The IdP administrator must enable the legacy token exchange, which issues SAML: start Keycloak with --features=token-exchange,admin-fine-grained-authz:v1 and turn 'Standard token exchange' off for this client (see docs/idp-admin-guide.md).",
+        });
+      }
+      return new RolecallError('OIDC_ERROR', `${at} refused the token exchange (${code}${detail})`);
     case 'invalid_target':
       return new RolecallError('OIDC_ERROR', `${at} refused the audience "${opts.audience ?? ''}" (${code}${detail})`, {
         hint: 'Set oidc_provider_token_exchange_audience to the client id of the SAML client for AWS at the IdP (Keycloak: usually urn:amazon:webservices).',
@@ -67,7 +75,7 @@ function refusal(answer: TokenAnswer, status: number, opts: TokenExchangeOptions
   }
 }
 
-/** Returns the SAML Response as the IdP encoded it (base64 or base64url); parse it with parseSamlResponse. */
+/** Returns the SAML Response (base64 or base64url, a bare Assertion wrapped in one); parse it with parseSamlResponse. */
 export async function exchangeForSaml(
   opts: TokenExchangeOptions,
   deps: { log: Logger; /** the OIDC client's fetch (mTLS, private CA), when it has one */ fetch?: CustomFetch },
@@ -88,8 +96,7 @@ export async function exchangeForSaml(
   });
   if (opts.audience) form.set('audience', opts.audience);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (opts.clientSecret) headers.authorization = basicAuth(opts.clientId, opts.clientSecret);
-  else form.set('client_id', opts.clientId);
+  applyClientAuth(opts.authMethod, { clientId: opts.clientId, clientSecret: opts.clientSecret }, form, headers);
 
   deps.log.debug(`token exchange at ${endpoint.origin}${endpoint.pathname}: ${opts.subjectTokenType} -> saml2 (client ${opts.clientId})`);
   const response = await postOnce(endpoint, { headers, body: form }, "the identity provider's token endpoint", 'OIDC_ERROR', deps.fetch);
@@ -112,5 +119,6 @@ export async function exchangeForSaml(
     throw new RolecallError('SAML_ASSERTION_INVALID', 'the token exchange answer has no SAML assertion in access_token');
   }
   deps.log.redact(answer.access_token);
-  return answer.access_token;
+  // Keycloak's exchange issues the Assertion alone; AWS takes a Response
+  return wrapBareAssertion(answer.access_token);
 }
