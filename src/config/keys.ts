@@ -38,6 +38,10 @@ const key = <T>(spec: KeySpec<T>): KeySpec<T> => spec;
 
 /** aws-runas's providers plus the generic ones rolecall speaks to by standard OIDC. */
 export const WEB_IDENTITY_PROVIDERS = ['adfs', 'auth0', 'azuread', 'forgerock', 'generic', 'google', 'keycloak', 'okta', 'onelogin'] as const;
+export type WebIdentityProvider = (typeof WEB_IDENTITY_PROVIDERS)[number];
+/** aws-runas's mfa_type, and totp (a code, as `code`) */
+export const MFA_TYPES = ['auto', 'none', 'code', 'push', 'totp'] as const;
+export type MfaType = (typeof MFA_TYPES)[number];
 /** how an OAuth client authenticates at the token endpoint (OIDC's token_endpoint_auth_method names) */
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -98,7 +102,7 @@ export const KEYS = {
   'endpoint_url.iam': key({ what: 'the IAM endpoint (from the `services` section)', parse: parse.url, env: ['AWS_ENDPOINT_URL_IAM'], from: ['AWS CLI'] }),
   'endpoint_url.signin': key({ what: 'the console federation endpoint, for `rolecall login`', parse: parse.url, env: ['AWS_ENDPOINT_URL_SIGNIN'], from: ['rolecall'] }),
   jump_role_arn: key({ what: 'a first role to assume with the web identity, from which `role_arn` is assumed', parse: parse.roleArn, env: ['JUMP_ROLE_ARN'], from: ['aws-runas'] }),
-  mfa_type: key({ what: 'IdP MFA: `auto` (default), `none`, `code`, `push`, `totp`', parse: parse.oneOf(['auto', 'none', 'code', 'push', 'totp']), inherited: true, env: ['MFA_TYPE'], default: 'auto', from: ['aws-runas'] }),
+  mfa_type: key({ what: 'the identity provider\'s MFA in a sign-in without a browser (Okta, Keycloak): `auto` (default: Okta Verify push if the account has it, else a code), `code` (or `totp`: a one-time code, from mfa_process or asked on the terminal), `push`, `none`', parse: parse.oneOf(MFA_TYPES), inherited: true, env: ['MFA_TYPE'], default: 'auto', from: ['aws-runas'] }),
   mfa_process: key({ what: 'a command whose stdout is the current MFA code', parse: parse.text, inherited: true, from: ['rolecall'] }),
   web_identity_auth_url: key({ what: 'the OIDC issuer URL (aws-oidc: `provider_url`, aws-cli-oidc: `oidc_provider_metadata_url`)', parse: parse.url, inherited: true, env: ['WEB_IDENTITY_AUTH_URL'], idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
   web_identity_client_id: key({ what: 'the OIDC client id', parse: parse.optionalText, inherited: true, idp: 'oidc', from: ['aws-runas', 'aws-oidc', 'aws-cli-oidc'] }),
@@ -113,7 +117,7 @@ export const KEYS = {
   web_identity_redirect_uri: key({ what: 'redirect URI; a loopback one fixes the port (with `localhost`, rolecall holds it on both 127.0.0.1 and ::1, and stops with an error if another program has either)', parse: parse.optionalUrl, inherited: true, idp: 'oidc', from: ['aws-runas'] }),
   web_identity_username: key({ what: 'username for the password flow', parse: parse.optionalText, inherited: true, env: ['WEB_IDENTITY_USERNAME'], idp: 'oidc', from: ['aws-runas'] }),
   web_identity_provider: key({
-    what: 'IdP kind (case-insensitive): `adfs`, `auth0`, `azuread`, `forgerock`, `generic`, `google`, `keycloak`, `okta`, `onelogin`',
+    what: 'the identity provider, instead of recognising it (case-insensitive): `okta` and `keycloak` sign in without a browser, with their MFA (`mfa_type`); `google` through the browser, with offline access; `azuread`, `onelogin`, `forgerock` through the browser or `--device` only; `adfs`, `auth0`, `generic` standard OIDC',
     parse: parse.oneOf(WEB_IDENTITY_PROVIDERS),
     inherited: true,
     env: ['WEB_IDENTITY_PROVIDER'],

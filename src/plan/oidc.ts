@@ -4,7 +4,7 @@
 import { RolecallError } from '../errors';
 import type { Profile } from '../config/profile';
 import { describeSource, setting, type Setting } from '../config/source';
-import type { ClientAuthMethod } from '../config/keys';
+import type { ClientAuthMethod, MfaType, WebIdentityProvider } from '../config/keys';
 
 export type OidcFlow = 'browser' | 'device' | 'password';
 
@@ -32,6 +32,10 @@ export interface OidcSettings {
   insecureSkipVerify: boolean;
   tokenType: 'id_token' | 'access_token';
   timeoutSeconds: number;
+  /** web_identity_provider: the provider named, instead of recognised (idp/oidc/provider.ts) */
+  provider?: WebIdentityProvider;
+  /** mfa_type: the provider's MFA in a sign-in without a browser (Okta, Keycloak) */
+  mfaType: MfaType;
 }
 
 /** offline_access asks for a refresh token; it is dropped when the IdP does not list it */
@@ -63,6 +67,8 @@ function issuer(profile: Profile): Setting<string> {
 function flow(profile: Profile, redirect: URL | undefined): OidcFlow {
   const configured = profile.value('web_identity_flow');
   if (configured) return configured;
+  // Google has no sign-in without its own page
+  if (profile.value('web_identity_provider') === 'google') return 'browser';
   // aws-runas profiles log in with a username and password, and their redirect URI is not a loopback one
   if (profile.get('web_identity_username') || profile.settings.has('web_identity_provider')) return 'password';
   if (redirect && !isLoopbackRedirect(redirect)) return 'password';
@@ -109,5 +115,7 @@ export function oidcSettings(profile: Profile, flags: { device?: boolean } = {})
     insecureSkipVerify: profile.value('web_identity_insecure_skip_verify') ?? false,
     tokenType: profile.value('web_identity_token_type') ?? 'id_token',
     timeoutSeconds: profile.value('web_identity_timeout') ?? DEFAULT_TIMEOUT_SECONDS,
+    provider: profile.value('web_identity_provider'),
+    mfaType: profile.value('mfa_type') ?? 'auto',
   };
 }

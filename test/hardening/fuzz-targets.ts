@@ -120,7 +120,7 @@ function idTokenTarget(): FuzzTarget {
   const keys = generateKeyPair('ES256');
   const jwks = keys.then(async ({ publicKey }) => JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] }));
   const config = new oidc.Configuration({ issuer, jwks_uri: `${issuer}/jwks` }, 'client-1');
-  const client: OidcClient = { config, issuer, authMethod: 'none', credentials: { clientId: 'client-1' }, fetch: async () => new Response(await jwks, { headers: { 'content-type': 'application/json' } }) };
+  const client: OidcClient = { config, issuer, authMethod: 'none', credentials: { clientId: 'client-1' }, provider: 'generic', fetch: async () => new Response(await jwks, { headers: { 'content-type': 'application/json' } }) };
   const clock = { now: () => new Date('2026-11-23T09:00:00Z') };
   const b64 = (s: string) => Buffer.from(s).toString('base64url');
   const header = fc.oneof(fc.json(), fc.constantFrom('{"alg":"none"}', '{"alg":"HS256","kid":"k1"}', '{"alg":"ES256","kid":"k1"}', '{"alg":"RS256","kid":"k1","crit":["x"]}', '{"alg":"ES256","jku":"https://evil"}'));

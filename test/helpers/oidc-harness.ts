@@ -81,6 +81,7 @@ export function testSettings(issuer: string, overrides: Partial<SignInSettings> 
     tokenType: 'id_token',
     requiredToken: 'id_token',
     flowFromFlag: false,
+    mfaType: 'auto',
     noBrowser: true,
     timeoutSeconds: 20,
     ...overrides,

@@ -2,7 +2,8 @@
 # /dev/tty: `python3 oidc-pty.py CMD ARGS...`. The answers come from the environment (never
 # argv): PTY_ANSWERS is a list of "prompt-regex=>ENV_NAME" lines; when the terminal output
 # matches the regex, the value of $ENV_NAME and Enter are typed. Prints everything the terminal
-# showed, exits with the command's status.
+# showed, exits with the command's status. With PTY_LOG set, what the terminal shows is also
+# appended to that file as it comes, for a test that must read the screen while the command runs.
 import os, pty, re, select, sys, time
 
 rules = [line.split('=>', 1) for line in os.environ.get('PTY_ANSWERS', '').splitlines() if '=>' in line]
@@ -20,6 +21,9 @@ while time.time() < deadline:
         if not chunk:
             break
         seen += chunk
+        if os.environ.get('PTY_LOG'):
+            with open(os.environ['PTY_LOG'], 'ab') as log:
+                log.write(chunk)
     if pending and re.search(pending[0][0].encode(), seen):
         pattern, name = pending.pop(0)
         seen += b'\n[typed ' + name.encode() + b']\n'

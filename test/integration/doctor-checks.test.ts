@@ -36,6 +36,17 @@ endpoint_url = ${testbed.aws.url}
 region = eu-west-1
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 
+[profile runas]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli
+web_identity_username = alice
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+
+[profile coinbase]
+saml_assertion_url = ${testbed.idp.samlApiUrl}
+saml_provider_name = testbed
+role_arn = arn:aws:iam::222222222222:role/saml-developer
+
 [profile typo]
 web_identity_auth_url = ${testbed.idp.issuer}
 web_identiy_client_id = rolecall-cli
@@ -131,6 +142,14 @@ test('doctor --json: settings with sources, steps, and what other tools read dif
     config_warnings.join('\n'),
   );
   assert.equal(find(report.findings, 'browser', 'ok')[0]!.message, 'browser: /bin/true ($BROWSER)');
+
+  // profiles that never open a browser (a password login, a SAML POST API) are not warned about one
+  for (const never of ['runas', 'coinbase']) {
+    const { report: other } = await doctorJson(never);
+    assert.deepEqual(other.findings.filter((f) => f.check === 'browser'), [], `${never}: no browser check`);
+  }
+  const noBrowser = await runRolecall(['doctor', 'runas', '--json'], { env: { ...env, BROWSER: '', DISPLAY: '', WAYLAND_DISPLAY: '' } });
+  assert.doesNotMatch(noBrowser.stdout, /no browser can be opened here/);
 
   // a key the AWS CLI ignores is named once, for the section that sets it, not for every profile inheriting it
   const chained = (await doctorJson('audit')).report;

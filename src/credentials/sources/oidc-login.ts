@@ -9,7 +9,7 @@ import type { StepDeps } from './source';
 /** `requiredToken`: the token the caller presents (a refresh answer without an ID token will do for an access token) */
 export async function oidcLogin(
   settings: OidcSettings,
-  deps: Pick<StepDeps, 'env' | 'home' | 'clock' | 'log' | 'prompt' | 'login' | 'profiles' | 'secrets'>,
+  deps: Pick<StepDeps, 'env' | 'home' | 'clock' | 'log' | 'prompt' | 'login' | 'profiles' | 'secrets' | 'mfaCode'>,
   requiredToken: 'id_token' | 'access_token' = settings.tokenType,
 ): Promise<OidcTokens> {
   const { signInSettings } = await import('../../idp/oidc/settings');
@@ -23,5 +23,7 @@ export async function oidcLogin(
     profiles: deps.profiles,
     passwordFlag: deps.login.password,
     awsRunasPassword: (issuer) => readAwsRunasPassword(readConfigFiles(deps.env, deps.home), issuer),
+    // the provider's MFA asks for a code as an MFA device does: --mfa-code, mfa_process, the terminal
+    mfaCode: (who) => deps.mfaCode(who, deps.profiles[0] ?? 'default'),
   });
 }

@@ -20,6 +20,8 @@ export async function browserLogin<T>(
   scopes: string[],
   deps: { env: NodeJS.ProcessEnv; log: Logger },
   accept: (response: oidc.TokenEndpointResponse, nonce: string) => Promise<T>,
+  /** what the provider needs besides the standard parameters (Google's access_type, prompt) */
+  providerParameters: Record<string, string> = {},
 ): Promise<T> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -43,6 +45,7 @@ export async function browserLogin<T>(
     });
     // OIDC Core 11: offline_access is only honoured together with prompt=consent
     if (scopes.includes('offline_access')) params.set('prompt', 'consent');
+    for (const [key, value] of Object.entries(providerParameters)) params.set(key, value);
     for (const [key, value] of new URLSearchParams(settings.additionalQuery ?? '')) {
       if (PROTECTED.has(key)) deps.log.warn(`ignoring "${key}" in the additional authorization query: rolecall sets it itself.`);
       else params.set(key, value);

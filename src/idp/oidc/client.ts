@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/logger';
 import { chooseClientAuth, openidClientAuth, type ClientAuthMethod, type ClientCredentials } from './client-auth';
 import { oidcError } from './errors';
 import { tlsFetch } from './fetch';
+import { detectProvider, providerFromHost, PROVIDER_NAMES, type ProviderKind } from './provider';
 import type { SignInSettings } from './settings';
 import { isLoopbackHost } from '../loopback-host';
 
@@ -18,6 +19,8 @@ export interface OidcClient {
   /** how the client authenticates at the token endpoint, for every grant and the token exchange */
   authMethod: ClientAuthMethod;
   credentials: ClientCredentials;
+  /** which provider this is (named by web_identity_provider, or recognised) */
+  provider: ProviderKind;
 }
 
 /** http is fine for loopback, refused elsewhere unless allowInsecure (then warned about on every use) */
@@ -63,8 +66,15 @@ function issuerMismatch(settings: SignInSettings, found: string, cause: unknown)
   });
 }
 
+/** aws-runas wrote Okta's org authorization server as https://ORG.okta.com/oauth2; its issuer is the origin */
+function issuerUrlOf(settings: SignInSettings): URL {
+  const url = new URL(settings.issuer.value);
+  const okta = settings.provider === 'okta' || (!settings.provider && providerFromHost(url) === 'okta');
+  return okta && /^\/oauth2\/?$/.test(url.pathname) ? new URL(url.origin) : url;
+}
+
 export async function connect(settings: SignInSettings, log: Logger): Promise<OidcClient> {
-  const issuerUrl = new URL(settings.issuer.value);
+  const issuerUrl = issuerUrlOf(settings);
   checkTransport(issuerUrl, settings, 'identity provider');
   warnings(settings, issuerUrl, log);
   const fetch = tlsFetch(settings);
@@ -75,9 +85,17 @@ export async function connect(settings: SignInSettings, log: Logger): Promise<Oi
   let authMethod: ClientAuthMethod = 'none';
   const auth: oidc.ClientAuth = (as, client, body, headers) => openidClientAuth(authMethod, credentials)(as, client, body, headers);
   let config: oidc.Configuration;
+  // the discovery answer's headers tell Okta (x-okta-request-id) from the rest
+  let discoveryHeaders: Headers | undefined;
+  const base: oidc.CustomFetch = fetch ?? ((url, init) => globalThis.fetch(url, init as RequestInit));
+  const watching: oidc.CustomFetch = async (url, init) => {
+    const response = await base(url, init);
+    if (discoveryHeaders === undefined) discoveryHeaders = response.headers;
+    return response;
+  };
   try {
     config = await oidc.discovery(issuerUrl, settings.clientId.value, undefined, auth, {
-      ...(fetch ? { [oidc.customFetch]: fetch } : {}),
+      [oidc.customFetch]: watching,
       execute: insecure ? [oidc.allowInsecureRequests] : [],
       timeout: 30,
     });
@@ -93,7 +111,11 @@ export async function connect(settings: SignInSettings, log: Logger): Promise<Oi
   for (const [name, endpoint] of Object.entries({ authorization_endpoint: server.authorization_endpoint, token_endpoint: server.token_endpoint, jwks_uri: server.jwks_uri, device_authorization_endpoint: server.device_authorization_endpoint })) {
     if (endpoint) checkTransport(new URL(endpoint), settings, `${name} of the identity provider`);
   }
+  if (fetch) config[oidc.customFetch] = fetch;
+  else delete config[oidc.customFetch];
   authMethod = chooseClientAuth(credentials, server.token_endpoint_auth_methods_supported, server.issuer, settings.clientAuthMethod);
   log.debug(`OIDC: client ${credentials.clientId} authenticates with ${authMethod} (the provider lists ${server.token_endpoint_auth_methods_supported?.join(', ') ?? 'nothing, so client_secret_basic'})`);
-  return { config, fetch, issuer: server.issuer, authMethod, credentials };
+  const provider = detectProvider(settings.provider, issuerUrl, server, discoveryHeaders);
+  if (provider !== 'generic') log.debug(`OIDC: ${server.issuer} is ${PROVIDER_NAMES[provider]} (${settings.provider ? 'web_identity_provider' : 'recognised'})`);
+  return { config, fetch, issuer: server.issuer, authMethod, credentials, provider };
 }

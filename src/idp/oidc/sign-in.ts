@@ -11,12 +11,14 @@ import * as oidc from 'openid-client';
 import { RolecallError } from '../../errors';
 import { describeSource } from '../../config/source';
 import type { Clock } from '../../platform/clock';
+import type { Logger } from '../../platform/logger';
 import { connect, type OidcClient } from './client';
 import { browserLogin } from './browser-flow';
 import { deviceLogin } from './device-flow';
 import { oidcError } from './errors';
 import { validateIdToken } from './id-token';
 import { passwordLogin, type PasswordDeps } from './password-flow';
+import { oktaLogin } from './okta-flow';
 import { refreshSecretName } from '../../store/secret-names';
 import type { ClientAuthMethod } from './client-auth';
 import type { SignInSettings } from './settings';
@@ -64,6 +66,8 @@ function readStored(value: string): StoredRefresh {
 function writeStored(refreshToken: string, claims: OidcTokens['claims']): string {
   return JSON.stringify({ refresh_token: refreshToken, sub: claims.sub, ...(typeof claims.email === 'string' ? { email: claims.email } : {}) });
 }
+
+
 
 export interface SignInDeps extends PasswordDeps {
   clock: Clock;
@@ -150,14 +154,27 @@ async function tryRefresh(client: OidcClient, settings: SignInSettings, name: st
   return undefined;
 }
 
-async function interactive(client: OidcClient, settings: SignInSettings, deps: SignInDeps): Promise<OidcTokens> {
+/**
+ * Google gives a refresh token only to access_type=offline, and after the first grant only with
+ * prompt=consent: asked for when no refresh token is kept (developers.google.com/identity/protocols/oauth2)
+ */
+function providerParameters(client: OidcClient, firstGrant: boolean): Record<string, string> {
+  if (client.provider !== 'google') return {};
+  return { access_type: 'offline', ...(firstGrant ? { prompt: 'consent' } : {}) };
+}
+
+async function interactive(client: OidcClient, settings: SignInSettings, deps: SignInDeps, firstGrant: boolean): Promise<OidcTokens> {
   const scopes = scopesFor(client, settings);
   switch (settings.flow) {
     case 'browser':
-      return browserLogin(client, settings, scopes, deps, (response, nonce) => toTokens(client, response, deps, nonce));
+      return browserLogin(client, settings, scopes, deps, (response, nonce) => toTokens(client, response, deps, nonce), providerParameters(client, firstGrant));
     case 'device':
       return toTokens(client, await deviceLogin(client, settings, scopes, deps.log), deps);
     case 'password':
+      if (client.provider === 'okta') {
+        const { response, nonce } = await oktaLogin(client, settings, scopes, deps);
+        return toTokens(client, response, deps, nonce);
+      }
       return toTokens(client, await passwordLogin(client, settings, scopes, deps), deps);
   }
 }
@@ -166,7 +183,9 @@ export async function signIn(settings: SignInSettings, deps: SignInDeps): Promis
   const client = await connect(settings, deps.log);
   deps.log.debug(`OIDC: issuer ${client.issuer} (${describeSource(settings.issuer.source)}), client ${settings.clientId.value}, ${settings.flow} login if no refresh token is stored`);
   const name = refreshSecretName(client.issuer, settings.clientId.value);
-  const tokens = (await tryRefresh(client, settings, name, deps)) ?? (await interactive(client, settings, deps));
+  const refreshed = await tryRefresh(client, settings, name, deps);
+  const kept = refreshed ? undefined : await deps.secrets.get(name).catch(() => undefined);
+  const tokens = refreshed ?? (await interactive(client, settings, deps, kept === undefined));
   if (tokens.refreshToken) {
     await deps.secrets.set(name, writeStored(tokens.refreshToken, tokens.claims)).catch((error: unknown) => {
       deps.log.warn(`could not keep the refresh token, so the next sign-in will be interactive: ${(error as Error).message}`);

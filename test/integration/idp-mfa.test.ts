@@ -1,0 +1,233 @@
+// aws-runas's provider logins with MFA, through the built binary on a pseudo-terminal: Okta's
+// Authentication API (TOTP code typed or from mfa_process, Okta Verify push approved, denied, timed
+// out, and its number challenge read off the terminal), Keycloak's direct grant with the user's
+// one-time code, auto-detection and web_identity_provider / mfa_type, and the providers rolecall
+// signs in to through the browser only. The testbed's Okta- and Keycloak-shaped IdPs check what
+// they receive (testbed/idp/okta-authn.ts, password-grant.ts).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import { totpCode } from '../../testbed/aws/totp';
+import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
+
+const PTY = new URL('../helpers/oidc-pty.py', import.meta.url).pathname;
+const TOTP_CLI = new URL('../helpers/totp-cli.mjs', import.meta.url).pathname;
+const homes: Home[] = [];
+after(() => {
+  for (const h of homes) h.remove();
+});
+
+function home(config: string, env: NodeJS.ProcessEnv): Home {
+  const h = tempHome();
+  homes.push(h);
+  h.write('.aws/config', config);
+  Object.assign(h.env, env);
+  return h;
+}
+
+/** rolecall on a terminal; answers: [prompt regex, env var holding the answer] */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv, answers: [RegExp, string][] = [], log?: string) {
+  return runProcess('python3', [PTY, process.execPath, BIN, ...args], {
+    env: { ...env, PTY_ANSWERS: answers.map(([prompt, name]) => `${prompt.source}=>${name}`).join('\n'), ...(log ? { PTY_LOG: log } : {}) },
+    timeoutMs: 60_000,
+  });
+}
+
+async function until<T>(what: string, get: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = get();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const CREDENTIALS = /"AccessKeyId":\s*"ASIA/;
+
+describe('Okta', () => {
+  let testbed: Testbed;
+  before(async () => {
+    testbed = await startTestbed({ idp: { shape: 'okta' } });
+  });
+  after(() => testbed.close());
+  const alice = () => testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+
+  /** aws-runas's own form of the Okta URL (https://ORG.okta.com/oauth2), named with web_identity_provider */
+  const config = (extra = '') => `[profile okta]
+region = us-east-1
+web_identity_auth_url = ${testbed.idp.origin}/oauth2
+web_identity_provider = okta
+web_identity_client_id = rolecall-cli
+web_identity_redirect_uri = app:/callback
+web_identity_username = alice
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+${extra}`;
+  const env = () => ({ AWS_ENDPOINT_URL_STS: testbed.aws.url, WEB_IDENTITY_PASSWORD: alice().password });
+
+  test('TOTP: the code asked on the terminal, then the session token turned into an ID token', async () => {
+    const h = home(config('mfa_type = code\n'), { ...env(), CODE: totpCode(alice().totpSecretBase32!) });
+    testbed.idp.resetCounts();
+    const run = await onTerminal(['export', 'okta', '--format', 'process'], h.env, [[/MFA code for alice at http:\/\/127\.0\.0\.1:\d+ \(authenticator app\)/, 'CODE']]);
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, CREDENTIALS);
+    assert.deepEqual(testbed.idp.okta.counts(), { authn: 1, verify: 1 });
+    assert.equal(testbed.idp.counts().authorizations, 1, 'one authorization request, answered without a page');
+    assert.equal(testbed.idp.authorizationRequests()[0]!.get('code_challenge_method'), 'S256');
+    assert.equal(testbed.idp.counts().tokens.authorization_code, 1);
+    assert.ok(!run.stdout.includes(alice().password));
+  });
+
+  test('TOTP from mfa_process, no terminal at all; a wrong code is MFA_CODE_INVALID', async () => {
+    const h = home(config(`mfa_type = totp\nmfa_process = ${process.execPath} ${TOTP_CLI} ${alice().totpSecretBase32}\n`), env());
+    const ok = await runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });
+    assert.equal(ok.code, 0, ok.stderr);
+    const wrong = home(config('mfa_type = code\nmfa_process = echo 000000\n'), env());
+    const refused = await runRolecall(['export', 'okta', '--format', 'process'], { env: wrong.env });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /refused the one-time code of alice \(E0000068: Invalid Passcode\/Answer/);
+    assert.match(refused.stderr, /hint: Enter the code your authenticator app shows now/);
+  });
+
+  test('auto-detected from the x-okta-request-id header: auto picks Okta Verify push, approved on the phone', async () => {
+    const h = home(config().replace(`${testbed.idp.origin}/oauth2`, testbed.idp.origin).replace('web_identity_provider = okta\n', ''), env());
+    testbed.idp.resetCounts();
+    const running = onTerminal(['export', 'okta', '--format', 'process'], h.env);
+    await until('the push', () => (testbed.idp.okta.pushes().length ? true : undefined));
+    testbed.idp.okta.answerPush('alice', 'approve');
+    const run = await running;
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /Waiting for the answer in Okta Verify/);
+    assert.match(run.stdout, CREDENTIALS);
+    assert.equal(testbed.idp.okta.counts().push, 1);
+    assert.ok((testbed.idp.okta.counts().poll ?? 0) >= 1, 'polled until the phone answered');
+  });
+
+  test('push denied on the phone: refused, nothing printed on stdout', async () => {
+    const h = home(config('mfa_type = push\n'), env());
+    const running = runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });
+    await until('the push', () => (testbed.idp.okta.pushes().length ? true : undefined));
+    testbed.idp.okta.answerPush('alice', 'deny');
+    const run = await running;
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /the Okta Verify push for alice was denied on the phone/);
+  });
+
+  test('push not answered: Okta times it out, rolecall says so', async () => {
+    testbed.idp.okta.setPush({ timeoutSeconds: 1 });
+    try {
+      const h = home(config('mfa_type = push\n'), env());
+      const run = await runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /the Okta Verify push for alice was not answered in time \(Okta gave up\)/);
+      assert.match(run.stderr, /hint: .*mfa_type = code/);
+    } finally {
+      testbed.idp.okta.setPush({ timeoutSeconds: 300 });
+    }
+  });
+
+  test('number challenge: the number is shown on the terminal, and tapping it on the phone signs in', async () => {
+    testbed.idp.okta.setPush({ numberChallenge: true });
+    try {
+      const h = home(config(), env());
+      const log = join(h.dir, 'terminal.log');
+      const running = onTerminal(['export', 'okta', '--format', 'process'], h.env, [], log);
+      const shown = await until('the number on the terminal', () => {
+        const screen = existsSync(log) ? readFileSync(log, 'utf8') : '';
+        const match = /Okta Verify: on your phone, tap (\d+) to sign in alice at/.exec(screen);
+        return match ? Number(match[1]) : undefined;
+      });
+      const [pending] = testbed.idp.okta.pushes();
+      assert.ok(pending!.choices!.includes(shown), 'the phone offers the number the terminal shows');
+      testbed.idp.okta.answerPush('alice', 'approve', shown);
+      const run = await running;
+      assert.equal(run.code, 0, run.stdout);
+      assert.match(run.stdout, CREDENTIALS);
+    } finally {
+      testbed.idp.okta.setPush({ numberChallenge: false });
+    }
+  });
+
+  test('a wrong password: Okta\'s E0000004, with where the password came from', async () => {
+    const h = home(config(), { ...env(), WEB_IDENTITY_PASSWORD: 'not-it' });
+    const run = await runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /refused the sign-in of alice \(E0000004: Authentication failed\)/);
+    assert.match(run.stderr, /hint: Check the username \(alice\) and the password \(from WEB_IDENTITY_PASSWORD\)/);
+  });
+});
+
+describe('Keycloak', () => {
+  let testbed: Testbed;
+  before(async () => {
+    testbed = await startTestbed({ idp: { shape: 'keycloak' } });
+  });
+  after(() => testbed.close());
+  const alice = () => testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  const config = (extra = '') => `[profile kc]
+region = us-east-1
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli
+web_identity_redirect_uri = app:/callback
+web_identity_username = alice
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+${extra}`;
+
+  test('auto-detected realm, mfa_type auto: refused without the code, the code asked on the terminal, signed in', async () => {
+    const h = home(config(), { AWS_ENDPOINT_URL_STS: testbed.aws.url, WEB_IDENTITY_PASSWORD: alice().password, CODE: totpCode(alice().totpSecretBase32!) });
+    testbed.idp.resetCounts();
+    const run = await onTerminal(['export', 'kc', '--format', 'process'], h.env, [[/MFA code for alice at http:\/\/127\.0\.0\.1:\d+\/realms\/rolecall/, 'CODE']]);
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /Keycloak refused the password alone, as it does when the account also needs its one-time code/);
+    assert.match(run.stdout, CREDENTIALS);
+    assert.equal(testbed.idp.counts().tokens.password, 2);
+  });
+
+  test('mfa_type = code: the code goes with the first request (from mfa_process)', async () => {
+    const h = home(config(`mfa_type = code\nmfa_process = ${process.execPath} ${TOTP_CLI} ${alice().totpSecretBase32}\n`), { AWS_ENDPOINT_URL_STS: testbed.aws.url, WEB_IDENTITY_PASSWORD: alice().password });
+    testbed.idp.resetCounts();
+    const run = await runRolecall(['export', 'kc', '--format', 'process'], { env: h.env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(testbed.idp.counts().tokens.password, 1);
+  });
+
+  test('no terminal and no mfa_process: the refusal itself, with how to give a code', async () => {
+    const h = home(config(), { AWS_ENDPOINT_URL_STS: testbed.aws.url, WEB_IDENTITY_PASSWORD: alice().password });
+    const run = await runRolecall(['export', 'kc', '--format', 'process'], { env: h.env });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /refused the password login for alice \(invalid_grant: Invalid user credentials\); if the account has a one-time code, set mfa_type = code and mfa_process, or run in a terminal/);
+  });
+
+  test('mfa_type = none: one attempt, no code asked', async () => {
+    const h = home(config('mfa_type = none\n'), { AWS_ENDPOINT_URL_STS: testbed.aws.url, WEB_IDENTITY_PASSWORD: alice().password });
+    testbed.idp.resetCounts();
+    const run = await runRolecall(['export', 'kc', '--format', 'process'], { env: h.env });
+    assert.equal(run.code, 1);
+    assert.equal(testbed.idp.counts().tokens.password, 1);
+    assert.doesNotMatch(run.stderr, /one-time code/);
+  });
+});
+
+describe('providers rolecall signs in to through the browser only', () => {
+  test('WEB_IDENTITY_PROVIDER=onelogin on a password profile: pointed to the browser and device logins', async () => {
+    const testbed = await startTestbed();
+    try {
+      const h = home(`[profile ol]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli
+web_identity_username = alice
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+`, { WEB_IDENTITY_PROVIDER: 'OneLogin', WEB_IDENTITY_PASSWORD: 'x' });
+      const run = await runRolecall(['export', 'ol', '--format', 'process'], { env: h.env });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /rolecall does not sign in to OneLogin \(http:\/\/127\.0\.0\.1:\d+\) with a username and password, as aws-runas did through its own API/);
+      assert.match(run.stderr, /hint: Sign in through the provider's own page: set web_identity_flow = browser, or pass --device/);
+      assert.equal(testbed.idp.counts().tokens.password, undefined, 'the password was never sent');
+    } finally {
+      await testbed.close();
+    }
+  });
+});
