@@ -1,6 +1,7 @@
 // `npm run testbed`: the whole testbed (IdP + AWS emulator) standalone, for trying rolecall, the
 // AWS CLI or a browser against it by hand. Prints where everything is and alice's keys; Ctrl-C stops.
-// Flags: --idp-port N, --aws-port N (default: random), --min-session SECONDS (default: the world's).
+// Flags: --idp-port N, --aws-port N (default: random), --min-session SECONDS (default: the world's),
+// --shape generic|keycloak|google|okta (how the IdP answers; see idp/shape.ts).
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { startTestbed } from './index';
@@ -9,20 +10,24 @@ const TOTP_CLI = new URL('../test/helpers/totp-cli.mjs', import.meta.url).pathna
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'idp-port': { type: 'string' }, 'aws-port': { type: 'string' }, 'min-session': { type: 'string' } },
+    options: { 'idp-port': { type: 'string' }, 'aws-port': { type: 'string' }, 'min-session': { type: 'string' }, shape: { type: 'string' } },
   });
+  const shapes = ['generic', 'keycloak', 'google', 'okta'] as const;
+  const shape = shapes.find((s) => s === (values.shape ?? 'generic'));
+  if (!shape) throw new Error(`--shape must be one of ${shapes.join(', ')}`);
   const port = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const minSession = port(values['min-session']);
   const testbed = await startTestbed({
     idpPort: port(values['idp-port']),
     awsPort: port(values['aws-port']),
     settings: minSession === undefined ? {} : { minSessionSeconds: minSession },
+    idp: { shape },
   });
   const { world, idp, aws } = testbed;
   const alice = world.users.find((u) => u.name === 'alice');
   const lines = [
     'rolecall testbed running',
-    `  IdP issuer        ${idp.issuer}   (discovery: ${idp.issuer}/.well-known/openid-configuration)`,
+    `  IdP issuer        ${idp.issuer}   (discovery: ${idp.issuer}/.well-known/openid-configuration; shaped ${shape})`,
     `  SAML POST API     ${idp.samlApiUrl}`,
     `  SAML SSO apps     ${world.samlApps.map((app) => idp.samlAppUrl(app.id)).join('\n                    ')}   (posts to AWS's sign-in endpoint)`,
     `  STS + IAM         ${aws.url}   (use as endpoint_url / --endpoint-url)`,

@@ -223,7 +223,7 @@ role_arn = arn:aws:iam::222222222222:role/oidc-developer
 `, { WEB_IDENTITY_PROVIDER: 'OneLogin', WEB_IDENTITY_PASSWORD: 'x' });
       const run = await runRolecall(['export', 'ol', '--format', 'process'], { env: h.env });
       assert.equal(run.code, 1);
-      assert.match(run.stderr, /rolecall does not sign in to OneLogin \(http:\/\/127\.0\.0\.1:\d+\) with a username and password, as aws-runas did through its own API/);
+      assert.match(run.stderr, /^rolecall: OneLogin \(http:\/\/127\.0\.0\.1:\d+\) takes no username and password from rolecall: aws-runas signed in there through the provider's own API$/m);
       assert.match(run.stderr, /hint: Sign in through the provider's own page: set web_identity_flow = browser, or pass --device/);
       assert.equal(testbed.idp.counts().tokens.password, undefined, 'the password was never sent');
     } finally {

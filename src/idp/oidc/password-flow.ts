@@ -108,7 +108,7 @@ export function credentialsRefused(message: string, user: UserCredentials, cause
 /** rolecall has no password sign-in for these: their own APIs need a browser or an API key */
 export function refuseBrowserOnlyProvider(client: OidcClient): void {
   if (client.provider !== 'onelogin' && client.provider !== 'azuread' && client.provider !== 'forgerock') return;
-  throw new RolecallError('OIDC_GRANT_UNSUPPORTED', `rolecall does not sign in to ${PROVIDER_NAMES[client.provider]} (${client.issuer}) with a username and password, as aws-runas did through its own API`, {
+  throw new RolecallError('OIDC_GRANT_UNSUPPORTED', `${PROVIDER_NAMES[client.provider]} (${client.issuer}) takes no username and password from rolecall: aws-runas signed in there through the provider's own API`, {
     hint: "Sign in through the provider's own page: set web_identity_flow = browser, or pass --device on a machine without a browser (the provider's MFA works there). See docs/migrate-from-aws-runas.md.",
   });
 }
