@@ -1,42 +1,22 @@
 // IAM Identity Center sign-ins in a real browser (headless Chromium driven as the person) against
 // the testbed: the browser sign-in (authorization code with PKCE, the loopback redirect) and the
 // device code, each giving the AWS CLI an Identity Center role through credential_process.
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startTestbed, type Testbed } from '../../testbed/index';
-import { BIN, runProcess, tempHome, type Home } from '../helpers/cli';
+import type { Testbed } from '../../testbed/index';
+import { BIN, runProcess, type Home } from '../helpers/cli';
 import { AGENT_ARGV } from '../helpers/agent';
-import { AWS, ssoConfig } from '../helpers/aws-sso';
+import { AWS, ssoConfig, ssoEnv, useSsoTestbed } from '../helpers/aws-sso';
 
 let testbed: Testbed;
 let home: Home;
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 
-before(async () => {
-  testbed = await startTestbed();
-});
-after(async () => {
-  await testbed.close();
-});
-beforeEach(() => {
-  home?.remove();
-  home = tempHome();
-  testbed.aws.sso.reset();
-  testbed.aws.resetCalls();
-});
+useSsoTestbed((t) => (testbed = t), (h) => (home = h));
 
-function env(): NodeJS.ProcessEnv {
-  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
-  return {
-    ...home.env,
-    AWS_ENDPOINT_URL_SSO_OIDC: testbed.aws.sso.oidcUrl,
-    AWS_ENDPOINT_URL_SSO: testbed.aws.sso.portalUrl,
-    TESTBED_USER: alice.username,
-    TESTBED_PASSWORD: alice.password,
-    TESTBED_AGENT_LOG: `${home.dir}/agent.log`,
-  };
-}
+/** the person's environment; the profiles' web_identity_agent (Chromium) wins over its $BROWSER */
+const env = () => ssoEnv(home, testbed);
 
 /** the testbed's session and profiles, Chromium as the browser, and a credential_process profile for the AWS CLI */
 function write(extra = ''): void {

@@ -3,13 +3,44 @@
 // an AWS_DATA_PATH for the AWS CLI v2.9 on this machine, which predates AWS_ENDPOINT_URL_SSO*: its
 // endpoint rule sets for sso-oidc and sso answer with the testbed's listeners, so `aws sso login`
 // and the AWS CLI's own SSO credential provider reach the emulator.
+import { after, before, beforeEach } from 'node:test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Testbed } from '../../testbed/index';
-import type { Home } from './cli';
+import { startTestbed, type Testbed } from '../../testbed/index';
+import type { SsoSession } from '../../src/plan/identity-center';
+import { tempHome, type Home } from './cli';
 import { SSO_BROWSER } from './sso-browser';
 
 export const AWS = '/usr/bin/aws';
+
+/**
+ * The hooks of an Identity Center test file: one testbed for the file, and before each test a fresh
+ * home and an Identity Center that has forgotten every client, code and token and counted nothing.
+ */
+export function useSsoTestbed(started: (testbed: Testbed) => void, fresh: (home: Home) => void): void {
+  let testbed: Testbed;
+  let home: Home | undefined;
+  before(async () => {
+    testbed = await startTestbed();
+    started(testbed);
+  });
+  after(async () => {
+    home?.remove();
+    await testbed.close();
+  });
+  beforeEach(() => {
+    home?.remove();
+    home = tempHome();
+    fresh(home);
+    testbed.aws.sso.reset();
+    testbed.aws.resetCalls();
+  });
+}
+
+/** the testbed's Identity Center session: [sso-session NAME] (default testbed), or the legacy form with `null` */
+export function testbedSession(testbed: Testbed, name: string | null = 'testbed'): SsoSession {
+  return { ...(name === null ? {} : { name }), startUrl: testbed.world.identityCenter.startUrl, region: testbed.world.identityCenter.region };
+}
 
 /** [sso-session testbed] with a refresh-token scope, and profiles dev (Developer in staging), read (ReadOnly in production), legacy (the same role, legacy form) */
 export function ssoConfig(testbed: Testbed, extra = ''): string {

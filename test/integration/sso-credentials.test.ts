@@ -3,16 +3,16 @@
 // credential_process calls over four profiles of one session signing in once, refresh before a
 // second sign-in, a revoked session, role chaining on top, the console, the device code (--device,
 // sso_use_device_code, the legacy form), a headless sign-in from the printed URL, and bad config.
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { reservedRoleArn } from '../../testbed/sso/index';
 import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
-import { AWS, ssoConfig, ssoEnv } from '../helpers/aws-sso';
+import { AWS, ssoConfig, ssoEnv, testbedSession, useSsoTestbed } from '../helpers/aws-sso';
 import { authorizeInBrowser } from '../helpers/sso-person';
 import { tokenFile } from '../../src/idp/sso/token-file';
 
@@ -20,21 +20,10 @@ let testbed: Testbed;
 let home: Home;
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 
-before(async () => {
-  testbed = await startTestbed();
-});
-after(async () => {
-  await testbed.close();
-});
-beforeEach(() => {
-  home?.remove();
-  home = tempHome();
-  testbed.aws.sso.reset();
-  testbed.aws.resetCalls();
-});
+useSsoTestbed((t) => (testbed = t), (h) => (home = h));
 
 const rolecall = `${process.execPath} ${BIN}`;
-const session = () => ({ name: 'testbed', startUrl: testbed.world.identityCenter.startUrl, region: testbed.world.identityCenter.region });
+const session = () => testbedSession(testbed);
 const reserved = (account: string, set: string) => reservedRoleArn(account, set).split('/').at(-1)!;
 
 /** the profiles of ssoConfig, four more of the same session, and credential_process profiles for the AWS CLI */

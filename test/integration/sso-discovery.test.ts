@@ -2,31 +2,20 @@
 // testbed: list-roles --sso-session (every page, the profile using each role), setup --sso-session
 // (dry run, only what is missing, never another profile, creating the session), clear --sso and
 // --all (sso:Logout, token files removed), and doctor's explanation.
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { startTestbed, type Testbed } from '../../testbed/index';
-import { runRolecall, tempHome, type Home } from '../helpers/cli';
-import { ssoConfig, ssoEnv } from '../helpers/aws-sso';
+import type { Testbed } from '../../testbed/index';
+import { runRolecall, type Home } from '../helpers/cli';
+import { ssoConfig, ssoEnv, testbedSession, useSsoTestbed } from '../helpers/aws-sso';
 import { tokenFile } from '../../src/idp/sso/token-file';
 
 let testbed: Testbed;
 let home: Home;
 
-before(async () => {
-  testbed = await startTestbed();
-});
-after(async () => {
-  await testbed.close();
-});
-beforeEach(() => {
-  home?.remove();
-  home = tempHome();
-  testbed.aws.sso.reset();
-  testbed.aws.resetCalls();
-});
+useSsoTestbed((t) => (testbed = t), (h) => (home = h));
 
-const session = () => ({ name: 'testbed', startUrl: testbed.world.identityCenter.startUrl, region: testbed.world.identityCenter.region });
+const session = () => testbedSession(testbed);
 const run = (args: string[], env = ssoEnv(home, testbed)) => runRolecall(args, { env, timeoutMs: 60_000 });
 
 test('list-roles --sso-session: one browser sign-in, every page of both lists, the profile using each role; then from the cached token', async () => {

@@ -2,13 +2,13 @@
 // v2 (/usr/bin/aws 2.9: sso-session and `aws sso login` with the device code; no PKCE yet) and
 // botocore on the machine's python read rolecall's token, refresh it and write it back in their
 // format; rolecall reads theirs; `aws sso logout` ends rolecall's sign-in too.
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { reservedRoleArn } from '../../testbed/sso/index';
-import { runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
-import { AWS, awsDataPath, ssoConfig, ssoEnv } from '../helpers/aws-sso';
+import { runProcess, runRolecall, type Home } from '../helpers/cli';
+import { AWS, awsDataPath, ssoConfig, ssoEnv, testbedSession, useSsoTestbed } from '../helpers/aws-sso';
 import { tokenFile } from '../../src/idp/sso/token-file';
 
 let testbed: Testbed;
@@ -16,21 +16,12 @@ let home: Home;
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 const KEYS = ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken'];
 
-before(async () => {
-  testbed = await startTestbed();
-});
-after(async () => {
-  await testbed.close();
-});
+useSsoTestbed((t) => (testbed = t), (h) => (home = h));
 beforeEach(() => {
-  home?.remove();
-  home = tempHome();
   home.write('.aws/config', ssoConfig(testbed));
-  testbed.aws.sso.reset();
-  testbed.aws.resetCalls();
 });
 
-const session = (name?: string) => ({ ...(name ? { name } : {}), startUrl: testbed.world.identityCenter.startUrl, region: testbed.world.identityCenter.region });
+const session = (name: string | null = null) => testbedSession(testbed, name);
 const developerArn = () => `arn:aws:sts::222222222222:assumed-role/${reservedRoleArn('222222222222', 'Developer').split('/').at(-1)}/alice`;
 
 function awsEnv(): NodeJS.ProcessEnv {

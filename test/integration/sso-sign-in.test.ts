@@ -2,10 +2,10 @@
 // (PKCE, loopback) and the device code with a person at the pages ($BROWSER), the token kept in the
 // AWS CLI's cache, refresh before asking again, an expired registration, a revoked session, the
 // legacy form, and what is said on stderr.
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { systemClock } from '../../src/platform/clock';
 import { createLogger } from '../../src/platform/logger';
 import { RolecallError } from '../../src/errors';
@@ -14,31 +14,21 @@ import { ssoRoleCredentials } from '../../src/idp/sso/role-credentials';
 import { registrationFile, tokenFile } from '../../src/idp/sso/token-file';
 import type { SsoSession } from '../../src/plan/identity-center';
 import type { SsoLogin } from '../../src/idp/sso/session';
-import { tempHome, type Home } from '../helpers/cli';
+import type { Home } from '../helpers/cli';
+import { testbedSession, useSsoTestbed } from '../helpers/aws-sso';
 import { SSO_BROWSER } from '../helpers/sso-browser';
 
 let testbed: Testbed;
 let home: Home;
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
 
-before(async () => {
-  testbed = await startTestbed();
-});
-after(async () => {
-  await testbed.close();
-});
-beforeEach(() => {
-  home?.remove();
-  home = tempHome();
-  testbed.aws.sso.reset();
-  testbed.aws.resetCalls();
-});
+useSsoTestbed((t) => (testbed = t), (h) => (home = h));
 
 function setup(options: { flow?: SsoLogin['flow']; consent?: string; session?: Partial<SsoSession> } = {}) {
   let stderr = '';
   const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
   const env = { ...home.env, BROWSER: SSO_BROWSER, TESTBED_USER: alice.username, TESTBED_PASSWORD: alice.password, TESTBED_CONSENT: options.consent ?? 'approve', TESTBED_AGENT_LOG: `${home.dir}/agent.log` };
-  const session: SsoSession = { name: 'testbed', startUrl: testbed.world.identityCenter.startUrl, region: testbed.world.identityCenter.region, registrationScopes: ['sso:account:access'], ...options.session };
+  const session: SsoSession = { ...testbedSession(testbed), registrationScopes: ['sso:account:access'], ...options.session };
   return {
     session,
     endpoints: { oidc: testbed.aws.sso.oidcUrl, portal: testbed.aws.sso.portalUrl },
