@@ -36,7 +36,8 @@ Setup:
 Flags:
   --profiles                      print the profile names, one a line
   --candidates -- COMMAND PREVIOUS  print what may follow PREVIOUS in \`rolecall COMMAND ...\` (what
-                                  the scripts call): profiles, formats, shells, account aliases`,
+                                  the scripts call): profiles, formats, shells, account aliases,
+                                  Identity Center sessions`,
   async run(parsed, ctx, registry) {
     const profiles = () => listProfiles(readConfigFiles(ctx.env, ctx.home));
     if (booleanFlag(parsed, 'profiles')) return print(ctx, profiles());
@@ -47,7 +48,8 @@ Flags:
       const valueFlags = new Map<string, readonly string[] | undefined>();
       for (const [flag, o] of Object.entries(options)) {
         if (o.type !== 'string') continue;
-        const values = VALUES[flag];
+        // the [sso-session NAME] sections of the config, read when asked for like the profiles
+        const values = flag === 'sso-session' ? [...readConfigFiles(ctx.env, ctx.home).ssoSessions.keys()] : VALUES[flag];
         valueFlags.set(`--${flag}`, values);
         if (o.short) valueFlags.set(`-${o.short}`, values);
       }

@@ -49,6 +49,14 @@ test('list-roles --sso-session: one browser sign-in, every page of both lists, t
   assert.equal(testbed.aws.calls('CreateToken') + testbed.aws.calls('RegisterClient'), 0, 'the cached token serves every profile of the session');
 });
 
+test('completion offers the config\'s sessions after --sso-session', async () => {
+  home.write('.aws/config', `${ssoConfig(testbed)}\n[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = us-east-1\n`);
+  for (const command of ['list-roles', 'setup']) {
+    const offered = await run(['completion', '--candidates', '--', command, '--sso-session']);
+    assert.equal(offered.stdout, 'testbed\nacme\n', command);
+  }
+});
+
 test('list-roles names what is wrong: an unknown session, a profile that is not Identity Center', async () => {
   home.write('.aws/config', ssoConfig(testbed, '\n[profile plain]\nregion = us-east-1\n'));
   const unknown = await run(['list-roles', '--sso-session', 'testbd']);
