@@ -16,7 +16,7 @@ function relative(at: Date, now: Date): string {
 }
 
 /** the Identity Center settings of the profile or of the first profile it chains from that has them */
-export function identityCenterOf(profile: Profile): { profile: Profile; settings: IdentityCenterSettings } | undefined {
+function identityCenterOf(profile: Profile): { profile: Profile; settings: IdentityCenterSettings } | undefined {
   for (const p of profileChain(profile)) {
     const settings = identityCenterSettings(p);
     if (settings) return { profile: p, settings };

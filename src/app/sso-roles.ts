@@ -21,7 +21,7 @@ export interface SsoRole {
 const PARALLEL_ACCOUNTS = 4;
 
 /** sorted by account name, then role name */
-export async function listSsoRoles(session: SsoSession, endpoints: SsoEndpoints, login: SsoLogin, deps: SsoTokenDeps): Promise<SsoRole[]> {
+async function listSsoRoles(session: SsoSession, endpoints: SsoEndpoints, login: SsoLogin, deps: SsoTokenDeps): Promise<SsoRole[]> {
   let roles: SsoRole[];
   try {
     roles = await withSsoToken(session, endpoints, login, deps, async (token) => {

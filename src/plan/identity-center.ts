@@ -50,7 +50,7 @@ export function describeSession(session: SsoSession): string {
 }
 
 /** AWS's hosts for the region, in its partition (the SDKs' endpoint rules for these two services) */
-export function defaultEndpoints(region: string): SsoEndpoints {
+function defaultEndpoints(region: string): SsoEndpoints {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return { oidc: `https://oidc.${region}.${suffix}`, portal: `https://portal.sso.${region}.${suffix}` };
 }

@@ -4,7 +4,7 @@
 // 2024-05-01T12:00:00Z), atomically at 0600. rolecall's client registrations live beside them in the
 // same shape as the AWS CLI's, under keys of rolecall's own (see registrationFile).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
@@ -135,17 +135,6 @@ export function writeToken(home: string, session: SsoSession, token: SsoToken): 
     refreshToken: token.refreshToken,
   });
   return path;
-}
-
-/** true when there was a token file to remove (`aws sso logout` removes it the same way) */
-export function removeToken(home: string, session: SsoSession): boolean {
-  try {
-    unlinkSync(tokenFile(home, session));
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new RolecallError('CACHE_ERROR', `cannot remove ${tokenFile(home, session)}: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 export function readRegistration(path: string, log: Logger): Registration | undefined {
