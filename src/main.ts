@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { RolecallError, isRolecallError } from './errors';
 import { COMMANDS } from './cli/commands';
-import { parseCommandArgs } from './cli/args';
+import { GLOBAL_OPTIONS, globalsAfterCommand, parseCommandArgs } from './cli/args';
 import { commandHelp, renderHelp, topHelp } from './cli/help';
 import { systemClock } from './platform/clock';
 import { createLogger, paint, shouldColor, type Logger } from './platform/logger';
@@ -43,11 +43,11 @@ export async function main(argv: string[]): Promise<number> {
   const env = { ...process.env };
   // the bundled SDK version is fixed; its notice about future versions means nothing to our users
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const debug = argv.includes('--debug') || env.ROLECALL_DEBUG === '1';
   const color = shouldColor(env, process.stderr.isTTY === true);
-  const log = createLogger({ debug, color });
+  // --debug is known once the command has parsed its own flags (a child's `--debug` is the child's)
+  let log = createLogger({ debug: env.ROLECALL_DEBUG === '1', color });
   try {
-    const [name, ...args] = argv;
+    const [name, ...args] = globalsAfterCommand(argv);
     if (name === 'help' && args.length > 0) {
       process.stdout.write(await commandHelp(args[0]!));
       return 0;
@@ -62,6 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!entry) {
+      if (Object.hasOwn(GLOBAL_OPTIONS, name.replace(/^--|=.*$/g, ''))) {
+        throw new RolecallError('USAGE', `${name} needs a command to go with`, { hint: 'Name the command, e.g. rolecall whoami --profile prod (`rolecall --help` lists them).' });
+      }
       throw new RolecallError('USAGE', `unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))}`, {
         hint: 'Run `rolecall --help` for the list of commands.',
       });
@@ -69,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     const { command } = await entry.load();
     const home = env.HOME || homedir();
     const parsed = parseCommandArgs(command, args, { env, home });
+    if (parsed.globals.debug && !log.debugEnabled) log = createLogger({ debug: true, color });
     if (parsed.globals.help) {
       process.stdout.write(renderHelp(command, entry.summary));
       return 0;

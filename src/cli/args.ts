@@ -24,6 +24,26 @@ export const GLOBAL_HELP = `Global flags:
   --json         machine-readable output where the output is for humans
   -h, --help     this help`;
 
+/**
+ * argv with the global flags written before the command moved after it, as the AWS CLI takes
+ * `aws --profile p s3 ls`: `rolecall --profile p whoami` is `rolecall whoami --profile p`. Only
+ * the flags up to the command move; everything after it stays where it was (exec's child command).
+ */
+export function globalsAfterCommand(argv: readonly string[]): string[] {
+  const leading: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const token = argv[i]!;
+    const name = /^--([\w-]+)(=|$)/.exec(token);
+    const option = name && name[1] !== 'help' ? GLOBAL_OPTIONS[name[1]!] : undefined;
+    if (!option) break;
+    leading.push(token);
+    if (option.type === 'string' && name![2] === '' && i + 1 < argv.length) leading.push(argv[++i]!);
+  }
+  if (leading.length === 0 || i >= argv.length) return [...argv];
+  return [argv[i]!, ...leading, ...argv.slice(i + 1)];
+}
+
 function flagNames(options: Options): string[] {
   return Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
 }
@@ -81,19 +101,28 @@ export function parseCommandArgs(command: Command, argv: string[], where: { env:
   return { values: parsed.values as Parsed['values'], positionals: parsed.positionals, rest, globals };
 }
 
+/** node's parseArgs messages, in rolecall's words: what is wrong with which flag */
+function flagProblem(message: string): string | undefined {
+  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message)?.[1];
+  if (missing) return `${missing} needs a value`;
+  const ambiguous = /^Option '(--[\w-]+|-\w)' argument is ambiguous/.exec(message)?.[1];
+  if (ambiguous) return `${ambiguous} needs a value, and what follows it is a flag (a value that starts with - is written ${ambiguous}=VALUE)`;
+  const noValue = /^Option '(--[\w-]+)' does not take an argument/.exec(message)?.[1];
+  if (noValue) return `${noValue} takes no value`;
+  return undefined;
+}
+
 function usageError(command: Command, error: unknown, options: Options): RolecallError {
   const message = error instanceof Error ? error.message : String(error);
+  const usage = `Usage: ${command.usage}. Run \`rolecall ${command.name} --help\` for every flag.`;
   const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
   if (unknown) {
     return new RolecallError('USAGE', `rolecall ${command.name}: unknown flag ${unknown}.${didYouMean(unknown, flagNames(options))}`, {
-      hint: command.runsCommand
-        ? `If ${unknown} is the command's, put -- before the command: ${command.usage}.`
-        : `Usage: ${command.usage}. Run \`rolecall ${command.name} --help\` for every flag.`,
+      hint: command.runsCommand ? `If ${unknown} is the command's, put -- before the command: ${command.usage}.` : usage,
     });
   }
-  return new RolecallError('USAGE', `rolecall ${command.name}: ${message.replace(/\.$/, '')}.`, {
-    hint: `Usage: ${command.usage}. Run \`rolecall ${command.name} --help\` for every flag.`,
-  });
+  const problem = flagProblem(message) ?? message.split('\n')[0]!.replace(/\.$/, '');
+  return new RolecallError('USAGE', `rolecall ${command.name}: ${problem}.`, { hint: usage });
 }
 
 export function stringFlag(parsed: Parsed, name: string): string | undefined {
