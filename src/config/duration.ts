@@ -34,22 +34,34 @@ export function sessionBounds(env: NodeJS.ProcessEnv): DurationBounds {
   return Number.isInteger(min) && min >= 1 && min < SESSION_BOUNDS.min ? { ...SESSION_BOUNDS, min } : SESSION_BOUNDS;
 }
 
-export function parseDuration(s: Setting<string>, bounds: DurationBounds = SESSION_BOUNDS): number {
-  const seconds = toSeconds(s.value.trim());
-  if (seconds === undefined) {
-    throw new RolecallError('DURATION_INVALID', `"${s.value}" (${describeSource(s.source)}) is not a duration`);
-  }
-  return checkDurationBounds(s, seconds, bounds);
+/**
+ * The value as an error shows it: `duration_seconds = "10"` for a key of a file or the environment
+ * (as the file writes it: aws-oidc's `duration` is rolecall's duration_seconds), `"10"` alone for
+ * a flag, which its source names already.
+ */
+function shown(s: Setting<unknown>, key: string | undefined): string {
+  const value = JSON.stringify(String(s.value));
+  if (key === undefined || s.source.kind === 'flag' || s.source.kind === 'argument') return value;
+  return `${s.source.kind === 'file' && s.source.key ? s.source.key : key} = ${value}`;
 }
 
-/** `seconds` (the value of `s`) when within the bounds; else DURATION_INVALID naming where it came from. */
-export function checkDurationBounds(s: Setting<unknown>, seconds: number, bounds: DurationBounds): number {
+/** `key`: the setting's name, for the error (none for a flag's value) */
+export function parseDuration(s: Setting<string>, bounds: DurationBounds = SESSION_BOUNDS, key?: string): number {
+  const seconds = toSeconds(s.value.trim());
+  if (seconds === undefined) {
+    throw new RolecallError('DURATION_INVALID', `${shown(s, key)} (${describeSource(s.source)}) is not a duration`);
+  }
+  return checkDurationBounds(s, seconds, bounds, key);
+}
+
+/** `seconds` (the value of `s`, the setting `key`) when within the bounds; else DURATION_INVALID naming the key and where it came from. */
+export function checkDurationBounds(s: Setting<unknown>, seconds: number, bounds: DurationBounds, key?: string): number {
   if (seconds < bounds.min || seconds > bounds.max) {
     // "5m" is 5m already: say it once; "300" is worth translating
     const length = formatDuration(seconds) === String(s.value).trim() ? '' : ` ${formatDuration(seconds)},`;
     throw new RolecallError(
       'DURATION_INVALID',
-      `"${String(s.value)}" (${describeSource(s.source)}) is${length} outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
+      `${shown(s, key)} (${describeSource(s.source)}) is${length} outside ${formatDuration(bounds.min)}..${formatDuration(bounds.max)}`,
       { hint: `Use seconds or a Go duration (1h, 90m, 1h30m) between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}.` },
     );
   }

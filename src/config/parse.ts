@@ -111,10 +111,10 @@ export const seconds: Parser<number> = (value, key) => {
 };
 
 /** Seconds or a Go duration (1h, 90m, 1h30m); the session bounds are checked by validateProfile. */
-export const duration: Parser<number> = (value) => parseDuration(value, { min: 0, max: Number.MAX_SAFE_INTEGER });
+export const duration: Parser<number> = (value, key) => parseDuration(value, { min: 0, max: Number.MAX_SAFE_INTEGER }, key);
 
 /** How long before expiry cached credentials are replaced: up to 12 hours. */
-export const refreshWindow: Parser<number> = (value) => parseDuration(value, { min: 0, max: 43200 });
+export const refreshWindow: Parser<number> = (value, key) => parseDuration(value, { min: 0, max: 43200 }, key);
 
 /** A login timeout: seconds, or minutes written `5m`, 1s..60m; blank is not set. */
 export const timeout: Parser<number | undefined> = (value, key) => {

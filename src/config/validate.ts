@@ -12,7 +12,7 @@ export function profileProblems(profile: Profile, bounds: DurationBounds = SESSI
   for (const [key, raw] of profile.settings) {
     try {
       const parsed = profile.parsed(key);
-      if (parsed && specOf(key)?.session) checkDurationBounds(raw, parsed.value as number, bounds);
+      if (parsed && specOf(key)?.session) checkDurationBounds(raw, parsed.value as number, bounds, key);
     } catch (error) {
       if (!isRolecallError(error)) throw error;
       problems.push(error);

@@ -57,7 +57,7 @@ export function roleDuration(profile: Profile, bounds: DurationBounds): Setting<
   }
   if (!best) return { value: DEFAULT_ROLE_SECONDS, source: { kind: 'default' } };
   const chosen = profile.get(best)!;
-  return { value: checkDurationBounds(profile.settings.get(best)!, chosen.value, bounds), source: chosen.source };
+  return { value: checkDurationBounds(profile.settings.get(best)!, chosen.value, bounds, best), source: chosen.source };
 }
 
 /** The region and the STS and IAM endpoints the profile's plan calls (a service's own endpoint first). */
