@@ -67,6 +67,8 @@ export function openCredentialCache(deps: CacheDeps, options: { refreshWindowSec
   const window = options.refreshWindowSeconds ?? DEFAULT_REFRESH_WINDOW_SECONDS;
   let dir: string | undefined;
   const ready = () => (dir ??= ensureCacheDir(deps));
+  // a key is read before the lock and again under it: one warning per corrupt file is enough
+  const warned = new Set<string>();
 
   return {
     async read(key) {
@@ -75,7 +77,8 @@ export function openCredentialCache(deps: CacheDeps, options: { refreshWindowSec
       if (text === undefined) return undefined;
       const entry = parseCacheEntry(text);
       if (!entry) {
-        deps.log.warn(`ignoring the corrupt cache file ${path}; new credentials will replace it.`);
+        if (!warned.has(path)) deps.log.warn(`ignoring the corrupt cache file ${path}; new credentials will replace it.`);
+        warned.add(path);
         return undefined;
       }
       if (!isFresh(entry, deps.clock.now().getTime(), window)) {

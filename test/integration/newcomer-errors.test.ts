@@ -66,3 +66,24 @@ credentials_duration = forever
   }),
 );
 
+test('a corrupt cache file is warned about once per run, then replaced', async () => {
+  const home = bastionHome(testbed);
+  try {
+    const first = await runRolecall(['export', 'admin', '--format', 'env'], { env: home.env });
+    assert.equal(first.code, 0, first.stderr);
+    const dir = join(home.env.ROLECALL_CACHE_DIR!, 'credentials');
+    const files = readdirSync(dir).map((name) => join(dir, name));
+    assert.equal(files.length, 3, 'the MFA session, read and admin are cached');
+    for (const file of files) writeFileSync(file, '{"version": 1, "accessKeyId": "trunc');
+    const second = await runRolecall(['export', 'admin', '--format', 'env'], { env: home.env });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /^AWS_ACCOUNT_ID=333333333333$/m);
+    const warnings = second.stderr.split('\n').filter((line) => line.startsWith('warning: ignoring the corrupt cache file '));
+    assert.deepEqual([...warnings].sort(), files.map((file) => `warning: ignoring the corrupt cache file ${file}; new credentials will replace it.`).sort());
+    assert.equal(second.stderr, `${warnings.join('\n')}\n`, 'nothing else on stderr');
+    const third = await runRolecall(['export', 'admin', '--format', 'env'], { env: home.env });
+    assert.equal(third.stderr, '', 'the files were replaced');
+  } finally {
+    home.remove();
+  }
+});
