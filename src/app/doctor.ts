@@ -19,6 +19,7 @@ import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
 import type { DoctorDeps, Finding } from './doctor-finding';
+import { shimFindings } from './shims';
 import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 import { identityCenterFindings } from './doctor-sso';
 
@@ -182,6 +183,7 @@ export async function runChecks(subject: DoctorSubject, planned: { plan?: Plan; 
     const config = permissionFinding(files.config.path, 'the config file, holding secret keys');
     if (config) findings.push(config);
   }
+  findings.push(...shimFindings(deps.env));
   const runasPassword = profile && awsRunasPasswordFinding(profile, files);
   if (runasPassword) findings.push(runasPassword);
   if (planned.login) findings.push(planned.login);

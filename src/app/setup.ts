@@ -18,6 +18,7 @@ export const SETUP_KINDS = {
   'oidc-saml': 'OIDC login -> token exchange for SAML -> AssumeRoleWithSAML (aws-cli-oidc saml2)',
   'saml-api': 'SAML POST API with username and password -> AssumeRoleWithSAML (coinbase saml)',
   bastion: 'IAM user keys with MFA -> AssumeRole (coinbase bastion)',
+  'aws-cli-oidc': 'a provider in ~/.aws-cli-oidc/config.yaml for `rolecall get-cred -p NAME` (aws-cli-oidc, oidc or saml2)',
 } as const;
 export type SetupKind = keyof typeof SETUP_KINDS;
 
@@ -32,6 +33,10 @@ export interface SetupAnswers {
   samlProviderName?: string;
   sourceProfile?: string;
   mfaSerial?: string;
+  /** aws-cli-oidc: aws_federation_type */
+  federationType?: 'oidc' | 'saml2';
+  /** aws-cli-oidc saml2: the token exchange's audience */
+  audience?: string;
   /** a second profile whose credential_process runs rolecall for the first, for the AWS CLI and SDKs */
   cliProfile?: string;
 }
@@ -42,6 +47,7 @@ export const REQUIRED: Record<SetupKind, (keyof SetupAnswers)[]> = {
   'oidc-saml': ['issuer', 'clientId'],
   'saml-api': ['samlUrl', 'samlProviderName'],
   bastion: ['sourceProfile', 'roleArn'],
+  'aws-cli-oidc': ['issuer', 'clientId', 'federationType'],
 };
 
 export function profileEntries(a: SetupAnswers): [string, string][] {
@@ -81,20 +87,24 @@ export function sectionHeader(profile: string): string {
 const quoteWord = (word: string) => (/[\s"'\\]/.test(word) ? `"${word.replace(/(["\\])/g, '\\$1')}"` : word);
 
 /**
- * How the AWS CLI should start this rolecall (`invocation`: node and the script, or the single
- * executable): `rolecall` when that name on PATH is this very file, else the invocation by full
- * paths (the AWS CLI splits the line as a POSIX shell would).
+ * How another program should start this rolecall (`invocation`: node and the script, or the single
+ * executable): `rolecall` when that name on PATH is this very file, else the invocation by full paths.
  */
-export function rolecallCommand(env: NodeJS.ProcessEnv, invocation: string[]): string {
+export function rolecallArgv(env: NodeJS.ProcessEnv, invocation: string[]): string[] {
   const self = realpathSync(invocation[invocation.length - 1]!);
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     try {
-      if (dir && realpathSync(join(dir, 'rolecall')) === self) return 'rolecall';
+      if (dir && realpathSync(join(dir, 'rolecall')) === self) return ['rolecall'];
     } catch {
       // not in this directory
     }
   }
-  return [...invocation.slice(0, -1), self].map(quoteWord).join(' ');
+  return [...invocation.slice(0, -1), self];
+}
+
+/** rolecallArgv as a credential_process line (the AWS CLI splits it as a POSIX shell would). */
+export function rolecallCommand(env: NodeJS.ProcessEnv, invocation: string[]): string {
+  return rolecallArgv(env, invocation).map(quoteWord).join(' ');
 }
 
 /** a config section: its header (e.g. "profile dev") and its keys in order */

@@ -9,17 +9,21 @@ import { stringFlag } from './args';
 import type { Command } from './command';
 import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
 
+/**
+ * `exec PROFILE CMD ...`; `exec CMD ...` when --profile or AWS_PROFILE names the profile and the first
+ * word is no profile (aws-runas's rule, so `AWS_PROFILE=p rolecall exec bash -c ...` runs bash).
+ */
+export const profileOrCommand: NonNullable<Command['runsCommand']> = {
+  ownPositionals(first, given, { env, home }) {
+    if (!given.profileFlag && !env.AWS_PROFILE) return 1;
+    return listProfiles(readConfigFiles(env, home)).includes(first) ? 1 : 0;
+  },
+};
+
 export const command: Command = {
   name: 'exec',
   usage: 'rolecall exec [PROFILE] [--server ecs|imds] [--] CMD [ARGS...]',
-  runsCommand: {
-    // `exec PROFILE CMD ...`; `exec CMD ...` when --profile or AWS_PROFILE names the profile and
-    // the first word is no profile (aws-runas's rule, so `AWS_PROFILE=p rolecall exec bash -c ...` runs bash)
-    ownPositionals(first, given, { env, home }) {
-      if (!given.profileFlag && !env.AWS_PROFILE) return 1;
-      return listProfiles(readConfigFiles(env, home)).includes(first) ? 1 : 0;
-    },
-  },
+  runsCommand: profileOrCommand,
   options: { ...CREDENTIAL_OPTIONS, server: { type: 'string' } },
   help: `Runs CMD with the profile's credentials in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION). AWS_PROFILE is removed for the child (it would

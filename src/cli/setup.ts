@@ -12,6 +12,7 @@ import {
   discoverIssuer,
   profilesWithKeys,
   rolecallCommand,
+  sectionHeader,
   setupSections,
   writeProfile,
   type DiscoveredIssuer,
@@ -19,6 +20,8 @@ import {
   type SetupAnswers,
   type SetupKind,
 } from '../app/setup';
+import { checkAwsCliOidcProvider, providerEntries, writeAwsCliOidcProvider, type AwsCliOidcProvider } from '../app/setup-aws-cli-oidc';
+import { awsCliOidcConfigPath } from '../config/aws-cli-oidc';
 import { resolveCredentials } from '../credentials/resolve';
 import { populate } from '../app/sso-populate';
 import type { Context } from '../platform/context';
@@ -42,6 +45,8 @@ const FLAG_OF: Record<keyof SetupAnswers, string> = {
   sourceProfile: '--source-profile',
   mfaSerial: '--mfa-serial',
   cliProfile: '--cli-profile',
+  federationType: '--federation-type',
+  audience: '--audience',
 };
 
 const QUESTION: Partial<Record<keyof SetupAnswers, { message: string; placeholder?: string }>> = {
@@ -51,6 +56,7 @@ const QUESTION: Partial<Record<keyof SetupAnswers, { message: string; placeholde
   samlUrl: { message: 'SAML POST API URL (returns {"saml_response": ...})' },
   samlProviderName: { message: 'Name of the SAML provider in IAM (SAML_IDP_NAME)' },
   mfaSerial: { message: 'MFA device ARN (mfa_serial), empty for none' },
+  audience: { message: 'Audience for the token exchange, empty for none', placeholder: 'urn:amazon:webservices' },
 };
 
 const renderSection = ([header, entries]: Section) => [`[${header}]`, ...entries.map(([k, v]) => `${k} = ${v}`)].join('\n');
@@ -68,6 +74,10 @@ function fromFlags(parsed: Parsed): Partial<SetupAnswers> {
   if (kind !== undefined && !(kind in SETUP_KINDS)) {
     throw new RolecallError('USAGE', `rolecall setup --kind takes ${Object.keys(SETUP_KINDS).join(', ')}, not "${kind}"`, { hint: 'Run `rolecall setup --help`.' });
   }
+  const federationType = stringFlag(parsed, 'federation-type');
+  if (federationType !== undefined && federationType !== 'oidc' && federationType !== 'saml2') {
+    throw new RolecallError('USAGE', `rolecall setup --federation-type takes oidc or saml2, not "${federationType}"`, { hint: "aws-cli-oidc's aws_federation_type: oidc (AssumeRoleWithWebIdentity) or saml2 (token exchange for SAML)." });
+  }
   return {
     kind: kind as SetupKind | undefined,
     profile: parsed.globals.profile,
@@ -80,6 +90,8 @@ function fromFlags(parsed: Parsed): Partial<SetupAnswers> {
     sourceProfile: stringFlag(parsed, 'source-profile'),
     mfaSerial: stringFlag(parsed, 'mfa-serial'),
     cliProfile: stringFlag(parsed, 'cli-profile'),
+    federationType,
+    audience: stringFlag(parsed, 'audience'),
   };
 }
 
@@ -139,7 +151,8 @@ async function ask(io: Io, answers: Partial<SetupAnswers>, files: ConfigFiles, e
     answers.kind = kind;
   }
   if (!answers.profile) {
-    const name = await p.text({ ...io, message: 'Profile name', placeholder: 'dev', validate: (v) => (PROFILE_NAME.test(v ?? '') ? undefined : 'letters, digits and ._@+- only') });
+    const forGetCred = answers.kind === 'aws-cli-oidc';
+    const name = await p.text({ ...io, message: forGetCred ? 'OIDC provider name (get-cred -p NAME)' : 'Profile name', placeholder: forGetCred ? 'myop' : 'dev', validate: (v) => (PROFILE_NAME.test(v ?? '') ? undefined : 'letters, digits and ._@+- only') });
     if (cancelled(name)) stop();
     answers.profile = name;
   }
@@ -154,6 +167,12 @@ async function ask(io: Io, answers: Partial<SetupAnswers>, files: ConfigFiles, e
       const source = await p.select({ ...io, message: 'Profile with the IAM user keys', options, initialValue: withKeys[0] });
       if (cancelled(source)) stop();
       answers.sourceProfile = source;
+      continue;
+    }
+    if (key === 'federationType') {
+      const type = await p.select({ ...io, message: 'Type of AWS federation', options: [{ value: 'oidc' as const, label: 'oidc: AssumeRoleWithWebIdentity' }, { value: 'saml2' as const, label: 'saml2: token exchange for a SAML assertion, AssumeRoleWithSAML' }] });
+      if (cancelled(type)) stop();
+      answers.federationType = type;
       continue;
     }
     const q = QUESTION[key]!;
@@ -176,7 +195,17 @@ async function ask(io: Io, answers: Partial<SetupAnswers>, files: ConfigFiles, e
     if (cancelled(mfa)) stop();
     answers.mfaSerial = mfa.trim() || undefined;
   }
-  if (answers.region === undefined) {
+  if (answers.kind === 'aws-cli-oidc' && answers.roleArn === undefined) {
+    const role = await p.text({ ...io, message: 'Default IAM role ARN (default_iam_role_arn), empty for none: get-cred then needs -r', placeholder: 'arn:aws:iam::123456789012:role/developer' });
+    if (cancelled(role)) stop();
+    answers.roleArn = role.trim() || undefined;
+  }
+  if (answers.kind === 'aws-cli-oidc' && answers.federationType === 'saml2' && answers.audience === undefined) {
+    const audience = await p.text({ ...io, ...QUESTION.audience! });
+    if (cancelled(audience)) stop();
+    answers.audience = audience.trim() || undefined;
+  }
+  if (answers.region === undefined && answers.kind !== 'aws-cli-oidc') {
     const fallback = defaultRegion(env, files);
     const region = await p.text({ ...io, message: `AWS region (Enter for ${fallback})`, placeholder: fallback, defaultValue: fallback, validate: (v) => (v ? regionProblem(v) : undefined) });
     if (cancelled(region)) stop();
@@ -189,6 +218,49 @@ async function ask(io: Io, answers: Partial<SetupAnswers>, files: ConfigFiles, e
     if (wanted) answers.cliProfile = companion;
   }
   return { answers: answers as SetupAnswers, checked };
+}
+
+/**
+ * aws-cli-oidc's users: the provider into ~/.aws-cli-oidc/config.yaml for `get-cred -p NAME`, and with
+ * --cli-profile a profile whose credential_process runs that get-cred (aws-cli-oidc's README recipe).
+ */
+async function setupForGetCred(
+  answers: SetupAnswers,
+  parsed: Parsed,
+  ctx: Context,
+  { io, configPath, rolecall }: { io?: Pick<TtyStreams, 'input' | 'output'>; configPath: string; rolecall: string },
+): Promise<number> {
+  const provider: AwsCliOidcProvider = {
+    name: answers.profile,
+    issuer: answers.issuer!,
+    clientId: answers.clientId!,
+    federationType: answers.federationType!,
+    roleArn: answers.roleArn,
+    audience: answers.audience,
+  };
+  const path = awsCliOidcConfigPath(ctx.home, ctx.env);
+  checkAwsCliOidcProvider(path, provider, ctx.env);
+  if (!booleanFlag(parsed, 'no-check')) {
+    for (const note of await checkIssuer(provider.issuer, provider.clientId)) ctx.log.info(`checked: ${note}`);
+  }
+  const getCred = `${rolecall} get-cred -p ${provider.name}${provider.roleArn ? ` -r ${provider.roleArn}` : ''} -j`;
+  const companion: Section | undefined = answers.cliProfile ? [sectionHeader(answers.cliProfile), [['credential_process', getCred]]] : undefined;
+  if (io && !booleanFlag(parsed, 'yes')) {
+    const yaml = [`${provider.name}:`, ...providerEntries(provider).map(([k, v]) => `  ${k}: ${v}`)].join('\n');
+    p.note(companion ? `${yaml}\n\nand in ${configPath}:\n${renderSection(companion)}` : yaml, `to ${path}`, io);
+    const ok = await p.confirm({ ...io, message: 'Write this provider?' });
+    if (cancelled(ok) || !ok) stop();
+  }
+  const { backup } = writeAwsCliOidcProvider(path, provider);
+  ctx.log.info(`Wrote provider ${provider.name} to ${path}${backup ? ` (previous file kept as ${backup})` : ''}.`);
+  if (companion) {
+    const written = writeProfile(configPath, [companion]);
+    ctx.log.info(`Wrote [${companion[0]}] to ${configPath}${written.backup ? ` (previous file kept as ${written.backup})` : ''}.`);
+  }
+  ctx.log.info(
+    `Use it: eval "$(rolecall get-cred -p ${provider.name}${provider.roleArn ? '' : ' -r ROLE_ARN'})"${companion ? `, or aws --profile ${answers.cliProfile} ...` : `; for the AWS CLI and SDKs, a profile with credential_process = ${getCred}`}`,
+  );
+  return 0;
 }
 
 export const command: Command = {
@@ -204,6 +276,8 @@ export const command: Command = {
     'source-profile': { type: 'string' },
     'mfa-serial': { type: 'string' },
     'cli-profile': { type: 'string' },
+    'federation-type': { type: 'string' },
+    audience: { type: 'string' },
     'no-check': { type: 'boolean' },
     'no-login': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
@@ -220,21 +294,24 @@ export const command: Command = {
 as config.rolecall-backup. Every answer can be given as a flag; with all of them, no question is asked.
 
 Kinds (--kind):
-${Object.entries(SETUP_KINDS).map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join('\n')}
+${Object.entries(SETUP_KINDS).map(([k, v]) => `  ${k.padEnd(12)} ${v}`).join('\n')}
 
 Flags:
   --kind K                 the kind of profile (above)
-  --profile NAME           the profile to write
-  --issuer URL             OIDC issuer (oidc, oidc-saml)
-  --client-id ID           OAuth client id (oidc, oidc-saml)
-  --role-arn ARN           the role to assume
+  --profile NAME           the profile to write (aws-cli-oidc: the provider's name)
+  --issuer URL             OIDC issuer, or its metadata URL (oidc, oidc-saml, aws-cli-oidc)
+  --client-id ID           OAuth client id (oidc, oidc-saml, aws-cli-oidc)
+  --role-arn ARN           the role to assume (aws-cli-oidc: default_iam_role_arn)
+  --federation-type T      oidc or saml2 (aws-cli-oidc)
+  --audience A             the token exchange's audience (aws-cli-oidc saml2)
   --saml-url URL           SAML POST API (saml-api)
   --saml-provider-name N   the IAM SAML provider's name (saml-api)
   --source-profile P       the profile with the IAM user keys (bastion)
   --mfa-serial ARN         the MFA device (bastion)
   --region R               region for the profile
-  --cli-profile NAME       also write [profile NAME] with credential_process = rolecall export PROFILE,
-                           for the AWS CLI and SDKs (the wizard offers PROFILE-cli)
+  --cli-profile NAME       also write [profile NAME] with credential_process = rolecall export PROFILE
+                           (aws-cli-oidc: rolecall get-cred -p NAME -j), for the AWS CLI and SDKs (the
+                           wizard offers PROFILE-cli)
   --no-check               do not contact the identity provider before saving
   --no-login               do not offer a first login at the end
   -y, --yes                write without asking for confirmation
@@ -253,7 +330,12 @@ PREFIX + account name + "." + role name. It never changes a profile that is ther
 Examples (the first checks the identity provider; offline, add --no-check):
   rolecall setup --kind oidc --profile dev --issuer https://idp.example.com --client-id cli \\
     --role-arn arn:aws:iam::123456789012:role/developer --region eu-west-1 --yes --no-login
-  rolecall setup --sso-session acme --prefix acme- --dry-run`,
+  rolecall setup --sso-session acme --prefix acme- --dry-run
+  rolecall setup --kind aws-cli-oidc --profile myop --issuer https://idp.example.com/.well-known/openid-configuration \
+    --client-id aws-cli --federation-type saml2 --audience urn:amazon:webservices --yes --no-login
+
+aws-cli-oidc's users: the aws-cli-oidc kind writes the provider into ~/.aws-cli-oidc/config.yaml
+(AWS_CLI_OIDC_CONFIG), as \`aws-cli-oidc setup\` did, for \`rolecall get-cred -p NAME\`.`,
   async run(parsed, ctx) {
     const ssoSession = stringFlag(parsed, 'sso-session');
     if (ssoSession !== undefined) return populateFromSession(ssoSession, parsed, ctx);
@@ -283,6 +365,7 @@ Examples (the first checks the identity provider; offline, add --no-check):
     try {
       const io = tty ? { input: tty.input, output: tty.output } : undefined;
       const rolecall = rolecallCommand(ctx.env, selfInvocation());
+      if (answers.kind === 'aws-cli-oidc') return await setupForGetCred(answers, parsed, ctx, { io, configPath, rolecall });
       const sections = setupSections(answers, rolecall);
       checkSetup(configPath, sections, answers, ctx.env, ctx.home);
       if ((answers.kind === 'oidc' || answers.kind === 'oidc-saml') && !booleanFlag(parsed, 'no-check') && !checkedAlready) {

@@ -1,7 +1,8 @@
 // aws-runas's users, with the ~/.aws/config of its OIDC configuration reference (only the IdP, client
 // and role ARNs changed for the testbed) and its command lines: `exec my-role aws ...` without `--`,
-// `AWS_PROFILE=my-role rolecall exec bash -c ...`, AWSRUNAS_PROFILE. The password login at the
-// testbed IdP, the validating STS, the real AWS CLI and bash.
+// `AWS_PROFILE=my-role rolecall exec bash -c ...`, AWSRUNAS_PROFILE, the password `aws-runas password`
+// stored, and `aws-runas ...` itself through rolecall's shim. The password login at the testbed IdP,
+// the validating STS, the real AWS CLI and bash.
 import { after, before, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
@@ -14,7 +15,9 @@ let home: Home;
 before(async () => {
   testbed = await startTestbed();
   home = tempHome();
-  installRolecall(home);
+  const bin = installRolecall(home);
+  // `rolecall shims install` puts aws-runas beside rolecall
+  assert.equal((await runProcess('rolecall', ['shims', 'install', bin], { env: home.env })).code, 0);
   home.write(
     '.aws/config',
     `[default]
@@ -111,3 +114,42 @@ test(
     }
   },
 );
+
+test("aws-runas's own command lines through the shim: PROFILE CMD (ECS endpoint, as aws-runas serves it), -E, AWS_PROFILE, no CMD, -O json", async () => {
+  const served = await runProcess('aws-runas', ['my-role', 'sh', '-c', 'echo "${AWS_CONTAINER_CREDENTIALS_FULL_URI%%:*}:${AWS_ACCESS_KEY_ID-none}"; /usr/bin/aws "$@"', 'sh', ...caller()], { env: home.env });
+  assert.equal(served.code, 0, served.stderr);
+  assert.equal(served.stdout, 'http:none\narn:aws:sts::222222222222:assumed-role/oidc-developer/alice@example.com\n');
+  const inEnv = await runProcess('aws-runas', ['-E', 'my-role', 'sh', '-c', 'echo "${AWS_ACCESS_KEY_ID%%????????????????}:${AWSRUNAS_PROFILE}"'], { env: home.env });
+  assert.equal(inEnv.code, 0, inEnv.stderr);
+  assert.equal(inEnv.stdout, 'ASIA:my-role\n');
+  const fromEnv = await runProcess('bash', ['--norc', '--noprofile', '-c', `AWS_PROFILE=other-role aws-runas -E /usr/bin/aws ${caller().join(' ')}`], { env: home.env });
+  assert.equal(fromEnv.code, 0, fromEnv.stderr);
+  assert.equal(fromEnv.stdout, 'arn:aws:sts::222222222222:assumed-role/jump/alice@example.com\n');
+  // no command: the credentials as export lines, for eval
+  const printed = await runProcess('bash', ['--norc', '--noprofile', '-c', `eval "$(aws-runas my-role)" && /usr/bin/aws ${caller().join(' ')}`], { env: home.env });
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.equal(printed.stdout, 'arn:aws:sts::222222222222:assumed-role/oidc-developer/alice@example.com\n');
+  const json = await runProcess('aws-runas', ['-O', 'json', 'my-role'], { env: home.env });
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal((JSON.parse(json.stdout) as { Version: number }).Version, 1);
+  // a flag rolecall does not take is named, not ignored
+  const unknown = await runProcess('aws-runas', ['-w', 'my-role'], { env: home.env });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^rolecall runas: unknown flag -w\./);
+});
+
+test('aws-runas password oidc through the shim asks on the terminal and keeps the password in rolecall\'s secret store', async () => {
+  const pty = new URL('../helpers/oidc-pty.py', import.meta.url).pathname;
+  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  const result = await runProcess('python3', [pty, 'aws-runas', 'password', 'oidc'], {
+    env: { ...home.env, PTY_ANSWERS: 'Password for profile oidc=>PW\nType it again=>PW', PW: alice.password },
+  });
+  assert.equal(result.code, 0, result.stdout);
+  // the test's keyring is the file store (ROLECALL_KEYRING=file); users get the OS keyring
+  assert.match(result.stdout, /Stored the password of profile oidc in the rolecall secrets file/);
+  // the stored password signs in: no variable, no file
+  assert.equal((await runProcess('rolecall', ['clear', '--all'], { env: home.env })).code, 0);
+  const exec = await runProcess('aws-runas', ['-E', 'my-role', '/usr/bin/aws', ...caller()], { env: { ...home.env, WEB_IDENTITY_PASSWORD: undefined } });
+  assert.equal(exec.code, 0, exec.stderr);
+  assert.equal(exec.stdout, 'arn:aws:sts::222222222222:assumed-role/oidc-developer/alice@example.com\n');
+});
