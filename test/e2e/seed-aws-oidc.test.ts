@@ -1,8 +1,9 @@
 // aws-oidc's users, with its README's ~/.aws-oidc/config and ~/.aws/config (only the provider URL,
-// client, secret and role changed for the testbed) and its command lines: `credential_process =
-// rolecall auth google` under the real AWS CLI, `list --claim=... --client_id=...`, and `login`
-// opening the console through the provider's `agent` (the README's Chrome-profile recipe). A real
-// browser login (headless Chromium) at the testbed IdP and the validating STS/IAM/federation.
+// client, secret and role changed for the testbed) and its command lines, `aws-oidc` being rolecall's
+// shim: `credential_process = aws-oidc auth google` under the real AWS CLI, the engineer profile's
+// overrides, `list --claim=... --client_id=...`, and `login` opening the console through the
+// provider's `agent` (the README's Chrome-profile recipe). A real browser login (headless Chromium)
+// at the testbed IdP and the validating STS/IAM/federation.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ let agentLog: string;
 before(async () => {
   testbed = await startTestbed();
   home = tempHome();
-  installRolecall(home);
+  const bin = installRolecall(home);
   const client = testbed.world.idpClients.find((c) => c.client_id === 'rolecall-confidential')!;
   home.write(
     '.aws-oidc/config',
@@ -35,13 +36,24 @@ provider_url = "${testbed.idp.issuer}"
 client_id = "${client.client_id}"
 client_secret = "${client.client_secret}" # only specify this if your OIDC provider requires it even when using PKCE
 agent = ${JSON.stringify([...AGENT_ARGV, '{}'])}
+
+[[AuthProvider]]
+name = "onelogin"
+role_arn = "arn:aws:iam::222222222222:role/oidc-developer"
+provider_url = "${testbed.idp.issuer}"
+client_id = "rolecall-cli"
+agent = ${JSON.stringify([...AGENT_ARGV, '{}'])}
 `,
   );
   home.write(
     '.aws/config',
     `[profile default]
 region = us-east-1
-credential_process = rolecall auth google
+credential_process = aws-oidc auth google
+
+[profile engineer]
+region = us-east-1
+credential_process = aws-oidc auth onelogin --role_arn=arn:aws:iam::222222222222:role/jump --duration 7200
 `,
   );
   const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
@@ -56,16 +68,30 @@ credential_process = rolecall auth google
     // what login used before the agent: a browser that only leaves a mark
     BROWSER: `touch ${join(home.dir, 'browser-was-used')}`,
   });
+  assert.equal((await runProcess('rolecall', ['shims', 'install', bin], { env: home.env })).code, 0);
 });
 after(async () => {
   home.remove();
   await testbed.close();
 });
 
-test('aws sts get-caller-identity: the AWS CLI runs `rolecall auth google`, which signs in through the agent', async () => {
+test('aws sts get-caller-identity: the AWS CLI runs `aws-oidc auth google`, which signs in through the agent', async () => {
   const result = await runProcess(AWS, ['sts', 'get-caller-identity', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: home.env, timeoutMs: 90_000 });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'arn:aws:sts::222222222222:assumed-role/oidc-confidential/alice@example.com\n');
+  // the engineer profile: another provider, --role_arn and --duration (the jump role allows 1 h: retried)
+  const engineer = await runProcess(AWS, ['--profile', 'engineer', 'sts', 'get-caller-identity', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: home.env, timeoutMs: 90_000 });
+  assert.equal(engineer.code, 0, engineer.stderr);
+  assert.equal(engineer.stdout, 'arn:aws:sts::222222222222:assumed-role/jump/alice@example.com\n');
+  // aws-oidc's other overrides: the provider's client and secret from the command line
+  const client = testbed.world.idpClients.find((c) => c.client_id === 'rolecall-confidential')!;
+  const overridden = await runProcess('aws-oidc', ['auth', 'onelogin', `--client_id=${client.client_id}`, `--client_secret=${client.client_secret}`, `--role_arn=${ROLE}`, '--disable_pkce'], {
+    env: home.env,
+    timeoutMs: 90_000,
+  });
+  assert.equal(overridden.code, 0, overridden.stderr);
+  assert.equal((JSON.parse(overridden.stdout) as { Version: number }).Version, 1);
+  assert.match(overridden.stderr, /warning: --disable_pkce is not used: rolecall always sends a PKCE challenge/);
 });
 
 test('rolecall list --claim="HOST:aud" --client_id="CLIENT_ID": the roles the client may assume, with the default profile calling ListRoles', async () => {
