@@ -135,7 +135,7 @@ test("aws-runas's own command lines through the shim: PROFILE CMD (ECS endpoint,
   // a flag rolecall does not take is named, not ignored
   const unknown = await runProcess('aws-runas', ['-w', 'my-role'], { env: home.env });
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /^rolecall runas: unknown flag -w\./);
+  assert.match(unknown.stderr, /^rolecall: runas: unknown flag -w\./);
 });
 
 test('aws-runas password oidc through the shim asks on the terminal and keeps the password in rolecall\'s secret store', async () => {

@@ -69,7 +69,7 @@ test("install never overwrites a file that is not rolecall's, and writes nothing
   const before = readFileSync(join(old, 'aws-oidc'), 'utf8');
   const refused = await rolecall(['shims', 'install', old], env);
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, new RegExp(`^rolecall shims install will not overwrite ${join(old, 'aws-oidc')}: it is not rolecall's\\n  hint: `));
+  assert.match(refused.stderr, new RegExp(`^rolecall: shims install will not overwrite ${join(old, 'aws-oidc')}: it is not rolecall's\\n  hint: `));
   assert.equal(readFileSync(join(old, 'aws-oidc'), 'utf8'), before);
   assert.equal(existsSync(join(old, 'aws-runas')), false, 'nothing written');
 
@@ -95,8 +95,8 @@ test("install never overwrites a file that is not rolecall's, and writes nothing
 test('without a writable directory of yours on PATH, install asks for one', async () => {
   const result = await runRolecall(['shims', 'install'], { env: { ...home.env, PATH: '/usr/bin:/bin' } });
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^rolecall shims install found no directory on your PATH that it can write under your home directory\n {2}hint: Name one: rolecall shims install DIR/);
+  assert.match(result.stderr, /^rolecall: shims install found no directory on your PATH that it can write under your home directory\n {2}hint: Name one: rolecall shims install DIR/);
   const bad = await rolecall(['shims', 'remove'], home.env);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /^rolecall shims does not know "remove"/);
+  assert.match(bad.stderr, /^rolecall: shims does not know "remove"/);
 });
