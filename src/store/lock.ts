@@ -3,7 +3,7 @@
 // Waiters poll; a lock whose owner is dead (same host, pid gone) or older than staleAfterMs is
 // taken over; nobody waits longer than the bound. Callers re-read the cache once they hold it.
 import { hostname } from 'node:os';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolecallError } from '../errors';
@@ -66,28 +66,38 @@ function isStale(owner: Owner, now: number, staleAfterMs: number): boolean {
   return owner.host === hostname() && !alive(owner.pid);
 }
 
+/**
+ * Creates `path` holding `owner`, or returns false when it exists. The owner is written to a temporary
+ * file first and linked into place (link fails on an existing name, as O_EXCL does), so a process
+ * killed half way leaves a stray temporary file, never an empty lock for others to judge.
+ */
 function tryCreate(path: string, owner: Owner): boolean {
+  const temp = `${path}.${owner.token}.${randomBytes(4).toString('hex')}.tmp`;
   let fd: number;
   try {
-    fd = openSync(path, 'wx', 0o600);
+    fd = openSync(temp, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw cacheError(path, error);
+    throw cacheError(temp, error);
   }
   try {
-    writeSync(fd, JSON.stringify(owner));
-  } catch (error) {
-    // a full disk: leave no empty lock behind for others to wait on
     try {
-      unlinkSync(path);
-    } catch {
-      // an empty lock left behind is taken over after EMPTY_LOCK_STALE_MS
+      writeSync(fd, JSON.stringify(owner));
+    } finally {
+      closeSync(fd);
     }
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    // a full disk: nothing is left for others to wait on
     throw cacheError(path, error);
   } finally {
-    closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
   }
-  return true;
 }
 
 function removeIfOurs(path: string, token: string): void {
