@@ -20,6 +20,7 @@ const WHEN: Record<ErrorCode, string> = {
   PROFILE_NO_CREDENTIALS: 'The profile says nothing rolecall can turn into credentials.',
   DURATION_INVALID: 'A duration (duration_seconds, credentials_duration, -d) is not a number of seconds or Go duration in range.',
   MFA_CODE_INVALID: 'AWS refused the MFA code (wrong, reused or from another device).',
+  MFA_DEVICE_UNKNOWN: 'No mfa_serial names the IAM user\'s MFA device and rolecall could not find it: iam:ListMFADevices was refused, or the user has no device for the code given.',
   STS_ACCESS_DENIED: 'AWS STS refused to let the caller assume the role.',
   STS_EXPIRED_TOKEN: 'The credentials or token presented to STS had expired.',
   STS_INVALID_CLIENT_TOKEN: 'STS does not know the access key id.',

@@ -23,6 +23,7 @@ export const CATALOGUE = {
   DURATION_INVALID: { exit: 2, hint: 'Use seconds (3600) or a Go duration (1h, 90m, 1h30m) between 15m and 12h.' },
   // MFA
   MFA_CODE_INVALID: { exit: 1, hint: 'Enter the current 6-digit code from the MFA device named by mfa_serial; codes change every 30 seconds.' },
+  MFA_DEVICE_UNKNOWN: { exit: 2, hint: 'Name the MFA device in the IAM user\'s profile: mfa_serial = arn:aws:iam::ACCOUNT:mfa/DEVICE (`aws iam list-mfa-devices` shows it).' },
   // AWS STS / IAM
   STS_ACCESS_DENIED: {
     exit: 1,

@@ -50,6 +50,8 @@ export interface WorldUser {
   secretAccessKey: string;
   /** TOTP device (RFC 6238, SHA-1, 6 digits, 30 s) */
   mfa?: { serial: string; totpSecretBase32: string };
+  /** IAM actions the user's policies do not allow (e.g. iam:ListMFADevices): refused with AccessDenied as IAM words it */
+  deniedActions?: string[];
 }
 
 export interface WorldRole {

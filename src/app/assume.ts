@@ -83,7 +83,8 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
   const profile = new Profile({ name: `${account.name}/${roleName}`, nameSource: { kind: 'argument', name: 'ACCOUNT' }, settings, sourceProfile: bastion });
   if (saml && input.mfa) ctx.log.warn('SAML mode does not use an MFA code: the third argument is ignored.');
   const { credentials } = await resolveCredentials(
-    { profile, mfaCode: !saml && input.mfa ? arg(input.mfa, 'MFA') : undefined, password: input.password, refresh: input.globals.refresh, noCache: input.globals.noCache },
+    // coinbase's bastion mode always signed in with MFA, finding the device when no mfa_serial names it
+    { profile, mfaCode: !saml && input.mfa ? arg(input.mfa, 'MFA') : undefined, mfaAlways: !saml, password: input.password, refresh: input.globals.refresh, noCache: input.globals.noCache },
     ctx,
   );
   return {

@@ -22,6 +22,8 @@ import { withLock } from '../store/lock';
 import { openSecretStore, type SecretStore } from '../store/secrets';
 
 export interface CredentialRequest extends LoginFlags {
+  /** coinbase assume's bastion mode: an MFA session even where no mfa_serial names the device (see PlanFlags) */
+  mfaAlways?: boolean;
   /** the profile name from an argument or --profile; absent: AWS_PROFILE, then default */
   profileName?: Setting;
   /** settings given as flags (region, duration_seconds, role_arn, ...): the highest precedence */
@@ -87,6 +89,9 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     refresh: request.refresh,
     cache: request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) }),
     // mfa_process of the profile, else of one it builds on (assume's profile over the bastion)
+    mfaGiven: request.mfaCode,
+    // the IAM client loads only when a device is looked up
+    mfaDevices: async (keys) => (await import('../sts/iam')).mfaDevices(keys, { region: plan.region?.value, endpoint: plan.iamEndpoint?.value, log: ctx.log }),
     mfaCode: mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log }),
   };
 

@@ -3,7 +3,7 @@
 // down source_profile where it builds on another profile's credentials.
 import { checkDurationBounds, SESSION_BOUNDS, type DurationBounds } from '../config/duration';
 import type { Profile } from '../config/profile';
-import { rank, type Setting } from '../config/source';
+import { describeSource, rank, type Setting } from '../config/source';
 import type { Plan, Step } from './step';
 
 const DEFAULT_ROLE_SECONDS = 3600;
@@ -24,6 +24,13 @@ export interface Walk {
 export interface PlanFlags {
   /** --device: the browser flow's loopback redirect is not needed */
   device?: boolean;
+  /**
+   * an MFA code the user gave (--mfa-code, assume's MFA argument): an IAM user's keys then get an MFA
+   * session even when no mfa_serial names the device (it is looked up), so the code is never dropped
+   */
+  mfaCode?: Setting;
+  /** coinbase assume's bastion mode, which always signed in with MFA: the same, without a code given */
+  mfaAlways?: boolean;
 }
 
 export interface PlanContext {
@@ -73,5 +80,8 @@ export function buildPlan(profile: Profile, sources: readonly SourcePlanner[], b
     return source.plan(p, { bounds, flags, nextCarriesMfa, below: walk, roleSession: (step) => sources.some((s) => s.roleSession && s.kinds.includes(step.kind)) });
   };
   const { steps, notices } = walk(profile, false);
+  if (flags.mfaCode && !steps.some((step) => step.kind === 'SessionToken' || (step as { mfaSerial?: unknown }).mfaSerial !== undefined)) {
+    notices.push(`the MFA code (${describeSource(flags.mfaCode.source)}) is not used: profile ${profile.name} gets its credentials without MFA.`);
+  }
   return { plan: { profile, steps, ...endpoints(profile) }, notices };
 }

@@ -74,7 +74,8 @@ export function mapAwsError(error: unknown, call: CallContext): RolecallError {
   switch (name) {
     case 'AccessDenied':
     case 'AccessDeniedException':
-      if (/MultiFactorAuthentication failed|MFA/i.test(awsMessage)) code = 'MFA_CODE_INVALID';
+      // a refused MFA code; not a refusal of an IAM action that names MFA (iam:ListMFADevices)
+      if (/MultiFactorAuthentication failed|\bMFA\b/i.test(awsMessage)) code = 'MFA_CODE_INVALID';
       else code = 'STS_ACCESS_DENIED';
       break;
     case 'ExpiredToken':

@@ -1,5 +1,6 @@
-// The IAM calls rolecall makes (ListRoles, every page; ListAccountAliases), errors mapped like STS's.
-import { IAMClient, ListAccountAliasesCommand, paginateListRoles } from '@aws-sdk/client-iam';
+// The IAM calls rolecall makes (ListRoles, every page; ListAccountAliases; ListMFADevices), errors
+// mapped like STS's.
+import { IAMClient, ListAccountAliasesCommand, ListMFADevicesCommand, paginateListRoles } from '@aws-sdk/client-iam';
 import type { Logger } from '../platform/logger';
 import type { Credentials } from './credentials';
 import { mapAwsError } from './errors';
@@ -36,6 +37,17 @@ export interface RoleSummary {
   arn: string;
   /** URL-encoded JSON, as IAM returns it */
   assumeRolePolicyDocument?: string;
+}
+
+/** The serial numbers (ARNs) of the calling IAM user's MFA devices, as coinbase assume-role looked them up. */
+export async function mfaDevices(source: Credentials, options: IamOptions): Promise<string[]> {
+  options.log.debug(`IAM ListMFADevices at ${options.endpoint ?? 'the IAM endpoint'}`);
+  try {
+    const out = await iamClient(source, options).send(new ListMFADevicesCommand({}));
+    return (out.MFADevices ?? []).map((d) => d.SerialNumber ?? '').filter((serial) => serial !== '');
+  } catch (error) {
+    throw mapAwsError(error, { action: 'ListMFADevices', endpoint: options.endpoint, service: 'iam' });
+  }
 }
 
 export async function listAllRoles(source: Credentials, options: IamOptions): Promise<RoleSummary[]> {

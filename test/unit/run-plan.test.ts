@@ -74,6 +74,7 @@ function deps(sts: Sts, extra: Partial<PlanDeps> = {}) {
     secrets: () => {
       throw new Error('no keyring in this test');
     },
+    mfaDevices: () => Promise.reject(new Error('no IAM in this test')),
     login: {},
     profiles: ['p', 'default'],
     refresh: false,
@@ -266,4 +267,64 @@ test('resolveCredentials: a bad value is refused before any call, naming where i
     new RegExp(`^role_arn = "arn:aws:iam::123:role/x" \\(${h.dir}/\\.aws/config:2\\) is not an IAM role ARN$`),
   );
   assert.deepEqual(calls, []);
+});
+
+// coinbase's bastion: keys, no mfa_serial anywhere; the MFA code comes from the command line
+const bareBastion = profileOf({ aws_access_key_id: 'AKIABASTION', aws_secret_access_key: 'bastion-secret' }, { name: 'bastion' });
+const bareRole = profileOf({ role_arn: ROLE, source_profile: 'bastion' }, { name: 'production/read', sourceProfile: bareBastion });
+const given = { value: '654321', source: { kind: 'argument' as const, name: 'MFA' } };
+
+test('a code given with no mfa_serial: the device is looked up (ListMFADevices with the keys), then the MFA session and the role', async () => {
+  const { plan, notices } = buildPlan(bareRole, SOURCES, undefined, { mfaCode: given });
+  assert.deepEqual(notices, []);
+  assert.deepEqual(plan.steps.map((s) => s.kind), ['StaticKeys', 'SessionToken', 'AssumeRole']);
+  const { sts, calls } = fakeSts();
+  const looked: string[] = [];
+  const { deps: d, codes, stderr } = deps(sts, {
+    mfaGiven: given,
+    mfaDevices: (keys) => {
+      looked.push(keys.accessKeyId);
+      return Promise.resolve([MFA, 'arn:aws:iam::111111111111:mfa/spare']);
+    },
+  });
+  await runPlan(plan, d);
+  assert.deepEqual(looked, ['AKIABASTION']);
+  assert.deepEqual(codes, [MFA]);
+  assert.deepEqual(calls.map((c) => c.action), ['GetSessionToken', 'AssumeRole']);
+  assert.equal(calls[0]!.input.serialNumber, MFA);
+  assert.match(stderr(), /Using the MFA device arn:aws:iam::111111111111:mfa\/alice \(found with iam:ListMFADevices; set mfa_serial to skip the lookup\): the first of 2\./);
+  // the same plan without a code or coinbase's mode has no MFA session, and a code for a profile
+  // whose credentials need none is said to be unused
+  assert.deepEqual(buildPlan(bareRole, SOURCES).plan.steps.map((s) => s.kind), ['StaticKeys', 'AssumeRole']);
+  const oidc = profileOf({ role_arn: ROLE, web_identity_auth_url: 'https://idp.example.com', web_identity_client_id: 'cli' }, { name: 'dev' });
+  assert.deepEqual(buildPlan(oidc, SOURCES, undefined, { mfaCode: given }).notices, ['the MFA code (argument MFA) is not used: profile dev gets its credentials without MFA.']);
+});
+
+test('the device lookup refused, or no device for a code given: MFA_DEVICE_UNKNOWN naming mfa_serial, and no STS call made with the keys', async () => {
+  const plan = buildPlan(bareRole, SOURCES, undefined, { mfaAlways: true }).plan;
+  const refusing = fakeSts();
+  refusing.sts.getCallerIdentity = () => Promise.resolve({ account: '111111111111', arn: 'arn:aws:iam::111111111111:user/erin', userId: 'AIDA' });
+  const refused = deps(refusing.sts, {
+    mfaGiven: given,
+    mfaDevices: () => Promise.reject(new RolecallError('STS_ACCESS_DENIED', 'ListMFADevices failed: not authorized')),
+  });
+  await rejectsAsync(
+    () => runPlan(plan, refused.deps),
+    'MFA_DEVICE_UNKNOWN',
+    /^cannot find the MFA device of arn:aws:iam::111111111111:user\/erin: iam:ListMFADevices was refused \(AccessDenied\), so the MFA code given was not used$/,
+    /^Name the device in profile bastion: mfa_serial = arn:aws:iam::111111111111:mfa\/DEVICE in /,
+  );
+  assert.deepEqual(refusing.calls, []);
+
+  // coinbase's mode without a code, for a user with no device: the keys as they are, then the role
+  const plain = fakeSts();
+  const none = deps(plain.sts, { mfaDevices: () => Promise.resolve([]) });
+  await runPlan(plan, none.deps);
+  assert.deepEqual(plain.calls.map((c) => [c.action, c.source]), [['AssumeRole', 'AKIABASTION']]);
+  // ... but a code given for that user is an error, not dropped
+  const withCode = fakeSts();
+  withCode.sts.getCallerIdentity = () => Promise.resolve({ account: '111111111111', arn: 'arn:aws:iam::111111111111:user/bob', userId: 'AIDA' });
+  const dropped = deps(withCode.sts, { mfaGiven: given, mfaDevices: () => Promise.resolve([]) });
+  await rejectsAsync(() => runPlan(plan, dropped.deps), 'MFA_DEVICE_UNKNOWN', /^the MFA code \(argument MFA\) cannot be used: arn:aws:iam::111111111111:user\/bob has no MFA device$/);
+  assert.deepEqual(withCode.calls, []);
 });

@@ -1,6 +1,6 @@
 // The IAM actions rolecall uses: ListRoles (paginated, trust policies URL-encoded as IAM returns
 // them), GetUser, ListMFADevices and ListAccountAliases for the caller's own account.
-import { AwsFault, validationError } from './fault';
+import { AwsFault, accessDenied, validationError } from './fault';
 import { accountOf, splitRoleArn, uniqueId } from './identity';
 import { pattern } from './params';
 import { signedCaller, type Call, type Handler, type State } from './state';
@@ -77,6 +77,10 @@ export const getUser: Handler = ({ world }, call) => {
 
 export const listMfaDevices: Handler = ({ world }, call) => {
   const user = userFor(call, world);
+  const caller = signedCaller(call).user;
+  if (caller?.deniedActions?.includes('iam:ListMFADevices')) {
+    throw accessDenied(`User: ${userArn(caller)} is not authorized to perform: iam:ListMFADevices on resource: user ${user.name} because no identity-based policy allows the iam:ListMFADevices action`);
+  }
   return {
     MFADevices: user.mfa ? [{ UserName: user.name, SerialNumber: user.mfa.serial, EnableDate: CREATED }] : [],
     IsTruncated: false,

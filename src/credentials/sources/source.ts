@@ -25,6 +25,10 @@ export interface StepDeps extends Pick<Context, 'env' | 'clock' | 'log' | 'promp
   sts: Sts;
   /** the current MFA code for a device (flag, mfa_process or prompt); each call may ask anew */
   mfaCode(serial: string, profile: string): Promise<string>;
+  /** the MFA code the user gave (--mfa-code, assume's MFA argument), if any */
+  mfaGiven?: Setting;
+  /** the calling IAM user's MFA devices (iam:ListMFADevices), for an MFA session no mfa_serial names */
+  mfaDevices(keys: Credentials): Promise<string[]>;
   /** the OS keyring (or the file backend), opened on first use */
   secrets(): SecretStore;
   /** --device, --no-browser, -P */

@@ -96,7 +96,12 @@ export const staticKeys: CredentialSource<StaticKeysStep> = {
   kinds: ['StaticKeys'],
   roleSession: false,
   recognises: () => true,
-  plan: (profile, ctx) => ({ steps: [keysOf(profile), ...mfaSessionOver(profile, ctx.nextCarriesMfa)], notices: [] }),
+  plan(profile, ctx) {
+    const keys = keysOf(profile);
+    // only an IAM user's own keys make an MFA session with a device looked up (not session credentials)
+    const userKeys = keys.origin === 'keyring' || (keys.origin === 'file' && !keys.sessionToken);
+    return { steps: [keys, ...mfaSessionOver(profile, userKeys, ctx)], notices: [] };
+  },
   // the secret is part of the identity, but never put in the key's text in the clear, even to be hashed with the rest
   cacheKeyOf: (step) => (step.secretAccessKey ? { ...step, secretAccessKey: createHash('sha256').update(step.secretAccessKey.value).digest('hex') } : step),
   describe: describeKeys,
