@@ -1,15 +1,14 @@
 // setup for aws-cli-oidc's users: the provider goes into ~/.aws-cli-oidc/config.yaml (or
 // AWS_CLI_OIDC_CONFIG), as aws-cli-oidc's own `setup` wrote it, so that `get-cred -p NAME` finds it.
 // The other providers and the file's comments stay; the write is atomic with a backup.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { isMap, parseDocument } from 'yaml';
 import { RolecallError, isRolecallError } from '../errors';
 import { awsCliOidcProfile, parseAwsCliOidcConfig } from '../config/aws-cli-oidc';
 import { validateProfile } from '../config/validate';
 import { buildPlan } from '../plan/build';
 import { SOURCES } from '../credentials/sources/index';
-import { writeFileAtomic } from '../store/atomic-write';
+import { writeWithBackup } from './setup';
 
 export interface AwsCliOidcProvider {
   name: string;
@@ -37,16 +36,15 @@ export function providerEntries(p: AwsCliOidcProvider): [string, string][] {
 }
 
 /** The file's text with the provider set (a provider of the same name replaced), everything else kept. */
-function withProvider(path: string, p: AwsCliOidcProvider): { exists: boolean; text: string } {
-  const exists = existsSync(path);
-  const doc = parseDocument(exists ? readFileSync(path, 'utf8') : '');
+function withProvider(path: string, p: AwsCliOidcProvider): { text: string } {
+  const doc = parseDocument(existsSync(path) ? readFileSync(path, 'utf8') : '');
   if (doc.errors.length || (doc.contents !== null && !isMap(doc.contents))) {
     // the reader says where and what
     parseAwsCliOidcConfig(doc.toString(), path);
     throw new RolecallError('CONFIG_INVALID', `${path} is not a map of providers`, { hint: 'Fix the file, or move it away and run setup again.' });
   }
   doc.set(p.name, doc.createNode(Object.fromEntries(providerEntries(p))));
-  return { exists, text: doc.toString() };
+  return { text: doc.toString() };
 }
 
 /**
@@ -66,13 +64,5 @@ export function checkAwsCliOidcProvider(path: string, p: AwsCliOidcProvider, env
 
 /** Writes the provider atomically; the previous file is kept as config.yaml.rolecall-backup. */
 export function writeAwsCliOidcProvider(path: string, p: AwsCliOidcProvider): { backup?: string } {
-  const { exists, text } = withProvider(path, p);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let backup: string | undefined;
-  if (exists) {
-    backup = `${path}.rolecall-backup`;
-    copyFileSync(path, backup);
-  }
-  writeFileAtomic(path, text, exists ? statSync(path).mode & 0o777 : 0o600);
-  return { backup };
+  return writeWithBackup(path, withProvider(path, p).text);
 }

@@ -213,15 +213,21 @@ export function checkSetup(configPath: string, sections: Section[], answers: Set
   }
 }
 
-/** Writes the sections atomically; the previous file is kept as CONFIG.rolecall-backup. */
-export function writeProfile(configPath: string, sections: Section[]): { backup?: string; text: string } {
-  const { exists, text } = withSections(configPath, sections);
-  mkdirSync(dirname(configPath), { recursive: true, mode: 0o700 });
+/** Writes `text` to `path` atomically (keeping its mode, else 0600); the previous file is kept as PATH.rolecall-backup. */
+export function writeWithBackup(path: string, text: string): { backup?: string } {
+  const exists = existsSync(path);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let backup: string | undefined;
   if (exists) {
-    backup = `${configPath}.rolecall-backup`;
-    copyFileSync(configPath, backup);
+    backup = `${path}.rolecall-backup`;
+    copyFileSync(path, backup);
   }
-  writeFileAtomic(configPath, text, exists ? statSync(configPath).mode & 0o777 : 0o600);
-  return { backup, text };
+  writeFileAtomic(path, text, exists ? statSync(path).mode & 0o777 : 0o600);
+  return { backup };
+}
+
+/** Writes the sections atomically; the previous file is kept as CONFIG.rolecall-backup. */
+export function writeProfile(configPath: string, sections: Section[]): { backup?: string; text: string } {
+  const { text } = withSections(configPath, sections);
+  return { ...writeWithBackup(configPath, text), text };
 }
