@@ -3,12 +3,9 @@
 // The other providers and the file's comments stay; the write is atomic with a backup.
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, parseDocument } from 'yaml';
-import { RolecallError, isRolecallError } from '../errors';
+import { RolecallError } from '../errors';
 import { awsCliOidcProfile, parseAwsCliOidcConfig } from '../config/aws-cli-oidc';
-import { validateProfile } from '../config/validate';
-import { buildPlan } from '../plan/build';
-import { SOURCES } from '../credentials/sources/index';
-import { writeWithBackup } from './setup';
+import { refuseUnusable, writeWithBackup } from './setup';
 
 export interface AwsCliOidcProvider {
   name: string;
@@ -52,14 +49,7 @@ function withProvider(path: string, p: AwsCliOidcProvider): { text: string } {
  * would be is read and the provider planned, as get-cred would.
  */
 export function checkAwsCliOidcProvider(path: string, p: AwsCliOidcProvider, env: NodeJS.ProcessEnv): void {
-  try {
-    const profile = awsCliOidcProfile(p.name, parseAwsCliOidcConfig(withProvider(path, p).text, path), new Map(), env);
-    validateProfile(profile);
-    buildPlan(profile, SOURCES);
-  } catch (error) {
-    if (!isRolecallError(error)) throw error;
-    throw new RolecallError('USAGE', `the provider would not work, so nothing was written: ${error.message}`, { hint: error.hint, cause: error });
-  }
+  refuseUnusable('provider', () => awsCliOidcProfile(p.name, parseAwsCliOidcConfig(withProvider(path, p).text, path), new Map(), env));
 }
 
 /** Writes the provider atomically; the previous file is kept as config.yaml.rolecall-backup. */

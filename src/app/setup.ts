@@ -8,6 +8,7 @@ import { setSection } from '../config/ini-edit';
 import { configFilesFrom, listProfiles, readConfigFiles, type ConfigFiles } from '../config/files';
 import { parseIni } from '../config/ini';
 import { resolveProfile } from '../config/resolve';
+import type { Profile } from '../config/profile';
 import { validateProfile } from '../config/validate';
 import { buildPlan } from '../plan/build';
 import { SOURCES } from '../credentials/sources/index';
@@ -202,14 +203,21 @@ export function checkSetup(configPath: string, sections: Section[], answers: Set
       throw new RolecallError('USAGE', `${flag} "${name}" is not a profile name rolecall can write; nothing was written`, { hint: 'Use letters, digits and . _ @ + - only.' });
     }
   }
-  try {
+  refuseUnusable('profile', () => {
     const files = configFilesFrom(parseIni(withSections(configPath, sections).text, configPath), readConfigFiles(env, home).credentials);
-    const profile = resolveProfile(files, { name: { value: answers.profile, source: { kind: 'flag', name: '--profile' } }, env });
+    return resolveProfile(files, { name: { value: answers.profile, source: { kind: 'flag', name: '--profile' } }, env });
+  });
+}
+
+/** Refuses, before anything is written, a profile rolecall could not use: validated and planned as a command would. */
+export function refuseUnusable(what: 'profile' | 'provider', profileAfterWrite: () => Profile): void {
+  try {
+    const profile = profileAfterWrite();
     validateProfile(profile);
     buildPlan(profile, SOURCES);
   } catch (error) {
     if (!isRolecallError(error)) throw error;
-    throw new RolecallError('USAGE', `the profile would not work, so nothing was written: ${error.message}`, { hint: error.hint, cause: error });
+    throw new RolecallError('USAGE', `the ${what} would not work, so nothing was written: ${error.message}`, { hint: error.hint, cause: error });
   }
 }
 
