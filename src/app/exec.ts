@@ -9,6 +9,8 @@ export interface ExecInput {
   args: string[];
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** written to the child's stdin before rolecall's own stdin is passed on (ssh --via stdin) */
+  stdinPrefix?: string;
 }
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
@@ -16,11 +18,22 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
 /** Resolves with the exit status to use: the child's, or 128 + signal number when it was killed. */
 export function runChild(input: ExecInput): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(input.command, input.args, { env: input.env, stdio: 'inherit' });
+    const relay = input.stdinPrefix !== undefined;
+    const child = spawn(input.command, input.args, { env: input.env, stdio: [relay ? 'pipe' : 'inherit', 'inherit', 'inherit'] });
+    if (relay && child.stdin) {
+      // a child that stops reading early closes the pipe: that is its business, not an error of ours
+      child.stdin.on('error', () => undefined);
+      child.stdin.write(input.stdinPrefix);
+      process.stdin.pipe(child.stdin);
+    }
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
+      if (relay) {
+        process.stdin.unpipe();
+        process.stdin.destroy();
+      }
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();

@@ -75,6 +75,7 @@ function splitChildCommand(command: Command, argv: string[], options: Options, w
     own ??= runs.ownPositionals(token, { profileFlag: argv.slice(0, i).some((a) => a === '--profile' || a.startsWith('--profile=')) }, where);
     if (positionals === own) return { own: argv.slice(0, i), rest: argv.slice(i) };
     positionals++;
+    if (runs.childFlagsFollow && positionals === own) return { own: argv.slice(0, i + 1), rest: argv.slice(i + 1) };
   }
   return { own: argv, rest: [] };
 }

@@ -35,6 +35,8 @@ export interface Command {
    */
   runsCommand?: {
     ownPositionals(first: string, given: { profileFlag: boolean }, where: { env: NodeJS.ProcessEnv; home: string }): number;
+    /** the child's arguments start right after rolecall's last positional, flags included (ssh: `PROFILE -p 2222 host`) */
+    childFlagsFollow?: boolean;
   };
   /** `commands`: every command there is, for the one that lists them all (completion) */
   run(parsed: Parsed, ctx: Context, commands: Readonly<Record<string, CommandEntry>>): Promise<number>;

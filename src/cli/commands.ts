@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   whoami: { summary: 'Show who the credentials are (GetCallerIdentity), their expiry and source chain', load: () => import('./whoami') },
   'shell-init': { summary: 'Print the `assume` shell function for your rc file (bash, zsh, fish, powershell)', load: () => import('./shell-init') },
   completion: { summary: 'Print a completion script (bash, zsh, fish, powershell) with profile names from your config', load: () => import('./completion') },
+  ssh: { summary: 'ssh to a host whose AWS CLI and SDKs get the profile\'s credentials, renewed, through the session', load: () => import('./ssh') },
   login: { summary: 'Open the AWS console signed in as the profile\'s role (or print the sign-in URL)', load: () => import('./login') },
   'list-roles': { summary: 'List the IAM roles an OIDC client can assume, or every account and role of an Identity Center session', load: () => import('./list-roles') },
   list: { summary: 'aws-oidc compat: the same as list-roles (--claim, --client_id)', load: () => import('./list') },

@@ -13,7 +13,7 @@ function flagsOf(options: Command['options']): string[] {
 }
 
 // the flags whose values are a fixed list
-const VALUES: Record<string, readonly string[]> = { format: FORMATS, server: ['ecs', 'imds'], kind: Object.keys(SETUP_KINDS) };
+const VALUES: Record<string, readonly string[]> = { format: FORMATS, server: ['ecs', 'imds'], via: ['env', 'stdin'], kind: Object.keys(SETUP_KINDS) };
 
 function print(ctx: Parameters<Command['run']>[1], words: string[]): number {
   ctx.stdout(words.length ? `${words.join('\n')}\n` : '');

@@ -3,6 +3,7 @@ import { resolveCredentials } from '../credentials/resolve';
 import { runChild } from '../app/exec';
 import { RolecallError } from '../errors';
 import { defaultProfileShadow } from '../app/server-shadow';
+import { serveProfile } from '../app/serve-profile';
 import { listProfiles, readConfigFiles } from '../config/files';
 import { CLEARED_VARIABLES, credentialEnv } from '../output/render';
 import { stringFlag } from './args';
@@ -22,9 +23,9 @@ export const profileOrCommand: NonNullable<Command['runsCommand']> = {
 
 export const command: Command = {
   name: 'exec',
-  usage: 'rolecall exec [PROFILE] [--server ecs|imds] [--] CMD [ARGS...]',
+  usage: 'rolecall exec [PROFILE] [--server ecs|imds [--server-address IP]] [--] CMD [ARGS...]',
   runsCommand: profileOrCommand,
-  options: { ...CREDENTIAL_OPTIONS, server: { type: 'string' } },
+  options: { ...CREDENTIAL_OPTIONS, server: { type: 'string' }, 'server-address': { type: 'string' } },
   help: `Runs CMD with the profile's credentials in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION). AWS_PROFILE is removed for the child (it would
 point the SDKs back at the profile) and passed on as AWSRUNAS_PROFILE. CMD's exit status is rolecall's.
@@ -36,12 +37,17 @@ profile in your config: then it is CMD (as aws-runas reads \`AWS_PROFILE=p aws-r
 Flags:
   --server ecs|imds  serve the credentials from a loopback server instead (ECS container credentials or
                      IMDSv2), renewed before they expire: for jobs that outlive the role session
+  --server-address IP  with --server ecs: listen on this address of this machine instead of 127.0.0.1,
+                     for containers (e.g. 169.254.170.2, which the AWS SDKs accept; never 0.0.0.0);
+                     the token is still required on every request
 
 ${CREDENTIAL_HELP}
 
 Examples:
   rolecall exec prod aws s3 ls
   rolecall exec prod --server ecs -- terraform apply
+  rolecall exec prod --server ecs --server-address 169.254.170.2 -- \
+    docker run -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN amazon/aws-cli s3 ls
   AWS_PROFILE=prod rolecall exec terraform plan
   AWS_PROFILE=prod rolecall exec bash -c 'aws s3 ls "$BUCKET"'`,
   async run(parsed, ctx) {
@@ -58,6 +64,14 @@ Examples:
     if (server !== undefined && server !== 'ecs' && server !== 'imds') {
       throw new RolecallError('USAGE', `rolecall exec --server takes ecs or imds, not "${server}"`, { hint: 'Use --server ecs (most SDKs) or --server imds (tools that only speak EC2 metadata).' });
     }
+    const addressFlag = stringFlag(parsed, 'server-address');
+    if (addressFlag !== undefined && server !== 'ecs') {
+      throw new RolecallError('USAGE', `rolecall exec --server-address needs --server ecs${server === 'imds' ? ', not imds: the metadata protocol has no token, so it stays on loopback' : ''}`, {
+        hint: 'Use --server ecs --server-address IP: every request must then carry the token.',
+      });
+    }
+    const { listenAddress } = await import('../server/address');
+    const address = addressFlag === undefined ? undefined : listenAddress(addressFlag, '--server-address');
     const request = credentialRequest(parsed, parsed.positionals[0]);
     const { credentials, plan } = await resolveCredentials(request, ctx);
     const env: NodeJS.ProcessEnv = { ...ctx.env };
@@ -68,7 +82,6 @@ Examples:
       return runChild({ command: program, args, env, log: ctx.log });
     }
     // long jobs: a loopback server hands out credentials and renews them through the cache and its lock
-    const { startCredentialServer } = await import('../server/index');
     const shadow = defaultProfileShadow(readConfigFiles(ctx.env, ctx.home));
     if (shadow) {
       ctx.log.warn(
@@ -76,14 +89,7 @@ Examples:
           `to hide it from the child: rolecall exec ${plan.profile.name} --server ${server} -- env ${shadow.variable}=/dev/null ${program} ...`,
       );
     }
-    let first: typeof credentials | undefined = credentials;
-    const provider = async ({ forceRefresh }: { forceRefresh: boolean }) => {
-      const ready = first;
-      first = undefined;
-      if (ready && !forceRefresh) return ready;
-      return (await resolveCredentials({ ...request, refresh: forceRefresh }, ctx)).credentials;
-    };
-    const running = await startCredentialServer(server, provider, { clock: ctx.clock, log: ctx.log });
+    const running = await serveProfile(server, request, credentials, ctx, { address });
     for (const name of running.unsetEnv) delete env[name];
     Object.assign(env, running.env, extra, plan.region ? { AWS_REGION: plan.region.value, AWS_DEFAULT_REGION: plan.region.value } : {});
     try {

@@ -4,16 +4,17 @@ import type { IncomingMessage } from 'node:http';
 
 /**
  * Why a request must be refused before authentication (403), or undefined when it may go on.
- * A browser page on a rebinding DNS name reaches 127.0.0.1 with its own Host header; a proxy on
+ * A browser page on a rebinding DNS name reaches the server with its own Host header; a proxy on
  * this machine announces itself with Forwarded or X-Forwarded-For: neither may read credentials.
+ * `hosts` are the host:port values clients legitimately use (lower case).
  */
-export function refusal(req: IncomingMessage, port: number): string | undefined {
+export function refusal(req: IncomingMessage, hosts: readonly string[]): string | undefined {
   if (req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) {
     return 'requests through a proxy are refused';
   }
   const host = req.headers.host?.toLowerCase();
-  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
-    return `the Host header must be 127.0.0.1:${port} or localhost:${port}`;
+  if (host === undefined || !hosts.includes(host)) {
+    return `the Host header must be ${hosts.length === 1 ? hosts[0] : `${hosts.slice(0, -1).join(', ')} or ${hosts.at(-1)}`}`;
   }
   return undefined;
 }

@@ -1,11 +1,13 @@
 // Loopback credential servers for `rolecall exec --server ecs|imds`: the child's SDKs fetch
 // credentials from us instead of reading static keys, so jobs that outlive a role session keep
-// working. Bound to 127.0.0.1 on a random port, answering only the user who started it (where the
-// kernel says who owns a connection); see docs/credential-server.md.
+// working. Bound to 127.0.0.1 on a random port (or one address the user names, for containers),
+// answering only the user who started it (where the kernel says who owns a connection); see
+// docs/credential-server.md.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { RolecallError } from '../errors';
+import { LOOPBACK, type ListenAddress } from './address';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { ecsHandler } from './ecs';
@@ -36,6 +38,10 @@ export interface CredentialServerOptions {
    * lifetime when that is shorter
    */
   refreshBeforeSeconds?: number;
+  /** where to listen (default 127.0.0.1:random); only the ECS server, which requires its token, may leave loopback */
+  address?: ListenAddress;
+  /** other host:port values clients reach the server as (the remote end of an SSH forward), accepted in Host */
+  reachedAs?: string[];
 }
 
 /**
@@ -66,6 +72,12 @@ export async function startCredentialServer(
 ): Promise<CredentialServer> {
   const { clock, log } = deps;
   const mask = (text: string) => log.mask(text);
+  const address = options.address ?? { host: LOOPBACK, urlHost: LOOPBACK, loopback: true };
+  if (kind === 'imds' && !address.loopback) {
+    throw new RolecallError('USAGE', `the metadata server listens on loopback only, not on ${address.host}: IMDS has no token a client must hold`, {
+      hint: 'Use --server ecs for containers: its token is required on every request.',
+    });
+  }
   const refresher = await createRefresher(provider, deps, {
     refreshBeforeSeconds: options.refreshBeforeSeconds,
     // botocore "extends" IMDS credentials that expire within 10 + 2..10 minutes and then keeps
@@ -81,7 +93,7 @@ export async function startCredentialServer(
     log.redact(token);
     handle = ecsHandler(refresher, { token, path }, mask);
     configure = (port) => ({
-      env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}${path}`, AWS_CONTAINER_AUTHORIZATION_TOKEN: token },
+      env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://${address.urlHost}:${port}${path}`, AWS_CONTAINER_AUTHORIZATION_TOKEN: token },
       unsetEnv: SHADOWING,
     });
   } else {
@@ -101,7 +113,10 @@ export async function startCredentialServer(
 
   // the port is in the kernel's socket table for anyone to see: other users' connections are refused.
   // ECS also needs its token, which only the child's environment holds; IMDS has nothing else.
-  const ownerCheck = sameUserOnly();
+  // A container connects from another network namespace, whose sockets this one's table does not
+  // list: off loopback, an unlisted connection is let through to the token check (a listed one of
+  // another user is still refused).
+  const ownerCheck = sameUserOnly(undefined, address.host === LOOPBACK ? 'refuse' : 'allow');
   if (!ownerCheck && kind === 'imds') {
     log.warn('this system does not say which user a connection comes from: any local user who finds the metadata server\'s port can read the credentials. Use --server ecs, which requires a token, on a shared machine.');
   }
@@ -119,13 +134,14 @@ export async function startCredentialServer(
   };
 
   let port = 0;
+  let hosts: string[] = [];
   const server = createServer((req, res) => {
     req.resume();
     if (log.debugEnabled) {
       const path = (req.url ?? '').split('?')[0];
       res.on('finish', () => log.debug(`${kind} credential server: ${req.method} ${path} -> ${res.statusCode}`));
     }
-    const refused = ownerRefusal(req.socket) ?? refusal(req, port);
+    const refused = ownerRefusal(req.socket) ?? refusal(req, hosts);
     if (refused !== undefined) {
       replyError(res, 403, 'Forbidden', refused);
       return;
@@ -137,13 +153,12 @@ export async function startCredentialServer(
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new RolecallError('SERVER_ERROR', `could not listen on 127.0.0.1: ${error.message}`, { cause: error })),
-    );
-    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, resolve);
+    server.once('error', (error) => reject(listenError(error as NodeJS.ErrnoException, address.host)));
+    server.listen({ host: address.host, port: 0, exclusive: true }, resolve);
   });
   port = (server.address() as AddressInfo).port;
-  log.debug(`${kind} credential server listening on 127.0.0.1:${port}`);
+  hosts = [`${address.urlHost}:${port}`, ...(address.host === LOOPBACK ? [`localhost:${port}`] : []), ...(options.reachedAs ?? [])].map((h) => h.toLowerCase());
+  log.debug(`${kind} credential server listening on ${address.urlHost}:${port}`);
 
   return {
     ...configure(port),
@@ -153,4 +168,14 @@ export async function startCredentialServer(
         server.closeAllConnections();
       }),
   };
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string): RolecallError {
+  if (error.code === 'EADDRNOTAVAIL') {
+    return new RolecallError('SERVER_ERROR', `could not listen on ${host}: no interface of this machine has that address`, {
+      cause: error,
+      hint: `Name an address of this machine (\`ip -brief address\` lists them), or add it first, e.g. \`sudo ip address add ${host}/${host.includes(':') ? 128 : 32} dev lo\`.`,
+    });
+  }
+  return new RolecallError('SERVER_ERROR', `could not listen on ${host}: ${error.message}`, { cause: error });
 }

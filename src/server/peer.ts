@@ -37,13 +37,14 @@ export function peerUid(connection: Connection, table: string): number | undefin
 
 /**
  * A check that refuses connections from other users, or undefined where the kernel does not say
- * who owns a socket (no /proc/net/tcp: macOS, Windows, a /proc hidden from rolecall).
+ * who owns a socket (no /proc/net/tcp: macOS, Windows, a /proc hidden from rolecall). `unlisted`:
+ * what to do with a connection the table does not list (one from another network namespace).
  */
-export function sameUserOnly(uid = process.getuid?.()): ((connection: Connection) => string | undefined) | undefined {
+export function sameUserOnly(uid = process.getuid?.(), unlisted: 'refuse' | 'allow' = 'refuse'): ((connection: Connection) => string | undefined) | undefined {
   if (uid === undefined || !readable()) return undefined;
   return (connection) => {
     const owner = peerUid(connection, readFileSync(TCP_TABLE, 'utf8'));
-    if (owner === uid) return undefined;
+    if (owner === uid || (owner === undefined && unlisted === 'allow')) return undefined;
     return owner === undefined ? 'the connection is not listed in /proc/net/tcp' : `the connection comes from another user (uid ${owner})`;
   };
 }
