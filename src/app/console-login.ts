@@ -6,7 +6,10 @@ import { isAssumeRole } from '../credentials/sources/assume-role';
 import { isProcess } from '../credentials/sources/credential-process';
 import { isSessionToken } from '../credentials/sources/mfa-session';
 import { RolecallError } from '../errors';
+import type { BrowserEnvironment } from '../platform/browser';
+import { browserCommand } from '../platform/browsers';
 import type { Logger } from '../platform/logger';
+import { roleName } from '../server/role';
 import type { Sts } from '../sts/client';
 import type { Credentials } from '../sts/credentials';
 
@@ -112,11 +115,14 @@ export function checkConsolePlan(plan: Plan, duration: number | undefined): { ch
 }
 
 /**
- * The browser command for the console: the profile's own agent, else, when its credentials come from
- * aws-oidc's `credential_process = rolecall auth NAME` (or `aws-oidc auth NAME`), that provider's
- * agent in ~/.aws-oidc/config: aws-oidc's recipe of an agent that opens a chosen Chrome profile.
+ * The browser command for the console: console_browser (a browser named by kind, or a command), else
+ * the profile's own agent, else, when its credentials come from aws-oidc's `credential_process =
+ * rolecall auth NAME` (or `aws-oidc auth NAME`), that provider's agent in ~/.aws-oidc/config:
+ * aws-oidc's recipe of an agent that opens a chosen Chrome profile.
  */
-export function consoleAgent(plan: Plan, home: string): string[] | undefined {
+export function consoleAgent(plan: Plan, home: string, where: BrowserEnvironment): string[] | undefined {
+  const browser = plan.profile.value('console_browser');
+  if (browser) return browserCommand(browser, where);
   const own = plan.profile.value('web_identity_agent');
   if (own) return own;
   for (const step of plan.steps) {
@@ -126,6 +132,20 @@ export function consoleAgent(plan: Plan, home: string): string[] | undefined {
     if (file.providers.has(provider)) return awsOidcProfile(provider, file).value('web_identity_agent');
   }
   return undefined;
+}
+
+/**
+ * The browser profile or container for this console: the template (console_browser_profile or
+ * --browser-profile) with the session's account, role and profile name filled in.
+ */
+export function consoleBrowserProfile(template: string | undefined, credentials: Credentials, profileName: string): string | undefined {
+  if (template === undefined) return undefined;
+  const arn = credentials.arn ?? '';
+  const account = credentials.accountId ?? /^arn:[\w-]+:(?:sts|iam)::(\d{12}):/.exec(arn)?.[1] ?? 'unknown-account';
+  // a role session names its role; a federated user (GetFederationToken) its own name
+  const role = roleName(arn) ?? /:federated-user\/([^/]+)$/.exec(arn)?.[1] ?? 'unknown-role';
+  const safe = (text: string) => text.replace(/[/\\\x00-\x1f]/g, '-');
+  return template.replaceAll('{account}', account).replaceAll('{role}', safe(role)).replaceAll('{profile}', safe(profileName));
 }
 
 export async function consoleLoginUrl(input: ConsoleLoginInput, deps: ConsoleLoginDeps): Promise<string> {

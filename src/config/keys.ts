@@ -58,6 +58,23 @@ const subjectTokenType: Parser<SubjectTokenType> = (value, name) => {
   return found;
 };
 
+/** per-role and per-account: one browser profile or container for each role, or each account */
+const BROWSER_PROFILE_SHORTHANDS: Readonly<Record<string, string>> = { 'per-role': 'aws-{account}-{role}', 'per-account': 'aws-{account}' };
+
+/** A browser profile name, with {account}, {role} and {profile} to fill in (the shorthands expanded). */
+const browserProfile: Parser<string | undefined> = (value, name) => {
+  const template = BROWSER_PROFILE_SHORTHANDS[value.value.trim()] ?? value.value.trim();
+  if (template === '') return undefined;
+  const unknown = /\{(?!(?:account|role|profile)\})[^}]*\}/.exec(template);
+  if (unknown) {
+    throw parse.invalid(name, value, `names ${unknown[0]}, which rolecall does not fill in`, 'Use {account}, {role} and {profile}, or per-role / per-account.');
+  }
+  if (/[/\\\x00-\x1f]/.test(template) || template.startsWith('.')) {
+    throw parse.invalid(name, value, 'is not a name a browser profile can have (no / or \\, no control characters, not starting with .)');
+  }
+  return template;
+};
+
 const ARN_FLAGS = ['--role-arn', '`get-cred -r`', '`auth --role_arn`'];
 const DURATION_FLAGS = ['--duration', '-d'];
 
@@ -176,6 +193,19 @@ export const KEYS = {
   sso_use_device_code: key({ what: 'IAM Identity Center: sign in with a device code instead of the browser on this machine (`true`/`false`; the AWS CLI\'s `--use-device-code`)', parse: parse.boolean, flags: ['--device'], from: ['rolecall'] }),
   'endpoint_url.sso': key({ what: 'the AWS access portal endpoint (from the `services` section: `sso =`)', parse: parse.url, env: ['AWS_ENDPOINT_URL_SSO'], from: ['AWS CLI'] }),
   'endpoint_url.sso_oidc': key({ what: 'the SSO OIDC endpoint (from the `services` section: `sso_oidc =`)', parse: parse.url, env: ['AWS_ENDPOINT_URL_SSO_OIDC'], from: ['AWS CLI'] }),
+  console_browser: key({
+    what: 'the browser `login` opens the console in: `chrome`, `chromium`, `brave`, `edge`, `vivaldi`, `firefox`, or its command (a JSON list, `{}` for the URL); default: `web_identity_agent`, then `$BROWSER`, then the system opener',
+    parse: parse.command,
+    inherited: true,
+    from: ['rolecall'],
+  }),
+  console_browser_profile: key({
+    what: 'the browser profile the console opens in (Chromium family: `--profile-directory`) or the Firefox container (with the "Open external links in a container" extension); `{account}`, `{role}` and `{profile}` are filled in; `per-role` means `aws-{account}-{role}`, `per-account` means `aws-{account}`',
+    parse: browserProfile,
+    inherited: true,
+    flags: ['`login --browser-profile`'],
+    from: ['rolecall'],
+  }),
   refresh_window: key({
     what: 'replace cached credentials this long before they expire, at most a third of their lifetime (seconds or Go duration; default 15m)',
     parse: parse.refreshWindow,

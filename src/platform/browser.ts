@@ -2,8 +2,10 @@
 // replaced by the URL), else $BROWSER, else the platform opener. The URL carries the login's state
 // and PKCE challenge, so it is never logged; it goes only to the child's argv. No shell ever sees
 // it: the URL comes from the identity provider, and a shell would run what it hides (`|`, `%VAR%`).
+// A browser profile (the console's) is opened as platform/browsers.ts says for the browser's family.
 import { spawn } from 'node:child_process';
 import { RolecallError } from '../errors';
+import { inBrowserProfile } from './browsers';
 
 export interface BrowserEnvironment {
   env: NodeJS.ProcessEnv;
@@ -11,12 +13,17 @@ export interface BrowserEnvironment {
 }
 
 /**
- * The argv that opens `url`, or undefined when there is no way to show a browser here. Only http(s)
- * URLs are opened: the openers also start programs (`file:`, custom schemes), and the URL is the
- * identity provider's to choose.
+ * The argv that opens `url` (in browser profile `profile`, when given), or undefined when there is no
+ * way to show a browser here. Only http(s) URLs are opened: the openers also start programs (`file:`,
+ * custom schemes), and the URL is the identity provider's to choose.
  */
-export function browserArgv(url: string, agent: string[] | undefined, where: BrowserEnvironment): string[] | undefined {
+export function browserArgv(url: string, agent: string[] | undefined, where: BrowserEnvironment, profile?: string): string[] | undefined {
   url = webUrl(url);
+  const argv = commandFor(url, agent, where);
+  return argv && profile !== undefined ? inBrowserProfile(argv, url, profile) : argv;
+}
+
+function commandFor(url: string, agent: string[] | undefined, where: BrowserEnvironment): string[] | undefined {
   if (agent && agent.length > 0) return withUrl(agent, url);
   // $BROWSER is a colon-separated list of commands (the sensible-browser convention); the first is used
   const fromEnv = where.env.BROWSER?.split(':').find((c) => c.trim() !== '');
@@ -55,8 +62,14 @@ function withUrl(command: string[], url: string): string[] {
  * hears of a command that ends with a non-zero status while rolecall still runs (xdg-open with no
  * browser, an agent that fails), so that a waiting login can say so instead of waiting in vain.
  */
-export async function openBrowser(url: string, agent: string[] | undefined, where: BrowserEnvironment, onFailure?: (status: number) => void): Promise<boolean> {
-  const argv = browserArgv(url, agent, where);
+export async function openBrowser(
+  url: string,
+  agent: string[] | undefined,
+  where: BrowserEnvironment,
+  onFailure?: (status: number) => void,
+  profile?: string,
+): Promise<boolean> {
+  const argv = browserArgv(url, agent, where, profile);
   if (!argv) return false;
   const [file, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {

@@ -91,3 +91,34 @@ test('login with $BROWSER: Chromium lands on the console as the chained role', a
   assert.match(page.identity!, /^arn:aws:sts::333333333333:assumed-role\/admin\//);
   assert.equal(page.alias, 'production');
 });
+
+test('console_browser = Chromium with console_browser_profile = per-role: the real Chromium opens the console in that profile', async () => {
+  const userData = join(home.dir, 'chromium-user-data');
+  const chromiumHome = bastionHome(
+    testbed,
+    `
+[profile in-chromium]
+role_arn = arn:aws:iam::333333333333:role/read
+source_profile = bastion
+console_browser = ${JSON.stringify([
+      '/usr/bin/chromium', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', `--user-data-dir=${userData}`, '--dump-dom',
+    ])}
+console_browser_profile = per-role
+`,
+  );
+  try {
+    const before = testbed.aws.calls('login');
+    const run = await runRolecall(['login', 'in-chromium'], { env: { ...chromiumHome.env, AWS_ENDPOINT_URL_SIGNIN: testbed.aws.signinUrl } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /in browser profile "aws-333333333333-read"/);
+    // Chromium keeps a profile's state in a directory of that name under its user data directory
+    const profileDir = join(userData, 'aws-333333333333-read');
+    for (const deadline = Date.now() + 60_000; !(existsSync(join(profileDir, 'Preferences')) && testbed.aws.calls('login') > before); await sleep(200)) {
+      if (Date.now() > deadline) throw new Error(`Chromium did not sign in with profile directory ${profileDir}`);
+    }
+    assert.ok(!existsSync(join(userData, 'Default', 'Preferences')), 'not the Default profile');
+  } finally {
+    chromiumHome.remove();
+  }
+});

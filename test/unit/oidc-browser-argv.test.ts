@@ -62,3 +62,24 @@ test('Linux without a display and without agent or $BROWSER has no browser', () 
   assert.equal(browserArgv(url, undefined, linux({})), undefined);
   assert.equal(browserArgv(url, [], linux({})), undefined);
 });
+
+test('a browser named by kind: its command on each platform; a browser profile in each family\'s form', async () => {
+  const { browserCommand, inBrowserProfile, familyOf } = await import('../../src/platform/browsers');
+  const where = (platform: NodeJS.Platform, env: NodeJS.ProcessEnv = {}) => ({ env, platform });
+  assert.deepEqual(browserCommand(['chrome'], where('linux')), ['google-chrome']);
+  assert.deepEqual(browserCommand(['Brave'], where('darwin')), ['open', '-na', 'Brave Browser', '--args']);
+  assert.deepEqual(browserCommand(['firefox'], where('darwin')), ['open', '-a', 'Firefox']);
+  assert.deepEqual(browserCommand(['edge'], where('win32', { ProgramFiles: 'D:\\Apps' })), ['D:\\Apps\\Microsoft\\Edge\\Application\\msedge.exe']);
+  assert.deepEqual(browserCommand(['vivaldi'], where('win32', { LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' })), ['C:\\Users\\me\\AppData\\Local\\Vivaldi\\Application\\vivaldi.exe']);
+  assert.deepEqual(browserCommand(['/opt/bin/chrome', '--incognito'], where('linux')), ['/opt/bin/chrome', '--incognito'], 'a command is kept as it is');
+
+  const mac = browserArgv(url, browserCommand(['chrome'], where('darwin')), where('darwin'), 'Work');
+  assert.deepEqual(mac, ['open', '-na', 'Google Chrome', '--args', '--profile-directory=Work', url]);
+  const win = browserArgv(url, browserCommand(['firefox'], where('win32')), where('win32'), 'Prod');
+  assert.deepEqual(win, ['C:\\Program Files\\Mozilla Firefox\\firefox.exe', `ext+container:name=Prod&url=${encodeURIComponent(url)}`]);
+  assert.deepEqual(inBrowserProfile(['chromium', '--app={}'.replace('{}', url)], url, 'W'), ['chromium', '--profile-directory=W', `--app=${url}`]);
+  assert.equal(familyOf(['C:\\Program Files\\LibreWolf\\librewolf.exe']), 'firefox');
+  assert.equal(familyOf(['open', '-b', 'com.google.chrome', '-n', '--args']), 'chromium', 'aws-oidc\'s macOS recipe names Chrome by its bundle id');
+  assert.equal(familyOf(['open']), undefined);
+  assert.throws(() => browserArgv(url, undefined, linux({ DISPLAY: ':0' }), 'Work'), /cannot open a browser profile with "xdg-open"/);
+});
