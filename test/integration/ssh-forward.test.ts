@@ -194,7 +194,7 @@ duration_seconds = ${SESSION_SECONDS}
   it('refuses what cannot work before reading any profile', async () => {
     // a profile that does not exist: reading it first would fail with PROFILE_NOT_FOUND instead
     const cases: [string[], RegExp][] = [
-      [['ssh', 'nowhere'], /rolecall ssh needs a destination after the profile/],
+      [['ssh', 'nowhere'], /^rolecall: ssh needs a destination after the profile\n/],
       [['ssh', 'nowhere', '-f', 'host', 'true'], /cannot run ssh -f/],
       [['ssh', '--via', 'stdin', 'nowhere', 'host'], /--via stdin needs a remote command/],
       [['ssh', '--via', 'stdin', 'nowhere', 'host', 'echo a\necho b'], /one-line remote command/],
