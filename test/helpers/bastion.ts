@@ -60,3 +60,22 @@ ${extraConfig}`,
   );
   return home;
 }
+
+/**
+ * A bastion home with profile deploy-short, whose role sessions last `seconds`, and the environment
+ * that lets rolecall ask for them (it keeps AWS's 900 s minimum for users; ROLECALL_MIN_SESSION_SECONDS
+ * lowers it for the testbed, whose minSessionSeconds must be as low).
+ */
+export function shortSessionHome(testbed: Testbed, seconds: number): { home: Home; env: NodeJS.ProcessEnv } {
+  const home = bastionHome(
+    testbed,
+    `
+[profile deploy-short]
+role_arn = arn:aws:iam::222222222222:role/deploy
+source_profile = bob
+external_id = deploy-ext-42
+duration_seconds = ${seconds}
+`,
+  );
+  return { home, env: { ...home.env, ROLECALL_MIN_SESSION_SECONDS: String(seconds) } };
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { bastionHome } from '../helpers/bastion';
+import { shortSessionHome } from '../helpers/bastion';
 import { runRolecall, type Home } from '../helpers/cli';
 import { NO_BOTO3, skipWithoutPython } from '../helpers/python';
 
@@ -38,18 +38,7 @@ describe(`exec --server with ${SESSION_SECONDS}-second role sessions`, { concurr
 
   before(async () => {
     testbed = await startTestbed({ settings: { minSessionSeconds: SESSION_SECONDS } });
-    home = bastionHome(
-      testbed,
-      `
-[profile deploy-short]
-role_arn = arn:aws:iam::222222222222:role/deploy
-source_profile = bob
-external_id = deploy-ext-42
-duration_seconds = ${SESSION_SECONDS}
-`,
-    );
-    // rolecall keeps AWS's 900 s minimum for users; ROLECALL_MIN_SESSION_SECONDS lowers it for the testbed
-    env = { ...home.env, ROLECALL_MIN_SESSION_SECONDS: String(SESSION_SECONDS) };
+    ({ home, env } = shortSessionHome(testbed, SESSION_SECONDS));
   });
   after(async () => {
     home.remove();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { STDIN_WRAPPER } from '../../src/app/ssh';
-import { bastionHome } from '../helpers/bastion';
+import { shortSessionHome } from '../helpers/bastion';
 import { runProcess, runRolecall, type Home } from '../helpers/cli';
 import { SSHD, startSshd, type Sshd } from '../helpers/sshd';
 import { http } from './server-fixtures';
@@ -61,17 +61,7 @@ describe('rolecall ssh', { concurrency: true, skip: noSshd }, () => {
 
   before(async () => {
     testbed = await startTestbed({ settings: { minSessionSeconds: SESSION_SECONDS } });
-    home = bastionHome(
-      testbed,
-      `
-[profile deploy-short]
-role_arn = arn:aws:iam::222222222222:role/deploy
-source_profile = bob
-external_id = deploy-ext-42
-duration_seconds = ${SESSION_SECONDS}
-`,
-    );
-    env = { ...home.env, ROLECALL_MIN_SESSION_SECONDS: String(SESSION_SECONDS) };
+    ({ home, env } = shortSessionHome(testbed, SESSION_SECONDS));
     [accepting, plain] = await Promise.all([startSshd({ acceptEnv: true }), startSshd({ acceptEnv: false })]);
   });
   after(async () => {
