@@ -25,6 +25,8 @@ export interface RefresherOptions {
 }
 
 const FIRST_RETRY_MS = 1_000;
+/** credentials this close to expiry are not handed out while a renewal runs: the caller would sign with them too late */
+const LAST_MINUTE_MS = 60_000;
 const MAX_RETRY_MS = 30_000;
 
 export async function createRefresher(
@@ -41,13 +43,15 @@ export async function createRefresher(
   const windowFor = (creds: ServedCredentials, fetchedAt: number) =>
     Math.min(options.refreshBeforeSeconds !== undefined ? options.refreshBeforeSeconds * 1000 : longestWindowMs, (creds.expiration.getTime() - fetchedAt) / 3);
 
-  const fetch = async (forceRefresh: boolean): Promise<{ creds: ServedCredentials; refreshAt: number }> => {
+  const fetch = async (forceRefresh: boolean): Promise<{ creds: ServedCredentials; refreshAt: number; lastMinuteAt: number }> => {
     const fetchedAt = now();
     const creds = servable(await provider({ forceRefresh }), fetchedAt);
     const refreshAt = creds.expiration.getTime() - windowFor(creds, fetchedAt);
+    // a minute, or a sixth of the lifetime when that is shorter
+    const lastMinuteAt = creds.expiration.getTime() - Math.min(LAST_MINUTE_MS, (creds.expiration.getTime() - fetchedAt) / 6);
     log.redact(creds.secretAccessKey);
     log.redact(creds.sessionToken);
-    return { creds, refreshAt };
+    return { creds, refreshAt, lastMinuteAt };
   };
 
   let state = await fetch(false);
@@ -88,7 +92,8 @@ export async function createRefresher(
         });
       }
       if (inflight !== undefined) {
-        if (state.creds.expiration.getTime() > now()) await Promise.race([inflight, delay(waitMs)]);
+        // in their last minute the current credentials would expire before a slow caller signs with them
+        if (now() < state.lastMinuteAt) await Promise.race([inflight, delay(waitMs)]);
         else await inflight;
       }
       if (state.creds.expiration.getTime() > now()) return state.creds;

@@ -133,6 +133,21 @@ describe('renewal', { concurrency: true }, () => {
     }
   });
 
+  it('waits for a slow renewal instead of handing out credentials in their last sixth (at most a minute)', async () => {
+    const minted = mintingProvider(12_000);
+    const server = await startCredentialServer('ecs', minted.provider, deps());
+    try {
+      // 1.5 s left of 12: inside the last sixth (2 s), where a slow caller would sign too late
+      await sleep(10_500);
+      minted.slow(1000);
+      const started = Date.now();
+      assert.equal((await fetchServed(server)).key, minted.minted[1]?.accessKeyId, 'the renewed credentials, not the expiring ones');
+      assert.ok(Date.now() - started >= 900, `answered after ${Date.now() - started} ms, before the renewal was done`);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses long-lived keys: nothing to renew, and SDKs require an expiry', async () => {
     const longLived = async (): Promise<Credentials> => ({ accessKeyId: 'AKIALONGLIVED0000001', secretAccessKey: 'secret', chain: [] });
     await assert.rejects(startCredentialServer('ecs', longLived, deps()), (error: unknown) => {
