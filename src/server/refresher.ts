@@ -47,8 +47,8 @@ export async function createRefresher(
     const fetchedAt = now();
     const creds = servable(await provider({ forceRefresh }), fetchedAt);
     const refreshAt = creds.expiration.getTime() - windowFor(creds, fetchedAt);
-    // a minute, or a sixth of the lifetime when that is shorter
-    const lastMinuteAt = creds.expiration.getTime() - Math.min(LAST_MINUTE_MS, (creds.expiration.getTime() - fetchedAt) / 6);
+    // a minute, or a tenth of the lifetime when that is shorter
+    const lastMinuteAt = creds.expiration.getTime() - Math.min(LAST_MINUTE_MS, (creds.expiration.getTime() - fetchedAt) / 10);
     log.redact(creds.secretAccessKey);
     log.redact(creds.sessionToken);
     return { creds, refreshAt, lastMinuteAt };

@@ -52,6 +52,13 @@ role_arn = arn:aws:iam::222222222222:role/read
 source_profile = bastion
 console_browser = ["vivaldi-snapshot", "--new-window", "{}"]
 console_browser_profile = {profile} ({account})
+
+[profile unsignable]
+role_arn = arn:aws:iam::222222222222:role/read
+source_profile = unknown-keys
+
+[profile unknown-keys]
+endpoint_url = ${testbed.aws.url}
 ${KINDS.map((kind) => `
 [profile in-${kind}]
 role_arn = arn:aws:iam::222222222222:role/read
@@ -60,6 +67,13 @@ console_browser = ${kind}
 `).join('')}`,
     );
     for (const program of PROGRAMS) home.write(`bin/${program}`, RECORDER, 0o755);
+    // keys AWS does not know: a profile over them fails at its first STS call, so an error about anything
+    // else shows that no call was made
+    home.write('.aws/credentials', `${readFileSync(home.env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8')}
+[unknown-keys]
+aws_access_key_id = AKIAUNKNOWNUNKNOWN01
+aws_secret_access_key = unknown
+`);
     env = { ...home.env, PATH: `${join(home.dir, 'bin')}:${home.env.PATH}`, AWS_ENDPOINT_URL_SIGNIN: testbed.aws.signinUrl, DISPLAY: ':99' };
   });
   after(async () => {
@@ -162,12 +176,12 @@ console_browser = ${kind}
   });
 
   it('refuses a browser profile for a browser whose profiles rolecall does not know, before signing in; and bad templates', async () => {
-    const before = testbed.aws.calls('AssumeRole');
-    const opener = await runRolecall(['login', 'read', '--browser-profile', 'Work'], { env });
+    const opener = await runRolecall(['login', 'unsignable', '--browser-profile', 'Work'], { env });
     assert.equal(opener.code, 1);
     assert.match(opener.stderr, /cannot open a browser profile with "xdg-open": rolecall knows the profiles of Chromium-family browsers and Firefox only/);
     assert.match(opener.stderr, /hint: Name the browser with console_browser = chrome\|chromium\|brave\|edge\|vivaldi\|firefox/);
-    assert.equal(testbed.aws.calls('AssumeRole'), before, 'nobody signed in');
+    const signing = await runRolecall(['login', 'unsignable', '--url'], { env });
+    assert.match(signing.stderr, /InvalidClientTokenId|access key id is not known/, `the same profile fails at STS once it gets there: ${signing.stderr}`);
     const template = await runRolecall(['login', 'in-chrome', '--browser-profile', 'aws-{region}'], { env });
     assert.equal(template.code, 2);
     assert.match(template.stderr, /console_browser_profile = "aws-\{region\}" \(flag --browser-profile\) names \{region\}, which rolecall does not fill in/);

@@ -133,12 +133,13 @@ describe('renewal', { concurrency: true }, () => {
     }
   });
 
-  it('waits for a slow renewal instead of handing out credentials in their last sixth (at most a minute)', async () => {
-    const minted = mintingProvider(12_000);
+  it('waits for a slow renewal instead of handing out credentials in their last tenth (at most a minute)', async () => {
+    const minted = mintingProvider(30_000);
     const server = await startCredentialServer('ecs', minted.provider, deps());
     try {
-      // 1.5 s left of 12: inside the last sixth (2 s), where a slow caller would sign too late
-      await sleep(10_500);
+      // just inside the last tenth (3 s) of 30: timers fire late, never early, so a loaded machine
+      // still has close to 3 s before the credentials actually expire
+      await sleep(27_100);
       minted.slow(1000);
       const started = Date.now();
       assert.equal((await fetchServed(server)).key, minted.minted[1]?.accessKeyId, 'the renewed credentials, not the expiring ones');
