@@ -6,6 +6,7 @@ import type { Prompter } from '../platform/tty';
 import type { Logger } from '../platform/logger';
 import type { Setting } from '../config/source';
 import { describeSource } from '../config/source';
+import { commandFailure } from '../platform/command-failure';
 
 export interface MfaSources {
   /** --mfa-code, or the compat positional MFA argument */
@@ -27,12 +28,14 @@ function checked(code: string, where: string): string {
   return code;
 }
 
+const MFA_TIMEOUT_SECONDS = 60;
+
 function runMfaProcess(command: Setting): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', command.value], { timeout: 60_000 }, (error, stdout) => {
+    execFile('/bin/sh', ['-c', command.value], { timeout: MFA_TIMEOUT_SECONDS * 1000 }, (error, stdout, stderr) => {
       if (error) {
         reject(
-          new RolecallError('CONFIG_INVALID', `mfa_process (${describeSource(command.source)}) failed: ${error.message.split('\n')[0]}`, {
+          new RolecallError('CONFIG_INVALID', `mfa_process (${describeSource(command.source)}) ${commandFailure(command.value, { ...error, stderr }, MFA_TIMEOUT_SECONDS)}`, {
             hint: 'Run the command by hand: it must print the current 6-digit code and exit 0.',
           }),
         );

@@ -81,5 +81,5 @@ test("whoami of a profile with only a credential_process: the chain names the pr
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout) as { arn: string; chain: string[] };
   assert.match(report.arn, /^arn:aws:sts::222222222222:assumed-role\/read\//);
-  assert.deepEqual(report.chain, [`credential_process of profile proc: ${process.execPath} ${BIN} export read --format process`]);
+  assert.deepEqual(report.chain, [`credential_process of profile proc: ${process.execPath} …`], 'the program is named, its arguments (which may hold a secret) are not');
 });

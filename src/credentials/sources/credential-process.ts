@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { RolecallError } from '../../errors';
 import { describeSource, type Setting } from '../../config/source';
 import type { Logger } from '../../platform/logger';
+import { commandFailure, programOf } from '../../platform/command-failure';
 import { parseStsJson } from '../../output/sts-json';
 import { stepOf, type Step } from '../../plan/step';
 import type { Credentials } from '../../sts/credentials';
@@ -39,7 +40,8 @@ function runCredentialProcess(command: Setting, env: NodeJS.ProcessEnv, log: Log
     child.on('error', (error) => reject(new RolecallError('CREDENTIAL_PROCESS_FAILED', `credential_process (${where}) could not start: ${error.message}`)));
     child.on('close', (code, signal) => {
       if (code !== 0) {
-        reject(new RolecallError('CREDENTIAL_PROCESS_FAILED', `credential_process (${where}) failed with ${signal ? `signal ${signal}` : `exit status ${code}`}`));
+        // its stderr went to the user's terminal as it ran
+        reject(new RolecallError('CREDENTIAL_PROCESS_FAILED', `credential_process (${where}) ${commandFailure(command.value, { code, signal })}`));
         return;
       }
       try {
@@ -62,7 +64,8 @@ export const credentialProcess: CredentialSource<ProcessStep> = {
   // keys in the profile win over its credential_process, as in the AWS CLI
   recognises: (profile) => profile.get('credential_process') !== undefined && profile.get('aws_access_key_id') === undefined,
   plan: (profile) => ({ steps: [{ kind: 'Process', profile: profile.name, command: profile.get('credential_process')! } satisfies ProcessStep], notices: [] }),
-  describe: (step) => `credential_process of profile ${step.profile}: ${step.command.value}`,
+  // the program only: the arguments may carry a secret, and this line is shown by whoami and doctor
+  describe: (step) => `credential_process of profile ${step.profile}: ${programOf(step.command.value)}`,
   async run(step, _previous, deps) {
     const credentials = await runCredentialProcess(step.command, deps.env, deps.log);
     deps.log.redact(credentials.secretAccessKey);
