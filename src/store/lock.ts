@@ -1,9 +1,11 @@
 // One lock per cache key so that any number of processes asking at once cause one login and one
 // STS call. The lock is a file created with O_EXCL holding the owner's pid, host and start time.
-// Waiters poll; a lock whose owner is dead (same host, pid gone) or older than staleAfterMs is
-// taken over; nobody waits longer than the bound. Callers re-read the cache once they hold it.
+// Waiters poll, sleeping between tries; a lock whose owner is dead (same host, pid gone) or older
+// than staleAfterMs is taken over; nobody waits longer than the bound. Anything but a regular file
+// at the lock path (a directory, a symbolic link) is an error: rolecall never made it, and could
+// neither read nor remove it. Callers re-read the cache once they hold it.
 import { hostname } from 'node:os';
-import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolecallError } from '../errors';
@@ -134,6 +136,22 @@ function takeOver(path: string, seen: Owner, me: Owner): void {
   }
 }
 
+/** Refuses what rolecall cannot have made at the lock path; nothing there is fine (the owner let go). */
+function checkRegular(path: string): void {
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw cacheError(path, error);
+  }
+  if (stats.isFile()) return;
+  const what = stats.isDirectory() ? 'a directory' : stats.isSymbolicLink() ? 'a symbolic link' : 'not a regular file';
+  throw new RolecallError('CACHE_ERROR', `the lock ${path} is ${what}, not a lock file rolecall made`, {
+    hint: `Remove it (rm -r ${path}): rolecall creates its lock files itself.`,
+  });
+}
+
 export async function withLock<T>(key: string, deps: StoreDeps, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_MS;
   const path = lockFile(ensureCacheDir(deps), key);
@@ -152,23 +170,23 @@ export async function withLock<T>(key: string, deps: StoreDeps, fn: () => Promis
       return fn();
     }
     if (created) break;
+    checkRegular(path);
+    // every way round the loop checks the deadline and sleeps: nothing at the lock path can make it spin
     const owner = readOwner(path);
-    if (!owner) continue;
-    if (isStale(owner, Date.now(), staleAfterMs)) {
+    const stale = owner !== undefined && isStale(owner, Date.now(), staleAfterMs);
+    if (owner && stale) {
       deps.log.debug(`taking over the lock ${path} left by pid ${owner.pid}`);
       takeOver(path, owner, me);
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new RolecallError('LOCK_TIMEOUT', `gave up waiting after ${Math.round(staleAfterMs / 1000)}s for rolecall pid ${owner.pid}, which holds ${path}`);
-    }
-    if (waitingFor === undefined) {
+    } else if (owner && waitingFor === undefined) {
       waitingFor = owner.pid;
       options.onWait?.(owner.pid);
     }
-    // jitter spreads the waiters out once the owner lets go
+    if (Date.now() > deadline) {
+      throw new RolecallError('LOCK_TIMEOUT', `gave up waiting after ${Math.round(staleAfterMs / 1000)}s for rolecall pid ${owner?.pid ?? waitingFor ?? 'unknown'}, which holds ${path}`);
+    }
+    // jitter spreads the waiters out once the owner lets go; a lock just freed or taken over is tried again soon
     await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 1.5, 250);
+    if (owner && !stale) delay = Math.min(delay * 1.5, 250);
   }
   // a process that exits while holding the lock (Ctrl-C, process.exit) leaves no lock behind
   const release = () => removeIfOurs(path, me.token);
