@@ -111,12 +111,11 @@ export async function startCredentialServer(
     });
   }
 
-  // the port is in the kernel's socket table for anyone to see: other users' connections are refused.
-  // ECS also needs its token, which only the child's environment holds; IMDS has nothing else.
-  // A container connects from another network namespace, whose sockets this one's table does not
-  // list: off loopback, an unlisted connection is let through to the token check (a listed one of
-  // another user is still refused).
-  const ownerCheck = sameUserOnly(undefined, address.host === LOOPBACK ? 'refuse' : 'allow');
+  // the port is in the kernel's socket table for anyone to see, and IMDSv2 has no secret of its own:
+  // other users' connections are refused (IMDS listens on loopback only). ECS needs its token, which
+  // only the child's environment holds (and other users cannot read), so it is spared the lookup on
+  // every connection, and serves containers from other network namespaces the same way.
+  const ownerCheck = kind === 'imds' ? sameUserOnly(undefined, 'refuse') : undefined;
   if (!ownerCheck && kind === 'imds') {
     log.warn('this system does not say which user a connection comes from: any local user who finds the metadata server\'s port can read the credentials. Use --server ecs, which requires a token, on a shared machine.');
   }
