@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSamlResponse } from '../../src/idp/saml/assertion';
+import { MAX_SAML_DEPTH, nestingDepth, parseSamlResponse } from '../../src/idp/saml/assertion';
 import { RolecallError } from '../../src/errors';
 
 const ROLE = 'https://aws.amazon.com/SAML/Attributes/Role';
@@ -165,4 +165,23 @@ test('a failed status is the IdP speaking: SAML_ERROR with its message', () => {
 test('an encrypted assertion says why it cannot be used', () => {
   const xml = response({ assertion: '<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>' });
   assert.throws(() => parseSamlResponse(b64(xml)), refused('SAML_ASSERTION_INVALID', /encrypted/));
+});
+
+test('nesting depth is counted the way the parser would see it: comments, CDATA, instructions, quotes and empty elements', () => {
+  assert.equal(nestingDepth('<a><b><c/></b><b></b></a>', 10), 2);
+  assert.equal(nestingDepth('<?xml version="1.0"?><!-- <x><y><z> --><a><![CDATA[<p><q><r>]]><b x="a>b" y=\'<c>\'/></a>', 10), 1);
+  assert.equal(nestingDepth('<a t="/"><b></b></a>', 10), 2, 'a slash inside a quoted value does not close the tag');
+  assert.equal(nestingDepth('<a>'.repeat(1000), 64), 65, 'counting stops just past the limit');
+  // a real signed Response nests well within the cap
+  assert.ok(nestingDepth(response(), MAX_SAML_DEPTH) < 12);
+});
+
+test('a Response nested deeper than the cap, or larger than 1 MiB, is refused before it is parsed', () => {
+  const deep = response().replace('</samlp:Response>', `${'<x>'.repeat(MAX_SAML_DEPTH)}${'</x>'.repeat(MAX_SAML_DEPTH)}</samlp:Response>`);
+  assert.throws(() => parseSamlResponse(b64(deep)), refused('SAML_ASSERTION_INVALID', /nests elements more than 64 deep/));
+  const padded = response().replace('</samlp:Response>', `<!--${'x'.repeat(1024 * 1024)}--></samlp:Response>`);
+  assert.throws(() => parseSamlResponse(b64(padded)), refused('SAML_ASSERTION_INVALID', /larger than 1 MiB/));
+  // just inside the cap is read as usual
+  const large = response().replace('</samlp:Response>', `<!--${'x'.repeat(512 * 1024)}--></samlp:Response>`);
+  assert.equal(parseSamlResponse(b64(large)).roles.length, 2);
 });

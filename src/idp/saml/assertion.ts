@@ -33,6 +33,8 @@ function invalid(message: string): RolecallError {
   return new RolecallError('SAML_ASSERTION_INVALID', message);
 }
 
+const tooLarge = () => invalid(`the SAML response is larger than ${MAX_SAML_BYTES / 1024 / 1024} MiB; a real one is a few tens of kilobytes, so rolecall refuses to read it`);
+
 /** Decodes base64 or base64url (Keycloak), with or without padding and line breaks. */
 function decode(encoded: string): Buffer {
   const compact = encoded.replace(/\s+/g, '');
@@ -42,10 +44,56 @@ function decode(encoded: string): Buffer {
   return Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
+/** far above any real Response (a few tens of kilobytes, elements nested about ten deep) */
+export const MAX_SAML_BYTES = 1024 * 1024;
+export const MAX_SAML_DEPTH = 64;
+
+/**
+ * How deep elements nest, counted in one pass without building a tree (the parser would recurse
+ * through every level first: 200,000 levels took seconds and hundreds of megabytes). Stops past `limit`.
+ */
+export function nestingDepth(xml: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = xml.indexOf('<'); i !== -1 && i < xml.length; i = xml.indexOf('<', i + 1)) {
+    const next = xml[i + 1];
+    if (next === '!' || next === '?') {
+      // a comment, CDATA section or processing instruction holds no elements
+      const close = xml.startsWith('<!--', i) ? '-->' : xml.startsWith('<![CDATA[', i) ? ']]>' : next === '?' ? '?>' : '>';
+      const end = xml.indexOf(close, i + 2);
+      if (end === -1) break;
+      i = end;
+      continue;
+    }
+    if (next === '/') {
+      depth--;
+      continue;
+    }
+    // a start tag: its end is the first > outside quotes; it opens an element unless it ends in />
+    let j = i + 1;
+    for (let quote = ''; j < xml.length; j++) {
+      const c = xml[j];
+      if (quote) {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '>') break;
+    }
+    if (xml[j - 1] !== '/' && ++depth > deepest) {
+      deepest = depth;
+      if (deepest > limit) return deepest;
+    }
+    i = j;
+  }
+  return deepest;
+}
+
 function parseXml(xml: string): Element {
   // A SAML Response never needs a DTD; refusing it closes entity expansion and external entities.
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
     throw invalid('the SAML response contains a DOCTYPE declaration, which SAML forbids; refusing to read it');
+  }
+  if (nestingDepth(xml, MAX_SAML_DEPTH) > MAX_SAML_DEPTH) {
+    throw invalid(`the SAML response nests elements more than ${MAX_SAML_DEPTH} deep; a real one nests about ten, so rolecall refuses to read it`);
   }
   let root: Element | null;
   // xmldom wraps what onError throws in its own wording; keep the parser's message
@@ -128,7 +176,10 @@ function earliest(...dates: (Date | undefined)[]): Date | undefined {
 }
 
 export function parseSamlResponse(encoded: string): SamlAssertion {
+  // base64 is 4/3 of what it encodes: refused before decoding anything larger than the cap
+  if (encoded.length > (MAX_SAML_BYTES * 4) / 3 + 1024) throw tooLarge();
   const bytes = decode(encoded);
+  if (bytes.length > MAX_SAML_BYTES) throw tooLarge();
   const response = parseXml(bytes.toString('utf8'));
   checkStatus(response);
 

@@ -1,9 +1,11 @@
-// One POST carrying credentials: bounded in time, and never following a redirect, which would
-// re-send the password or token to wherever it points.
+// One POST carrying credentials: bounded in time and in size, and never following a redirect,
+// which would re-send the password or token to wherever it points.
 import type { CustomFetch } from 'openid-client';
 import { RolecallError } from '../../errors';
 
 const TIMEOUT_MS = 30_000;
+/** far above any real answer: a SAML Response with its signature is a few tens of kilobytes */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * `what` names the endpoint in errors ("the SAML assertion URL"); `code` is the error for a redirect;
@@ -32,4 +34,31 @@ export async function postOnce(
     });
   }
   return response;
+}
+
+/** The answer's text, refused as soon as it grows past MAX_ANSWER_BYTES (a hostile server could send gigabytes). */
+export async function readBounded(response: Response, what: string, code: 'SAML_ERROR' | 'OIDC_ERROR'): Promise<string> {
+  const tooLarge = () =>
+    new RolecallError(code, `${what} answered more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; no SAML or token answer is that large, so rolecall stopped reading it`, {
+      hint: "Check the URL: it must be the identity provider's endpoint, not something that streams data.",
+    });
+  if (Number(response.headers.get('content-length')) > MAX_ANSWER_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

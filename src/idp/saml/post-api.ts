@@ -5,7 +5,7 @@ import type { SamlPostApi } from '../../plan/saml';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import { renderBodyTemplate } from './body-template';
-import { postOnce } from './http';
+import { postOnce, readBounded } from './http';
 import { requireSecureUrl } from './secure-url';
 
 export type SamlPostApiSettings = Pick<SamlPostApi, 'url' | 'bodyTemplate' | 'allowInsecure'>;
@@ -38,7 +38,7 @@ export async function fetchAssertionFromPostApi(
     'SAML_ERROR',
   );
   const where = `${url.origin}${url.pathname} (from ${describeSource(settings.url.source)})`;
-  const text = await response.text();
+  const text = await readBounded(response, `the SAML assertion URL ${where}`, 'SAML_ERROR');
   let answer: unknown;
   try {
     answer = JSON.parse(text);

@@ -9,7 +9,7 @@ import type { Logger } from '../../platform/logger';
 import type { SamlTokenExchange } from '../../plan/saml';
 import { applyClientAuth, type ClientAuthMethod } from '../oidc/client-auth';
 import { wrapBareAssertion } from './assertion';
-import { postOnce } from './http';
+import { postOnce, readBounded } from './http';
 import { requireSecureUrl } from './secure-url';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -103,8 +103,9 @@ export async function exchangeForSaml(
   let answer: TokenAnswer;
   try {
     // `?? {}`: a JSON null is an answer without any of the fields
-    answer = ((await response.json()) ?? {}) as TokenAnswer;
-  } catch {
+    answer = (JSON.parse(await readBounded(response, "the identity provider's token endpoint", 'OIDC_ERROR')) ?? {}) as TokenAnswer;
+  } catch (error) {
+    if (error instanceof RolecallError) throw error;
     throw new RolecallError('OIDC_ERROR', `the identity provider's token endpoint answered HTTP ${response.status} without JSON to the token exchange`);
   }
   if (!response.ok || answer.error !== undefined) throw refusal(answer, response.status, opts, endpoint);
