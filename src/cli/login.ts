@@ -43,7 +43,7 @@ ${CREDENTIAL_HELP}`,
     const browserProfileFlag = stringFlag(parsed, 'browser-profile');
     if (browserProfileFlag !== undefined) request.overrides?.set('console_browser_profile', { value: browserProfileFlag, source: { kind: 'flag', name: '--browser-profile' } });
     const destination = stringFlag(parsed, 'destination');
-    if (destination !== undefined && !/^https?:$/.test(URL.canParse(destination) ? new URL(destination).protocol : '')) {
+    if (destination !== undefined && (URL.canParse(destination) ? new URL(destination).protocol : '') !== 'https:') {
       throw new RolecallError('USAGE', `--destination "${destination}" is not an https URL`, { hint: 'Give a console page, e.g. --destination https://console.aws.amazon.com/s3/home.' });
     }
     const consoleDuration = stringFlag(parsed, 'console-duration');

@@ -6,7 +6,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
-export type TokenAttack = 'none' | 'alg-none' | 'wrong-iss' | 'wrong-aud' | 'expired' | 'wrong-nonce' | 'bad-signature' | 'no-id-token';
+export type TokenAttack = 'none' | 'alg-none' | 'wrong-iss' | 'wrong-aud' | 'expired' | 'future-iat' | 'wrong-nonce' | 'bad-signature' | 'no-id-token';
 export type DeviceBehaviour = 'approve' | 'slow-down-then-approve' | 'expire' | 'deny';
 
 export interface HostileOpOptions {
@@ -61,6 +61,10 @@ export async function startHostileOp(options: HostileOpOptions = {}): Promise<Ho
       case 'expired':
         iat = now - 7200;
         exp = now - 3600;
+        break;
+      case 'future-iat':
+        iat = now + 365 * 86400;
+        exp = iat + 3600;
         break;
       case 'wrong-nonce':
         claims.nonce = 'a-nonce-from-another-login';

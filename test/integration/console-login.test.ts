@@ -84,6 +84,10 @@ test('login --console-duration for a chained role is refused with the reason, be
   const ftp = await runRolecall(['login', 'read', '--url', '--refresh', '--destination', 'ftp://example.com/'], { env });
   assert.equal(ftp.code, 2);
   assert.match(ftp.stderr, /--destination "ftp:\/\/example\.com\/" is not an https URL/);
+  // plain http too: the console page would be fetched where anyone on the way can change it
+  const http = await runRolecall(['login', 'read', '--url', '--refresh', '--destination', 'http://console.aws.amazon.com/s3/home'], { env });
+  assert.equal(http.code, 2, http.stderr);
+  assert.match(http.stderr, /--destination "http:\/\/console\.aws\.amazon\.com\/s3\/home" is not an https URL/);
   for (const action of ['GetSessionToken', 'AssumeRole', 'getSigninToken']) assert.equal(testbed.aws.calls(action), 0, `${action} was called`);
 
   const plain = await runRolecall(['login', 'admin', '--url'], { env });

@@ -60,6 +60,11 @@ export async function validateIdToken(
     if (error instanceof errors.JWKSNoMatchingKey) throw invalid(client.issuer, 'no key in the IdP\'s JWKS matches its signature', error);
     throw invalid(client.issuer, (error as Error).message, error);
   }
+  // jose checks iat only against a maximum age: a token "issued" a year ahead would pass
+  const nowSeconds = checks.clock.now().getTime() / 1000;
+  if (typeof payload.iat === 'number' && payload.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) {
+    throw invalid(client.issuer, `it says it was issued at ${new Date(payload.iat * 1000).toISOString()}, more than ${CLOCK_TOLERANCE_SECONDS} s ahead of this machine's clock (check the clock)`);
+  }
   const aud = payload.aud;
   if (Array.isArray(aud) && aud.length > 1 && payload.azp !== clientId) {
     throw invalid(client.issuer, `it has several audiences and its "azp" is not ${clientId}`);

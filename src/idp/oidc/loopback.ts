@@ -60,6 +60,7 @@ function bindHosts(hostname: string | undefined): string[] {
 }
 
 const MAX_PORT_TRIES = 20;
+const WARNED_REFUSALS = 3;
 
 function listenOn(listener: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -105,6 +106,13 @@ async function listenAll(hosts: string[], wanted: number, onConnection: (socket:
   }
 }
 
+/** the distinct reasons of the refusals, the first few of them: forged Host headers can each differ */
+function reasons(refusals: string[]): string {
+  const distinct = [...new Set(refusals)];
+  const more = distinct.length - WARNED_REFUSALS;
+  return `${distinct.slice(0, WARNED_REFUSALS).join('; ')}${more > 0 ? `; and ${more} other reason${more === 1 ? '' : 's'}` : ''}`;
+}
+
 export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
   const configured = options.redirectUri ? new URL(options.redirectUri) : undefined;
   const hosts = bindHosts(configured?.hostname);
@@ -131,9 +139,12 @@ export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
     stopListening();
     for (const socket of sockets) socket.destroy();
   };
+  // a page or a local process can send thousands of forged callbacks: the first few are said one
+  // by one, then once that more are being counted; the final error gives the total
   const refuse = (res: ServerResponse, status: number, reason: string, text: string) => {
     refusals.push(reason);
-    options.log.warn(`refused a login callback: ${reason}; still waiting for the real one.`);
+    if (refusals.length <= WARNED_REFUSALS) options.log.warn(`refused a login callback: ${reason}; still waiting for the real one.`);
+    else if (refusals.length === WARNED_REFUSALS + 1) options.log.warn('refusing more login callbacks; they are counted, not shown one by one.');
     send(res, status, 'Login answer refused', text);
   };
 
@@ -191,7 +202,7 @@ export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
     const seconds = Math.round(options.timeoutMs / 1000);
     settle?.reject(
       refusals.length > 0
-        ? new RolecallError('OIDC_CALLBACK', `no valid login callback within ${seconds}s; refused ${refusals.length}: ${[...new Set(refusals)].join('; ')}`)
+        ? new RolecallError('OIDC_CALLBACK', `no valid login callback within ${seconds}s; refused ${refusals.length}: ${reasons(refusals)}`)
         : new RolecallError('OIDC_TIMEOUT', `the browser login did not finish within ${seconds}s`),
     );
   }, options.timeoutMs);
