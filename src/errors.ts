@@ -98,7 +98,7 @@ export const CATALOGUE = {
   // local state
   KEYRING_UNAVAILABLE: {
     exit: 1,
-    hint: 'No OS keyring answered. On a headless machine set ROLECALL_KEYRING=file to keep secrets in a 0600 file under the cache directory.',
+    hint: 'Set ROLECALL_SECRETS_KEY (64 hex digits from `openssl rand -hex 32`, or a passphrase) to keep secrets in an encrypted file, or start a Secret Service (gnome-keyring); `rolecall doctor` shows what was tried.',
   },
   KEYRING_ERROR: { exit: 1, hint: 'The OS keyring refused the operation; check that it is unlocked.' },
   CACHE_ERROR: { exit: 1, hint: 'Check the cache directory (ROLECALL_CACHE_DIR): it must be yours, mode 0700.' },

@@ -26,8 +26,6 @@ import { identityCenterFindings } from './doctor-sso';
 /** AWS SigV4 allows 5 minutes; beyond a minute something is already wrong with the clock. */
 const SKEW_WARN_SECONDS = 60;
 const SKEW_FAIL_SECONDS = 300;
-const KEYRING_PROBE = 'doctor-probe';
-
 export function skewFinding(check: string, what: string, skewSeconds: number): Finding {
   const abs = Math.abs(skewSeconds);
   const direction = skewSeconds > 0 ? 'behind' : 'ahead of';
@@ -99,18 +97,22 @@ export async function samlBrowserFinding(browserSetting: Setting<string> | undef
   }
 }
 
+/**
+ * The store rolecall would use, and whether it really keeps a secret: a probe entry is written,
+ * read back and deleted (a keyring can answer reads and refuse every write).
+ */
 export async function keyringFinding(deps: Pick<DoctorDeps, 'env' | 'home' | 'log'>): Promise<Finding> {
   try {
-    // a read of a name never stored: it reaches the backend without changing anything
     const store = openSecretStore(deps);
-    await store.get(KEYRING_PROBE);
-    if (store.backend === 'file') {
-      return { check: 'keyring', level: 'warn', message: 'secrets are kept in a 0600 file (ROLECALL_KEYRING=file), not the OS keyring', hint: 'Unset ROLECALL_KEYRING on a machine with a keyring.' };
-    }
-    return { check: 'keyring', level: 'ok', message: 'the OS keyring answers' };
+    const choice = await store.choice();
+    await store.probe();
+    const message = `secrets are kept in ${choice.name} (${choice.why}); a probe entry was written, read back and deleted`;
+    if (choice.kind === 'keyutils') return { check: 'keyring', level: 'warn', message, hint: 'The kernel keyring is lost at reboot: OIDC logins then start in the browser again. A Secret Service, or ROLECALL_SECRETS_KEY with ROLECALL_KEYRING=file, keeps secrets across reboots.' };
+    if (choice.kind === 'file') return { check: 'keyring', level: 'ok', message: `${message}; ${choice.protection}` };
+    return { check: 'keyring', level: 'ok', message };
   } catch (error) {
     if (!(error instanceof RolecallError)) throw error;
-    return { check: 'keyring', level: 'warn', message: error.message, hint: error.hint ?? 'Start a Secret Service (gnome-keyring) or set ROLECALL_KEYRING=file on a headless machine.' };
+    return { check: 'keyring', level: 'warn', message: error.message, hint: error.hint };
   }
 }
 

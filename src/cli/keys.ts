@@ -17,7 +17,8 @@ export const command: Command = {
   help: `Keeps the access key of an IAM user (a bastion profile with MFA, as coinbase assume-role uses) in the OS keyring
 instead of the plain-text credentials file. \`add\` asks for the access key id and secret on the
 terminal; \`rm\` forgets them. A profile without keys in the credentials file uses the stored ones.
-On a machine without a keyring, set ROLECALL_KEYRING=file (a 0600 file; you will be warned).
+Without a Secret Service they go to the kernel keyring, or to an encrypted file when
+ROLECALL_SECRETS_KEY is set (see ROLECALL_KEYRING in docs/configuration.md).
 
 Examples:
   rolecall keys add bastion     # then delete aws_secret_access_key from ~/.aws/credentials
@@ -30,7 +31,7 @@ Examples:
       });
     }
     const secrets = openSecretStore({ env: ctx.env, home: ctx.home, log: ctx.log });
-    const where = secrets.backend === 'file' ? 'the rolecall secrets file' : 'the OS keyring';
+    const where = (await secrets.choice()).name;
     if (action === 'rm') {
       const removed = await secrets.delete(keysSecretName(profile));
       ctx.log.info(removed ? `Removed the keys of profile ${profile} from ${where}.` : `No keys were stored for profile ${profile} in ${where}.`);

@@ -40,7 +40,7 @@ Examples:
       throw new RolecallError('USAGE', 'the two passwords differ; nothing was stored', { hint: 'Run the command again and type the same password twice.' });
     }
     await secrets.set(passwordSecretName(profile), password);
-    ctx.log.info(`Stored the password of profile ${profile} in the ${secrets.backend === 'file' ? 'rolecall secrets file' : 'OS keyring'}.`);
+    ctx.log.info(`Stored the password of profile ${profile} in ${(await secrets.choice()).name}.`);
     return 0;
   },
 };

@@ -28,7 +28,7 @@ export const credentialFile = (dir: string, key: string) => join(dir, 'credentia
 /** one file per request fingerprint: which cache key answers `rolecall export P` (see fastpath/) */
 export const indexFile = (dir: string, fingerprint: string) => join(dir, 'fast', `${fingerprint}.json`);
 export const lockFile = (dir: string, key: string) => join(dir, 'locks', `${key}.lock`);
-/** the opt-in (ROLECALL_KEYRING=file) secrets file */
+/** the encrypted secrets file (where no keyring can keep secrets, or ROLECALL_KEYRING=file) */
 export const secretsFile = (dir: string) => join(dir, 'secrets.json');
 
 export const SUBDIRS = ['credentials', 'fast', 'locks'] as const;

@@ -1,17 +1,35 @@
-// Long-lived secrets (refresh tokens, IdP passwords, IAM user keys) in the OS keyring through
-// @napi-rs/keyring, service "rolecall". On Linux the Secret Service (gnome-keyring, KWallet) is
-// preferred; without one the kernel keyring (keyutils) is used, which forgets on reboot.
-// ROLECALL_KEYRING=file keeps them in a 0600 JSON file under the cache directory instead, with a
-// loud warning each time it is used.
+// Long-lived secrets (refresh tokens, IdP passwords, IAM user keys), service "rolecall", in the
+// best store that really keeps them here, chosen once per process and said once per machine:
+//   macOS, Windows: the Keychain / Credential Manager (through @napi-rs/keyring);
+//   Linux: the Secret Service (gnome-keyring, KWallet, KeePassXC) when one answers on the session
+//   D-Bus; else the kernel keyring (keyutils: no daemon, lost at reboot), through the library or,
+//   for a process without a session keyring, the `keyctl` tool; else the encrypted secrets file,
+//   when ROLECALL_SECRETS_KEY gives it a key. ROLECALL_KEYRING forces one.
+// The kernel keyring is chosen only after a probe entry was written, read back and deleted: a
+// library that opens it can still be refused every write.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AsyncEntry } from '@napi-rs/keyring';
 import { RolecallError } from '../errors';
 import type { Clock } from '../platform/clock';
 import { writeFileAtomic } from './atomic-write';
-import { ensureCacheDir, readPrivateFile, type StoreDeps } from './cache-dir';
-import { secretsFile } from './layout';
-import { withLock } from './lock';
+import { ensureCacheDir, type StoreDeps } from './cache-dir';
 import { loadKeyringBinding, type KeyringBinding } from './keyring-binding';
+import { userKeyring, type KernelKeyring } from './keyctl';
+import { SECRETS_KEY_VARIABLE, secretsFileStore } from './secrets-file';
+
+export type StoreKind = 'platform' | 'secret-service' | 'keyutils' | 'file';
+
+/** Which store keeps the secrets, and why it was chosen, in users' words. */
+export interface StoreChoice {
+  kind: StoreKind;
+  /** "the Secret Service", "the kernel keyring (keyutils, user keyring through keyctl)", "the encrypted file …" */
+  name: string;
+  why: string;
+  /** what protects what is kept there */
+  protection: string;
+}
 
 export interface SecretStore {
   get(name: string): Promise<string | undefined>;
@@ -20,7 +38,17 @@ export interface SecretStore {
   delete(name: string): Promise<boolean>;
   /** the names stored that start with `prefix` (for `clear`) */
   list(prefix: string): Promise<string[]>;
-  readonly backend: 'keyring' | 'file';
+  /** the store in use (makes the automatic choice if it was not made yet) */
+  choice(): Promise<StoreChoice>;
+  /** writes a probe entry, reads it back and deletes it: throws when the store does not keep secrets */
+  probe(): Promise<void>;
+}
+
+interface Backend {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<boolean>;
+  list(prefix: string): Promise<string[]>;
 }
 
 /** What a sign-in reads and writes of the store (tests hand in a map). */
@@ -31,9 +59,9 @@ export const KEYRING_SERVICE = 'rolecall';
 /** `clock` is accepted so callers can hand in their whole context; secrets do not expire here. */
 export type SecretDeps = StoreDeps & { clock?: Clock };
 
-type Backend = 'auto' | 'secret-service' | 'keyutils' | 'file';
+type Wanted = 'auto' | 'secret-service' | 'keyutils' | 'file';
 
-function chosenBackend(env: NodeJS.ProcessEnv): Backend {
+function wantedStore(env: NodeJS.ProcessEnv): Wanted {
   const raw = (env.ROLECALL_KEYRING ?? '').trim().toLowerCase();
   if (raw === '' || raw === 'auto' || raw === 'os') return 'auto';
   if (raw === 'file' || raw === 'secret-service' || raw === 'keyutils') return raw;
@@ -43,61 +71,35 @@ function chosenBackend(env: NodeJS.ProcessEnv): Backend {
 }
 
 function keyringError(operation: string, error: unknown): RolecallError {
+  if (error instanceof RolecallError) return error;
   const message = error instanceof Error ? error.message : String(error);
   // "Couldn't access platform storage", "no storage access", D-Bus not reachable
-  const unavailable = /platform storage|NoStorageAccess|storage access|dbus|zbus|not available|unavailable/i.test(message);
+  const unavailable = /platform storage|NoStorageAccess|storage access|AccessDenied|dbus|zbus|not available|unavailable/i.test(message);
   return new RolecallError(unavailable ? 'KEYRING_UNAVAILABLE' : 'KEYRING_ERROR', `the OS keyring could not ${operation}: ${message}`, { cause: error });
 }
 
-function keyringStore(pinned: Exclude<Backend, 'file'>, deps: SecretDeps): SecretStore {
-  let binding: KeyringBinding | undefined;
-  // Linux only: the store that answers (elsewhere the platform has one)
-  let linux: 'secret-service' | 'keyutils' | undefined;
-  let warnedKernel = false;
+/** the kernel keyring's description of an entry, as the keyring library writes it */
+const kernelDescription = (name: string) => `keyring:${name}@${KEYRING_SERVICE}`;
 
-  /** the binding and, on Linux, the store: the pinned one, else the Secret Service when one answers */
-  const open = async () => {
-    binding ??= await loadKeyringBinding(deps);
-    if (process.platform === 'linux' && !linux) {
-      if (pinned !== 'auto') {
-        linux = pinned;
-      } else {
-        try {
-          new binding.AsyncEntry(KEYRING_SERVICE, 'probe', { linux: { store: 'secret-service' } });
-          linux = 'secret-service';
-        } catch {
-          deps.log.debug('no Secret Service on the session bus: using the kernel keyring');
-          linux = 'keyutils';
-        }
-      }
-    }
-    return binding;
-  };
+/** The OS keyring through @napi-rs/keyring: the platform's own, or a Linux store pinned by name. */
+function libraryBackend(store: 'secret-service' | 'keyutils' | undefined, deps: SecretDeps): Backend {
+  let binding: KeyringBinding | undefined;
   const run = async <T>(operation: string, name: string, fn: (e: AsyncEntry) => Promise<T>): Promise<T> => {
     try {
-      const { AsyncEntry } = await open();
-      return await fn(new AsyncEntry(KEYRING_SERVICE, name, linux ? { linux: { store: linux } } : undefined));
+      binding ??= await loadKeyringBinding(deps);
+      return await fn(new binding.AsyncEntry(KEYRING_SERVICE, name, store ? { linux: { store } } : undefined));
     } catch (error) {
       throw keyringError(operation, error);
     }
   };
-
   return {
-    backend: 'keyring',
     get: (name) => run(`read "${name}"`, name, async (e) => (await e.getPassword()) ?? undefined),
-    set: (name, value) =>
-      run(`store "${name}"`, name, async (e) => {
-        await e.setPassword(value);
-        if (pinned === 'auto' && linux === 'keyutils' && !warnedKernel) {
-          warnedKernel = true;
-          deps.log.warn('no Secret Service is running, so the secret went to the kernel keyring: it stays in memory and is lost at reboot.');
-        }
-      }),
+    set: (name, value) => run(`store "${name}"`, name, (e) => e.setPassword(value)),
     delete: (name) => run(`delete "${name}"`, name, (e) => e.deletePassword()),
     async list(prefix) {
       try {
-        const { findCredentialsAsync } = await open();
-        const names = linux === 'keyutils' ? kernelKeyNames() : (await findCredentialsAsync(KEYRING_SERVICE)).map((c) => c.account);
+        binding ??= await loadKeyringBinding(deps);
+        const names = store === 'keyutils' ? kernelKeyNames() : (await binding.findCredentialsAsync(KEYRING_SERVICE)).map((c) => c.account);
         return names.filter((name) => name.startsWith(prefix));
       } catch (error) {
         throw keyringError('list its entries', error);
@@ -106,9 +108,19 @@ function keyringStore(pinned: Exclude<Backend, 'file'>, deps: SecretDeps): Secre
   };
 }
 
+/** The kernel's user keyring through keyctl, with the library's descriptions so both list alike. */
+function keyctlBackend(keyring: KernelKeyring): Backend {
+  return {
+    get: (name) => keyring.get(kernelDescription(name)),
+    set: (name, value) => keyring.set(kernelDescription(name), value),
+    delete: (name) => keyring.delete(kernelDescription(name)),
+    list: async (prefix) => kernelKeyNames().filter((name) => name.startsWith(prefix)),
+  };
+}
+
 /**
  * The kernel keyring cannot be searched through the binding; /proc/keys lists the keys this process
- * may view, described as "keyring:NAME@rolecall" by the keyutils store.
+ * may view, described as "keyring:NAME@rolecall".
  */
 function kernelKeyNames(): string[] {
   const names: string[] = [];
@@ -120,64 +132,135 @@ function kernelKeyNames(): string[] {
   return [...new Set(names)];
 }
 
-function fileStore(deps: SecretDeps): SecretStore {
-  let warned = false;
-  const path = () => {
-    const file = secretsFile(ensureCacheDir(deps));
-    if (!warned) {
-      warned = true;
-      deps.log.warn(`ROLECALL_KEYRING=file: secrets are kept unencrypted in ${file} (mode 0600), not in the OS keyring.`);
-    }
-    return file;
+/** Writes, reads back and deletes a probe entry; the reason it failed, or undefined when it works. */
+async function probeFails(backend: Backend): Promise<string | undefined> {
+  const name = `probe:${process.pid}-${randomBytes(4).toString('hex')}`;
+  const value = randomBytes(12).toString('base64');
+  try {
+    await backend.set(name, value);
+    const back = await backend.get(name);
+    await backend.delete(name);
+    return back === value ? undefined : 'a probe entry written there could not be read back';
+  } catch (error) {
+    return short(error);
+  }
+}
+
+/** the gist of a failure, for "why" lines */
+function short(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^the OS keyring could not [^:]+: /, '').split('\n')[0]!.slice(0, 160);
+}
+
+const KERNEL = 'the kernel keyring (keyutils)';
+const KERNEL_PROTECTION = 'kept in kernel memory for your user only, never written to disk, lost at reboot';
+
+/** The kernel keyring that works for this process: the library's (session keyring), else keyctl's (user keyring). */
+async function kernelKeyring(deps: SecretDeps): Promise<{ backend: Backend; keyring: KernelKeyring; how: string } | { failed: string }> {
+  const library = libraryBackend('keyutils', deps);
+  const libraryFailed = await probeFails(library);
+  if (!libraryFailed) {
+    const keyring: KernelKeyring = { get: (d) => library.get(d), set: (d, v) => library.set(d, v), delete: (d) => library.delete(d) };
+    return { backend: library, keyring, how: 'session keyring' };
+  }
+  const viaTool = keyctlBackend(userKeyring);
+  const toolFailed = await probeFails(viaTool);
+  if (!toolFailed) return { backend: viaTool, keyring: { get: (d) => userKeyring.get(kernelDescription(d)), set: (d, v) => userKeyring.set(kernelDescription(d), v), delete: (d) => userKeyring.delete(kernelDescription(d)) }, how: 'user keyring, through keyctl' };
+  return { failed: `the kernel keyring refused a probe entry (${libraryFailed}; through keyctl: ${toolFailed})` };
+}
+
+/** why the Secret Service cannot be used, or undefined when it answers */
+async function secretServiceFails(deps: SecretDeps): Promise<string | undefined> {
+  if (!deps.env.DBUS_SESSION_BUS_ADDRESS) return 'there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)';
+  try {
+    // a read of a name never stored reaches the service without changing anything
+    await libraryBackend('secret-service', deps).get(`probe:${process.pid}`);
+    return undefined;
+  } catch (error) {
+    return `no Secret Service answers on the session D-Bus (${short(error)})`;
+  }
+}
+
+async function choose(deps: SecretDeps): Promise<{ backend: Backend; choice: StoreChoice }> {
+  const wanted = wantedStore(deps.env);
+  const file = (why: string, kernel: () => Promise<KernelKeyring | undefined>) => {
+    const store = secretsFileStore(deps, kernel);
+    const { path, protection } = store.describe();
+    return { backend: store, choice: { kind: 'file' as const, name: `the encrypted file ${path}`, why, protection: `AES-256-GCM with ${protection}; the file is mode 0600 in a 0700 directory` } };
   };
-  const load = (file: string): Record<string, string> => {
-    const text = readPrivateFile(file, deps);
-    if (text === undefined) return {};
+  if (wanted === 'file') {
+    const kernel = async () => {
+      if (deps.env[SECRETS_KEY_VARIABLE]) return undefined;
+      const found = await kernelKeyring(deps);
+      return 'keyring' in found ? found.keyring : undefined;
+    };
+    return file('ROLECALL_KEYRING=file', kernel);
+  }
+  if (process.platform !== 'linux') {
+    return { backend: libraryBackend(undefined, deps), choice: { kind: 'platform', name: process.platform === 'darwin' ? 'the macOS Keychain' : 'the Windows Credential Manager', why: 'the system keyring', protection: 'the system keyring, unlocked with your login' } };
+  }
+  if (wanted === 'secret-service') {
+    return { backend: libraryBackend('secret-service', deps), choice: { kind: 'secret-service', name: 'the Secret Service', why: 'ROLECALL_KEYRING=secret-service', protection: 'the Secret Service daemon (gnome-keyring, KWallet), encrypted at rest with your login keyring password' } };
+  }
+  const noService = wanted === 'auto' ? await secretServiceFails(deps) : 'ROLECALL_KEYRING=keyutils';
+  if (noService === undefined) {
+    return { backend: libraryBackend('secret-service', deps), choice: { kind: 'secret-service', name: 'the Secret Service', why: 'a Secret Service answers on the session D-Bus', protection: 'the Secret Service daemon (gnome-keyring, KWallet), encrypted at rest with your login keyring password' } };
+  }
+  const kernel = await kernelKeyring(deps);
+  if ('backend' in kernel) {
+    return { backend: kernel.backend, choice: { kind: 'keyutils', name: `${KERNEL}, ${kernel.how}`, why: noService, protection: KERNEL_PROTECTION } };
+  }
+  if (wanted === 'keyutils') throw new RolecallError('KEYRING_UNAVAILABLE', `ROLECALL_KEYRING=keyutils, but ${kernel.failed}`);
+  if (deps.env[SECRETS_KEY_VARIABLE]) return file(`${noService}, and ${kernel.failed}`, async () => undefined);
+  throw new RolecallError('KEYRING_UNAVAILABLE', `no store can keep secrets here: ${noService}, and ${kernel.failed}`);
+}
+
+const PREFERRED: StoreKind[] = ['platform', 'secret-service'];
+
+/** Says which store is used and why, once per cache directory: again only when the store changes. */
+function announce(choice: StoreChoice, deps: SecretDeps): void {
+  let record: string;
+  try {
+    record = join(ensureCacheDir(deps), 'keyring-choice');
+  } catch {
+    return; // a cache that cannot be used says so itself
+  }
+  const said = (() => {
     try {
-      const value = JSON.parse(text) as unknown;
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, string>;
+      return readFileSync(record, 'utf8').trim();
     } catch {
-      // reported below
+      return '';
     }
-    throw new RolecallError('KEYRING_ERROR', `the secrets file ${file} is not valid JSON`, {
-      hint: 'Move it aside and store the secrets again (rolecall password, rolecall keys add).',
-    });
-  };
-  // read-modify-write under the store's own lock so that two processes cannot lose each other's change
-  const update = (change: (secrets: Record<string, string>) => boolean) => {
-    const file = path();
-    return withLock('secrets', deps, async () => {
-      const secrets = load(file);
-      const changed = change(secrets);
-      if (changed) writeFileAtomic(file, `${JSON.stringify(secrets, null, 2)}\n`);
-      return changed;
-    });
-  };
-  return {
-    backend: 'file',
-    async get(name) {
-      const secrets = load(path());
-      return Object.hasOwn(secrets, name) ? secrets[name] : undefined;
-    },
-    async set(name, value) {
-      await update((secrets) => {
-        secrets[name] = value;
-        return true;
-      });
-    },
-    delete: (name) =>
-      update((secrets) => {
-        if (!Object.hasOwn(secrets, name)) return false;
-        delete secrets[name];
-        return true;
-      }),
-    async list(prefix) {
-      return Object.keys(load(path())).filter((name) => name.startsWith(prefix));
-    },
-  };
+  })();
+  const now = `${choice.kind} ${choice.name}`;
+  if (said === now) return;
+  if (!PREFERRED.includes(choice.kind)) {
+    deps.log.warn(`secrets (refresh tokens, passwords, keys) are kept in ${choice.name}: ${choice.why}. Protection: ${choice.protection}. rolecall says this once; \`rolecall doctor\` shows it again.`);
+  }
+  try {
+    writeFileAtomic(record, `${now}\n`);
+  } catch {
+    // said again next time
+  }
 }
 
 export function openSecretStore(deps: SecretDeps): SecretStore {
-  const backend = chosenBackend(deps.env);
-  return backend === 'file' ? fileStore(deps) : keyringStore(backend, deps);
+  wantedStore(deps.env); // a misspelt ROLECALL_KEYRING fails at once
+  let chosen: Promise<{ backend: Backend; choice: StoreChoice }> | undefined;
+  const ready = () =>
+    (chosen ??= choose(deps).then((made) => {
+      announce(made.choice, deps);
+      return made;
+    }));
+  return {
+    get: async (name) => (await ready()).backend.get(name),
+    set: async (name, value) => (await ready()).backend.set(name, value),
+    delete: async (name) => (await ready()).backend.delete(name),
+    list: async (prefix) => (await ready()).backend.list(prefix),
+    choice: async () => (await ready()).choice,
+    async probe() {
+      const failed = await probeFails((await ready()).backend);
+      if (failed) throw new RolecallError('KEYRING_ERROR', `${(await ready()).choice.name} did not keep a probe entry: ${failed}`);
+    },
+  };
 }

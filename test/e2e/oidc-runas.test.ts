@@ -58,7 +58,7 @@ credential_process = ${process.execPath} ${BIN} export runas --format process
 
     const stored = await typeOnTerminal(['password', 'runas'], env, [[/Password for profile runas:/, 'IDP_PASSWORD'], [/Type it again:/, 'IDP_PASSWORD']]);
     assert.equal(stored.code, 0, stored.stdout);
-    assert.match(stored.stdout, /Stored the password of profile runas in the rolecall secrets file/);
+    assert.match(stored.stdout, /Stored the password of profile runas in the encrypted file \S+secrets\.json\./);
     assert.ok(!stored.stdout.includes(alice().password), 'the password is not echoed');
     assert.ok(!readFileSync(config, 'utf8').includes(alice().password), 'never in the config file');
 

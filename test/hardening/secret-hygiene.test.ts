@@ -14,6 +14,7 @@ import { runRolecall, type Home, type RunResult } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
 import { awsOidcTestbedConfig } from '../helpers/agent';
 import { recordScan } from './figures';
+import { decryptSecretsFile } from '../helpers/secrets-file';
 
 let testbed: Testbed;
 let h: Home;
@@ -157,10 +158,10 @@ test('OIDC password login (aws-runas profile) with --debug: no password, token o
   assert.equal(run.code, 0, run.stderr);
   const protocol = issued('oidc role', run.stdout);
   scanRun('OIDC export', run, protocol);
-  // tokens the login stored (refresh tokens in the opt-in secrets file) become secrets to look for elsewhere
+  // tokens the login stored (refresh tokens in the encrypted secrets file) become secrets to look for elsewhere
   for (const file of walk(h.env.ROLECALL_CACHE_DIR!)) {
     if (!file.endsWith('secrets.json')) continue;
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const stored = decryptSecretsFile(file);
     const strings = JSON.stringify(stored).match(/"[A-Za-z0-9_\-.~+/=]{20,}"/g) ?? [];
     strings.forEach((s, i) => learn(`stored token ${i}`, s.slice(1, -1)));
   }
@@ -203,7 +204,8 @@ test('every file rolecall left under HOME and the cache: no secret outside the f
   const userInput = new Set([h.env.AWS_SHARED_CREDENTIALS_FILE!, join(h.dir, '.saml', 'credentials'), join(h.dir, 'agent.log')]);
   for (const file of walk(h.dir)) {
     if (userInput.has(file)) continue;
-    const holdsSecrets = file.startsWith(join(cache, 'credentials')) || file.endsWith('secrets.json');
+    // the secrets file is encrypted: it is scanned like any other file, and must show none of them
+    const holdsSecrets = file.startsWith(join(cache, 'credentials'));
     if (file.startsWith(cache)) {
       assert.equal(statSync(file).mode & 0o777, 0o600, `${relative(h.dir, file)} is 0600`);
       for (let d = join(file, '..'); d.startsWith(cache); d = join(d, '..')) assert.equal(statSync(d).mode & 0o777, 0o700, `${relative(h.dir, d)} is 0700`);

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 
 export const BIN = new URL('../../dist/bin.cjs', import.meta.url).pathname;
+/** the key tempHome's secrets file is encrypted with (ROLECALL_SECRETS_KEY) */
+export const TEST_SECRETS_KEY = '0f'.repeat(32);
 
 export interface RunResult {
   code: number | null;
@@ -30,7 +32,9 @@ export function tempHome(): Home {
     AWS_CONFIG_FILE: join(dir, '.aws', 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, '.aws', 'credentials'),
     ROLECALL_CACHE_DIR: join(dir, '.cache', 'rolecall'),
+    // the encrypted secrets file, with a key of the test's: no test depends on this machine's keyrings
     ROLECALL_KEYRING: 'file',
+    ROLECALL_SECRETS_KEY: TEST_SECRETS_KEY,
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   return {

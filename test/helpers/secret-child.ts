@@ -12,7 +12,7 @@ async function main(): Promise<string> {
   switch (operation) {
     case 'set':
       await store.set(name, readFileSync(0, 'utf8'));
-      return `stored in ${store.backend}`;
+      return `stored in ${(await store.choice()).kind}`;
     case 'get':
       return (await store.get(name)) ?? '(none)';
     case 'list':

@@ -77,7 +77,7 @@ test('the executable gets credentials, serves the next call from its cache, and 
 test('the executable loads the keyring addon it carries', { skip: !keyringAvailable('keyutils') && 'keyctl (Debian keyutils) is not installed' }, async () => {
   const run = await runProcess('keyctl', ['session', '-', EXE, 'keys', 'rm', 'bob'], { env: { ...env, ROLECALL_KEYRING: 'keyutils' } });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /No keys were stored for profile bob in the OS keyring\./);
+  assert.match(run.stderr, /No keys were stored for profile bob in the kernel keyring \(keyutils\), session keyring\./);
   const cache = env.ROLECALL_CACHE_DIR!;
   const addons = readdirSync(cache).filter((f) => /^keyring-[0-9a-f]{16}\.node$/.test(f));
   assert.equal(addons.length, 1, readdirSync(cache).join(' '));

@@ -157,7 +157,8 @@ test('doctor --json: settings with sources, steps, and what other tools read dif
     find(chained.findings, 'config', 'warn').filter((f) => /AWS CLI and SDKs ignore/.test(f.message)).map((f) => f.message.split(':')[0]),
     ['profile bastion sets mfa_process, which the AWS CLI and SDKs ignore'],
   );
-  assert.equal(find(report.findings, 'keyring', 'warn').length, 1, 'ROLECALL_KEYRING=file is said');
+  const [keyring] = find(report.findings, 'keyring', 'ok');
+  assert.match(keyring?.message ?? '', /^secrets are kept in the encrypted file \S+secrets\.json \(ROLECALL_KEYRING=file\); a probe entry was written, read back and deleted; AES-256-GCM with the key in ROLECALL_SECRETS_KEY/);
 });
 
 test('doctor says which file wins for a key in both, and names an STS endpoint that does not answer', async () => {

@@ -66,7 +66,7 @@ for (const major of [22, 24]) {
     test('the keyring addon loads', { skip: !keyringAvailable('keyutils') && 'keyctl (Debian keyutils) is not installed' }, async () => {
       const run = await runProcess('keyctl', ['session', '-', node, BIN, 'keys', 'rm', 'bob'], { env: { ...env(), ROLECALL_KEYRING: 'keyutils' } });
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stderr, /^No keys were stored for profile bob in the OS keyring\.$/m);
+      assert.match(run.stderr, /^No keys were stored for profile bob in the kernel keyring \(keyutils\), session keyring\.$/m);
     });
 
     if (major === 24) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { runRolecall } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
+import { decryptSecretsFile } from '../helpers/secrets-file';
 
 let testbed: Testbed;
 before(async () => {
@@ -47,12 +48,16 @@ test('clear --all forgets every cached credential and the stored IdP sign-ins, k
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.match(cleared.stderr, /Removed 2 cached credential sets\./);
     assert.match(cleared.stderr, /Forgot 1 identity provider sign-in \(refresh tokens\)\./);
+    // the store is said once, and the clear-text file an older rolecall wrote is encrypted
+    assert.match(cleared.stderr, /warning: secrets \(refresh tokens, passwords, keys\) are kept in the encrypted file \S+secrets\.json: ROLECALL_KEYRING=file\. Protection: AES-256-GCM with the key in ROLECALL_SECRETS_KEY/);
+    assert.match(cleared.stderr, /warning: the secrets file \S+secrets\.json was in clear text \(written by an older rolecall\); it is now encrypted\./);
     assert.deepEqual(readdirSync(join(cache, 'credentials')), []);
     assert.deepEqual(readdirSync(join(cache, 'fast')), []);
-    assert.deepEqual(JSON.parse(readFileSync(join(cache, 'secrets.json'), 'utf8')), { 'password:prod': 'pw' });
+    assert.doesNotMatch(readFileSync(join(cache, 'secrets.json'), 'utf8'), /"pw"|password:prod/);
+    assert.deepEqual(decryptSecretsFile(join(cache, 'secrets.json')), { 'password:prod': 'pw' });
     const list = await runRolecall(['clear', '--all'], { env: home.env });
     assert.match(list.stderr, /^No cached credentials of any profile\.\n/);
-    assert.match(list.stderr, /warning: ROLECALL_KEYRING=file: secrets are kept unencrypted/);
+    assert.doesNotMatch(list.stderr, /are kept in/, 'said once');
     assert.match(list.stderr, /\nNo identity provider sign-ins were stored\.\nNo IAM Identity Center sessions were signed in\.\n$/);
   } finally {
     home.remove();
@@ -70,7 +75,7 @@ test("aws-cli-oidc's clear-secret forgets what clear --all forgets", async () =>
     assert.match(cleared.stderr, /Removed 2 cached credential sets\./);
     assert.match(cleared.stderr, /Forgot 1 identity provider sign-in \(refresh tokens\)\./);
     assert.deepEqual(readdirSync(join(cache, 'credentials')), []);
-    assert.deepEqual(JSON.parse(readFileSync(join(cache, 'secrets.json'), 'utf8')), { 'password:prod': 'pw' });
+    assert.deepEqual(decryptSecretsFile(join(cache, 'secrets.json')), { 'password:prod': 'pw' });
     const extra = await runRolecall(['clear-secret', 'read'], { env: home.env });
     assert.equal(extra.code, 2);
     assert.match(extra.stderr, /clear-secret takes no arguments\n {2}hint: To forget one profile only, run `rolecall clear PROFILE`/);
@@ -92,7 +97,7 @@ test('clear and keys refuse what they cannot do, with the usage', async () => {
     assert.match(keys.stderr, /rolecall: keys takes add or rm and one PROFILE, got: list/);
     const rm = await runRolecall(['keys', 'rm', 'bastion'], { env: home.env });
     assert.equal(rm.code, 0, rm.stderr);
-    assert.match(rm.stderr, /No keys were stored for profile bastion in the rolecall secrets file\./);
+    assert.match(rm.stderr, /No keys were stored for profile bastion in the encrypted file \S+secrets\.json\./);
     // keys add asks on the terminal only; without one it says so instead of hanging
     const add = await runRolecall(['keys', 'add', 'bastion'], { env: home.env });
     assert.equal(add.code, 1);
