@@ -4,12 +4,15 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { killPoint } from './kill-point';
 
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): void {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(temp, 'wx', mode);
+  killPoint('temp-created', path);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    killPoint('temp-written', path);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -17,12 +20,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     throw error;
   }
   closeSync(fd);
+  killPoint('temp-synced', path);
   try {
     renameSync(temp, path);
   } catch (error) {
     unlinkSync(temp);
     throw error;
   }
+  killPoint('renamed', path);
   syncDir(dirname(path));
 }
 

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolecallError } from '../errors';
 import { cacheError, ensureCacheDir, type StoreDeps } from './cache-dir';
+import { killPoint } from './kill-point';
 import { lockFile } from './layout';
 
 export interface LockOptions {
@@ -82,6 +83,7 @@ function tryCreate(path: string, owner: Owner): boolean {
     throw cacheError(temp, error);
   }
   try {
+    killPoint('lock-created', path);
     try {
       writeSync(fd, JSON.stringify(owner));
     } finally {

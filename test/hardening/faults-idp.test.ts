@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { BIN, runRolecall, tempHome, type Home } from '../helpers/cli';
+import { runRolecall, tempHome, type Home } from '../helpers/cli';
+import { describeKill, killAt, killPointsOf } from '../helpers/kill-points';
+import { decryptSecretsFile } from '../helpers/secrets-file';
 import { recordFault } from './figures';
 
 let testbed: Testbed;
@@ -97,25 +97,23 @@ test('a revoked refresh token: refused, forgotten, and a fresh login follows', a
   recordFault('revoked refresh token', 'credentials');
 });
 
-test('kill -9 at 12 points of OIDC logins that store the refresh token in the file keyring: secrets.json stays whole and 0600', async () => {
+test('kill -9 at every write point of the secrets file in OIDC logins that store the refresh token: secrets.json stays whole, encrypted and 0600', async () => {
   const h = runasHome(testbed.idp.issuer);
-  const started = Date.now();
   assert.equal((await exportRunas(h)).code, 0);
-  const runMs = Date.now() - started;
-  const secretsFile = join(h.env.ROLECALL_CACHE_DIR!, 'secrets.json');
-  const points = 12;
-  for (let i = 0; i < points; i++) {
-    // --refresh with the stored token revoked: every run logs in again and rewrites the secrets file
+  const cache = h.env.ROLECALL_CACHE_DIR!;
+  const secretsFile = join(cache, 'secrets.json');
+  const args = ['export', 'runas', '--format', 'process', '--refresh'];
+  // --refresh with the stored token revoked: every run logs in again and rewrites the secrets file
+  await testbed.idp.revokeRefreshTokens();
+  const points = (await killPointsOf(args, h.env)).filter((p) => p.path === secretsFile || p.path.endsWith('/locks/secrets.lock'));
+  assert.ok(points.length >= 5, `the login passes ${points.length} write points of the secrets file and its lock`);
+  for (const { point, path, at } of points) {
     await testbed.idp.revokeRefreshTokens();
-    const child = spawn(process.execPath, [BIN, 'export', 'runas', '--format', 'process', '--refresh'], { env: h.env, stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-    await Promise.race([sleep(Math.round((i * runMs * 1.2) / points)), exited]);
-    child.kill('SIGKILL');
-    await exited;
+    if (!(await killAt(args, h.env, at))) continue; // not reached this time: not a fault that hit
     assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
-    assert.doesNotThrow(() => JSON.parse(readFileSync(secretsFile, 'utf8')), `secrets.json is whole after kill ${i}`);
-    assert.deepEqual(readdirSync(h.env.ROLECALL_CACHE_DIR!).filter((n) => n.startsWith('secrets.json') && !n.endsWith('.tmp') && n !== 'secrets.json'), []);
-    recordFault(`kill -9 during the file keyring write (point ${i + 1}/${points})`, 'files intact');
+    assert.doesNotThrow(() => decryptSecretsFile(secretsFile), `secrets.json is whole and decrypts after ${at}`);
+    assert.deepEqual(readdirSync(cache).filter((n) => n.startsWith('secrets.json') && !n.endsWith('.tmp') && n !== 'secrets.json'), []);
+    recordFault(describeKill(point, path, cache), 'files intact');
   }
   const last = await exportRunas(h);
   assert.equal(last.code, 0, last.stderr);

@@ -14,9 +14,12 @@ export function keyringAvailable(kind: KeyringKind): boolean {
   return found.status === 0;
 }
 
-/** runs the sh `script` inside a fresh keyring of the given kind */
+/**
+ * runs the sh `script` inside a fresh keyring of the given kind; killed after 90 s, before the
+ * calling test's own 120 s timeout (a test that times out with its child alive leaves the file hanging)
+ */
 export function inKeyring(kind: KeyringKind, script: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
-  if (kind === 'keyutils') return runProcess('keyctl', ['session', '-', 'sh', '-c', script], { env, timeoutMs: 60_000 });
+  if (kind === 'keyutils') return runProcess('keyctl', ['session', '-', 'sh', '-c', script], { env, timeoutMs: 90_000 });
   const setup = 'printf ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || exit 99';
-  return runProcess('dbus-run-session', ['--', 'sh', '-c', `${setup}; ${script}`], { env, timeoutMs: 60_000 });
+  return runProcess('dbus-run-session', ['--', 'sh', '-c', `${setup}; ${script}`], { env, timeoutMs: 90_000 });
 }

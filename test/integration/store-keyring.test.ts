@@ -62,7 +62,7 @@ const noSessionKeyring = spawnSync('keyctl', ['rdescribe', '@s'], { encoding: 'u
 const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: '' };
 
 for (const kind of ['keyutils', 'secret-service'] as const) {
-  test(`round trip through the ${kind} keyring, one process per operation`, { skip: !keyringAvailable(kind) && `${kind} tools are not installed`, timeout: 60_000 }, async () => {
+  test(`round trip through the ${kind} keyring, one process per operation`, { skip: !keyringAvailable(kind) && `${kind} tools are not installed`, timeout: 120_000 }, async () => {
     const s = sandbox({ ROLECALL_KEYRING: kind });
     const r = await roundTrip(kind, s.env);
     assert.equal(r.code, 0, r.stderr);
@@ -76,7 +76,7 @@ for (const kind of ['keyutils', 'secret-service'] as const) {
   });
 }
 
-test('without ROLECALL_KEYRING a Secret Service is preferred when one runs, and nothing is said', { skip: !keyringAvailable('secret-service'), timeout: 60_000 }, async () => {
+test('without ROLECALL_KEYRING a Secret Service is preferred when one runs, and nothing is said', { skip: !keyringAvailable('secret-service'), timeout: 120_000 }, async () => {
   const s = sandbox();
   const r = await inKeyring('secret-service', `printf x | ${secretCmd('set', 'password:a')} && ${secretCmd('get', 'password:a')} && ${secretCmd('delete', 'password:a')}`, s.env);
   assert.equal(r.code, 0, r.stderr);
@@ -85,7 +85,7 @@ test('without ROLECALL_KEYRING a Secret Service is preferred when one runs, and 
   s.done();
 });
 
-test('no D-Bus session, a session keyring: the kernel keyring, said once with the reason', { skip: !keyringAvailable('keyutils'), timeout: 60_000 }, async () => {
+test('no D-Bus session, a session keyring: the kernel keyring, said once with the reason', { skip: !keyringAvailable('keyutils'), timeout: 120_000 }, async () => {
   const s = sandbox(NO_BUS);
   const r = await inKeyring('keyutils', `printf x | ${secretCmd('set', `password:${RUN}`)} && ${secretCmd('get', `password:${RUN}`)} && ${secretCmd('delete', `password:${RUN}`)}`, s.env);
   assert.equal(r.code, 0, r.stderr);
@@ -97,7 +97,7 @@ test('no D-Bus session, a session keyring: the kernel keyring, said once with th
   s.done();
 });
 
-test('no D-Bus session and no session keyring (a container, a service): the user keyring through keyctl', { skip: (!keyringAvailable('keyutils') && 'keyctl is not installed') || (!noSessionKeyring && 'this process has a session keyring, which the library uses'), timeout: 60_000 }, async () => {
+test('no D-Bus session and no session keyring (a container, a service): the user keyring through keyctl', { skip: (!keyringAvailable('keyutils') && 'keyctl is not installed') || (!noSessionKeyring && 'this process has a session keyring, which the library uses'), timeout: 120_000 }, async () => {
   const s = sandbox(NO_BUS);
   const run = (op: string, arg: string, input?: string) => runProcess(process.execPath, [CHILD, op, arg], { env: s.env, input });
   const set = await run('set', `password:${RUN}`, 'in-the-user-keyring');
@@ -114,7 +114,7 @@ test('no D-Bus session and no session keyring (a container, a service): the user
   s.done();
 });
 
-test('no Secret Service and no kernel keyring at all: KEYRING_UNAVAILABLE saying what was tried, or the encrypted file with ROLECALL_SECRETS_KEY', { skip: !noSessionKeyring && 'this process has a session keyring', timeout: 60_000 }, async () => {
+test('no Secret Service and no kernel keyring at all: KEYRING_UNAVAILABLE saying what was tried, or the encrypted file with ROLECALL_SECRETS_KEY', { skip: !noSessionKeyring && 'this process has a session keyring', timeout: 120_000 }, async () => {
   // no keyctl on PATH: the library's kernel keyring needs a session keyring, keyctl is missing
   const s = sandbox({ ...NO_BUS, PATH: '/nonexistent' });
   const refused = await runProcess(process.execPath, [CHILD, 'set', 'password:a'], { env: s.env, input: 'pw' });
@@ -140,7 +140,7 @@ test('no Secret Service and no kernel keyring at all: KEYRING_UNAVAILABLE saying
   s.done();
 });
 
-test('the file store: encrypted with ROLECALL_SECRETS_KEY, 0600, survives processes, no temp files left', { timeout: 60_000 }, async () => {
+test('the file store: encrypted with ROLECALL_SECRETS_KEY, 0600, survives processes, no temp files left', { timeout: 120_000 }, async () => {
   const s = sandbox({ ROLECALL_KEYRING: 'file', ROLECALL_SECRETS_KEY: TEST_SECRETS_KEY });
   const run = (op: string, arg: string, input?: string) => runProcess(process.execPath, [CHILD, op, arg], { env: s.env, input });
   const set = await run('set', 'keys:bastion', SECRET);
@@ -161,7 +161,7 @@ test('the file store: encrypted with ROLECALL_SECRETS_KEY, 0600, survives proces
   s.done();
 });
 
-test('the file store without ROLECALL_SECRETS_KEY: its key in the kernel keyring; a lost key (a reboot) loses the secrets, said, and the file is set aside', { skip: !keyringAvailable('keyutils'), timeout: 60_000 }, async () => {
+test('the file store without ROLECALL_SECRETS_KEY: its key in the kernel keyring; a lost key (a reboot) loses the secrets, said, and the file is set aside', { skip: !keyringAvailable('keyutils'), timeout: 120_000 }, async () => {
   const s = sandbox({ ...NO_BUS, ROLECALL_KEYRING: 'file' });
   const script = [
     `printf kept | ${secretCmd('set', 'password:a')}`,
