@@ -43,7 +43,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     redact: (secret) => {
       // very short values would mask ordinary words; secrets are never that short
       if (!secret || secret.length < 6 || secrets.has(secret)) return;
-      secrets.add(secret);
+      // and as it travels in URLs, form bodies and JSON: a server echoing it may send any of these
+      for (const form of [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]) secrets.add(form);
       longestFirst = [...secrets].sort((a, b) => b.length - a.length);
     },
     mask,

@@ -114,7 +114,22 @@ const samlInput = fc.oneof(
 
 const SIGN = '\0sign:';
 
-/** A client whose IdP publishes one real ES256 key; tokens are random, forged or signed with that key and a wrong claim. */
+/** What a correctly signed token says, drawn so that in-date tokens with one wrong claim are common. */
+interface SignedClaims {
+  iss: string;
+  aud: string | string[];
+  azp?: string;
+  nonce?: string;
+  /** seconds from now; a token "issued" more than 60 s ahead must be refused */
+  iatOffset: number;
+  /** seconds from now; expired more than 60 s ago must be refused */
+  expOffset: number;
+}
+
+/** Kinds of signed token seen by the ID-token target, so that a run can show what it really tested. */
+export const idTokenCases = { accepted: 0, misaddressedInDate: 0, outOfDate: 0 };
+
+/** A client whose IdP publishes one real ES256 key; tokens are random, forged, or signed with that key. */
 function idTokenTarget(): FuzzTarget {
   const issuer = 'https://idp.fuzz.invalid';
   const keys = generateKeyPair('ES256');
@@ -126,35 +141,62 @@ function idTokenTarget(): FuzzTarget {
   const header = fc.oneof(fc.json(), fc.constantFrom('{"alg":"none"}', '{"alg":"HS256","kid":"k1"}', '{"alg":"ES256","kid":"k1"}', '{"alg":"RS256","kid":"k1","crit":["x"]}', '{"alg":"ES256","jku":"https://evil"}'));
   const payload = fc.oneof(fc.json(), fc.record({ iss: fc.constantFrom(issuer, 'https://evil'), aud: fc.constantFrom('client-1', 'other'), sub: fc.string(), exp: fc.integer(), iat: fc.integer(), nonce: fc.string() }).map((o) => JSON.stringify(o)));
   const forged = fc.tuple(header, payload, fc.string({ maxLength: 90 })).map(([h, p, s]) => `${b64(h)}.${b64(p)}.${b64(s)}`);
+  // in date most of the time, so that a wrong iss, aud, azp or nonce alone must be what refuses it
   const signed = fc
-    .record({ iss: fc.constantFrom(issuer, `${issuer}/`, 'https://evil'), aud: fc.constantFrom('client-1', 'other'), expOffset: fc.integer({ min: -7200, max: -120 }), nonce: fc.constantFrom('n-1', 'other') })
-    .map((c) => `${SIGN}${JSON.stringify(c)}`);
-  const input = fc.oneof(forged, signed, tokens(['.', 'eyJ', 'AAAA', '=', '-', '_', '+', '/'], 20), anyText);
+    .record({
+      iss: fc.constantFrom(issuer, issuer, issuer, `${issuer}/`, 'https://evil', 'https://IDP.fuzz.invalid'),
+      aud: fc.constantFrom<string | string[]>('client-1', 'client-1', 'client-1', 'other', ['client-1'], ['client-1', 'other'], ['other', 'client-2'], []),
+      azp: fc.constantFrom(undefined, 'client-1', 'other'),
+      nonce: fc.constantFrom('n-1', 'n-1', 'n-1', 'other', undefined, ''),
+      iatOffset: fc.constantFrom(-3600, -3600, -30, 0, 30, 600, 365 * 86400),
+      expOffset: fc.constantFrom(3600, 3600, 3600, 600, 30, -30, -120, -3600),
+    })
+    .map((c: SignedClaims) => `${SIGN}${JSON.stringify(c)}`);
+  const input = fc.oneof({ weight: 1, arbitrary: forged }, { weight: 2, arbitrary: signed }, { weight: 1, arbitrary: tokens(['.', 'eyJ', 'AAAA', '=', '-', '_', '+', '/'], 20) }, { weight: 1, arbitrary: anyText });
+
+  /** what rolecall must decide for a correctly signed token: the OIDC Core 3.1.3.7 checks, 60 s of clock tolerance */
+  const acceptable = (c: SignedClaims) => {
+    const audiences = Array.isArray(c.aud) ? c.aud : [c.aud];
+    const addressed = c.iss === issuer && audiences.includes('client-1') && (audiences.length <= 1 || c.azp === 'client-1') && c.nonce === 'n-1';
+    const inDate = c.expOffset > -60 && c.iatOffset <= 60;
+    return { addressed, inDate };
+  };
+
   return {
     name: 'ID token validation',
     input,
     async run(token) {
-      let claims = token.startsWith(SIGN) ? (JSON.parse(token.slice(SIGN.length)) as { iss: string; aud: string; expOffset: number; nonce: string }) : undefined;
-      if (claims) {
-        // a real signature, but expired by at least 2 minutes (beyond the 60 s tolerance): must be refused too
+      let expected: { addressed: boolean; inDate: boolean } | undefined;
+      if (token.startsWith(SIGN)) {
+        const claims = JSON.parse(token.slice(SIGN.length)) as SignedClaims;
+        expected = acceptable(claims);
         const now = Math.floor(clock.now().getTime() / 1000);
-        token = await new SignJWT({ nonce: claims.nonce, sub: 'alice' })
+        const body: Record<string, unknown> = { sub: 'alice', ...(claims.nonce === undefined ? {} : { nonce: claims.nonce }), ...(claims.azp === undefined ? {} : { azp: claims.azp }) };
+        token = await new SignJWT(body)
           .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
           .setIssuer(claims.iss)
           .setAudience(claims.aud)
-          .setIssuedAt(now - 7200)
+          .setIssuedAt(now + claims.iatOffset)
           .setExpirationTime(now + claims.expOffset)
           .sign((await keys).privateKey);
-        claims = undefined;
       }
+      let accepted = true;
       try {
         await validateIdToken(token, client, { clock, nonce: 'n-1' });
       } catch (error) {
         onlyRolecallErrors('ID token validation', token, error);
         if ((error as RolecallError).code !== 'OIDC_TOKEN_INVALID') throw new Error(`refused with ${(error as RolecallError).code}, not OIDC_TOKEN_INVALID`);
+        accepted = false;
+      }
+      if (!expected) {
+        if (accepted) throw new Error(`accepted a forged token: ${token.slice(0, 200)}`);
         return;
       }
-      throw new Error(`accepted a token that must be refused: ${token.slice(0, 200)}`);
+      const valid = expected.addressed && expected.inDate;
+      if (accepted !== valid) throw new Error(`${accepted ? 'accepted' : 'refused'} a correctly signed token that is ${valid ? 'valid' : expected.inDate ? 'in date but misaddressed' : 'out of date'}: ${token.slice(0, 400)}`);
+      if (valid) idTokenCases.accepted++;
+      else if (expected.inDate) idTokenCases.misaddressedInDate++;
+      else idTokenCases.outOfDate++;
     },
   };
 }

@@ -15,6 +15,7 @@ import { bastionHome } from '../helpers/bastion';
 import { awsOidcTestbedConfig } from '../helpers/agent';
 import { recordScan } from './figures';
 import { decryptSecretsFile } from '../helpers/secrets-file';
+import { startHostileServer } from '../helpers/hostile-http';
 
 let testbed: Testbed;
 let h: Home;
@@ -186,6 +187,33 @@ test('coinbase SAML assume (SAML POST API with a password) with --debug: no pass
   learn('SAML role session token', /^AWS_SESSION_TOKEN=(.*)$/m.exec(run.stdout)?.[1]);
   scanRun('SAML assume', run, new Set(['SAML role secret key', 'SAML role session token']));
   recordScan('SAML assume', secrets.size, places);
+});
+
+test('an identity provider that echoes the password in its error, with --debug: the password is masked in every line', async () => {
+  // a real IdP would never do this; a misconfigured proxy or a hostile one might, and the error text
+  // (its error_description) reaches the error line and the debug lines: the logger must mask it
+  const idp = await startHostileServer();
+  try {
+    const issuer = `${idp.url}/echo`;
+    idp.routes.set('/echo/.well-known/openid-configuration', () => ({
+      body: JSON.stringify({ issuer, token_endpoint: `${issuer}/token`, authorization_endpoint: `${issuer}/auth`, jwks_uri: `${issuer}/jwks` }),
+    }));
+    idp.routes.set('/echo/token', (_req, body) => {
+      const password = new URLSearchParams(body).get('password') ?? '';
+      return { status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: `password ${password} is wrong for alice (${encodeURIComponent(password)})` }) };
+    });
+    const config = h.write('.aws/config.echo', `[profile echo]\nregion = us-east-1\nweb_identity_auth_url = ${issuer}\nweb_identity_client_id = rolecall-cli\nweb_identity_username = alice\nrole_arn = arn:aws:iam::222222222222:role/oidc-developer\n`);
+    const password = testbed.world.idpUsers.find((u) => u.username === 'alice')!.password;
+    const run = await runRolecall(['export', 'echo', '--format', 'process', '--debug'], { env: { ...h.env, AWS_CONFIG_FILE: config, WEB_IDENTITY_PASSWORD: password } });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /password \*\*\*\* is wrong for alice/, 'the echoed password reached the output, masked');
+    assert.match(run.stderr, /^debug: /m, 'with --debug lines');
+    scan('an IdP echoing the password: stderr', run.stderr);
+    scan('an IdP echoing the password: stdout', run.stdout);
+    recordScan('IdP echoing the password', secrets.size, places);
+  } finally {
+    await idp.close();
+  }
 });
 
 function walk(dir: string, out: string[] = []): string[] {

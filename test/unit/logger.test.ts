@@ -76,3 +76,11 @@ test('a secret is masked before control characters are escaped: an escape inside
   log.info('password pass\u001bword-123 refused');
   assert.deepEqual(lines, ['password **** refused\n']);
 });
+
+test('a secret is masked also as it travels in a URL, a form body or JSON', () => {
+  const { log, lines } = recording();
+  const secret = 'p@ss w"rd/&=+1';
+  log.redact(secret);
+  log.info(`url ${encodeURIComponent(secret)} form ${new URLSearchParams({ password: secret }).toString()} json ${JSON.stringify({ secret })}`);
+  assert.deepEqual(lines, ['url **** form password=**** json {"secret":"****"}\n']);
+});
