@@ -2,6 +2,7 @@
 // from PUT /latest/api/token is required on every GET; IMDSv1 (no token) is refused with 401.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Clock } from '../platform/clock';
 import { sameSecret } from './guard';
 import type { Refresher, ServedCredentials } from './refresher';
@@ -12,7 +13,14 @@ const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials';
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 const MAX_TTL_SECONDS = 21_600;
 
-export function imdsHandler(refresher: Refresher, roleName: string, clock: Clock, mask: (text: string) => string) {
+/** `admitted` says why a connection may not get a session token (another user's), or undefined */
+export function imdsHandler(
+  refresher: Refresher,
+  roleName: string,
+  clock: Clock,
+  mask: (text: string) => string,
+  admitted: (connection: Socket) => Promise<string | undefined> = async () => undefined,
+) {
   const tokens = sessionTokens(clock);
   const respond = credentialsResponder(refresher, mask, (creds) => instanceCredentials(creds, clock.now()));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -27,6 +35,11 @@ export function imdsHandler(refresher: Refresher, roleName: string, clock: Clock
       const ttl = typeof header === 'string' && /^\d{1,5}$/.test(header) ? Number(header) : NaN;
       if (!(ttl >= 1 && ttl <= MAX_TTL_SECONDS)) {
         replyError(res, 400, 'BadRequest', `the ${TTL_HEADER} header must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}`);
+        return;
+      }
+      const refused = await admitted(req.socket);
+      if (refused !== undefined) {
+        replyError(res, 403, 'Forbidden', refused);
         return;
       }
       res.setHeader(TTL_HEADER, String(ttl));

@@ -5,7 +5,7 @@
 // docs/credential-server.md.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { RolecallError } from '../errors';
 import { LOOPBACK, type ListenAddress } from './address';
 import type { Clock } from '../platform/clock';
@@ -13,7 +13,7 @@ import type { Logger } from '../platform/logger';
 import { ecsHandler } from './ecs';
 import { refusal } from './guard';
 import { imdsHandler } from './imds';
-import { sameUserOnly } from './peer';
+import { ownerGuard } from './peer';
 import { createRefresher, type CredentialProvider } from './refresher';
 import { replyError } from './reply';
 import { roleName as roleNameOf } from './role';
@@ -103,34 +103,15 @@ export async function startCredentialServer(
         hint: 'Role names use letters, digits and +=,.@_- only, at most 64 characters.',
       });
     }
-    handle = imdsHandler(refresher, roleName, clock, mask);
+    // the port is in the kernel's socket table for anyone to see, and IMDSv2 has no secret of its own:
+    // a session token is only issued to the user who started the server (every read needs one)
+    handle = imdsHandler(refresher, roleName, clock, mask, ownerGuard(log));
     configure = (port) => ({
       env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}/`, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IPv4' },
       // the container provider comes before IMDS in every SDK's chain
       unsetEnv: [...SHADOWING, 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_EC2_METADATA_DISABLED'],
     });
   }
-
-  // the port is in the kernel's socket table for anyone to see, and IMDSv2 has no secret of its own:
-  // other users' connections are refused (IMDS listens on loopback only). ECS needs its token, which
-  // only the child's environment holds (and other users cannot read), so it is spared the lookup on
-  // every connection, and serves containers from other network namespaces the same way.
-  const ownerCheck = kind === 'imds' ? sameUserOnly(undefined, 'refuse') : undefined;
-  if (!ownerCheck && kind === 'imds') {
-    log.warn('this system does not say which user a connection comes from: any local user who finds the metadata server\'s port can read the credentials. Use --server ecs, which requires a token, on a shared machine.');
-  }
-  const owners = new WeakMap<Socket, string | undefined>();
-  const strangers = new Set<string>();
-  const ownerRefusal = (socket: Socket): string | undefined => {
-    if (!ownerCheck) return undefined;
-    if (!owners.has(socket)) owners.set(socket, ownerCheck(socket));
-    const refused = owners.get(socket);
-    if (refused !== undefined && !strangers.has(refused)) {
-      strangers.add(refused);
-      log.warn(`the ${kind} credential server refused a request: ${refused}.`);
-    }
-    return refused;
-  };
 
   let port = 0;
   let hosts: string[] = [];
@@ -140,7 +121,7 @@ export async function startCredentialServer(
       const path = (req.url ?? '').split('?')[0];
       res.on('finish', () => log.debug(`${kind} credential server: ${req.method} ${path} -> ${res.statusCode}`));
     }
-    const refused = ownerRefusal(req.socket) ?? refusal(req, hosts);
+    const refused = refusal(req, hosts);
     if (refused !== undefined) {
       replyError(res, 403, 'Forbidden', refused);
       return;

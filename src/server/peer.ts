@@ -3,7 +3,9 @@
 // whose local address is the connection's remote one. Elsewhere there is no such table, and the
 // credential servers cannot tell local users apart (SECURITY.md says so).
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
+import type { Logger } from '../platform/logger';
 
 const TCP_TABLE = '/proc/net/tcp';
 
@@ -37,15 +39,36 @@ export function peerUid(connection: Connection, table: string): number | undefin
 
 /**
  * A check that refuses connections from other users, or undefined where the kernel does not say
- * who owns a socket (no /proc/net/tcp: macOS, Windows, a /proc hidden from rolecall). `unlisted`:
- * what to do with a connection the table does not list (one from another network namespace).
+ * who owns a socket (no /proc/net/tcp: macOS, Windows, a /proc hidden from rolecall). Reading the
+ * table costs a few milliseconds, more on a loaded machine: the caller asks once per session token.
  */
-export function sameUserOnly(uid = process.getuid?.(), unlisted: 'refuse' | 'allow' = 'refuse'): ((connection: Connection) => string | undefined) | undefined {
+export function sameUserOnly(uid = process.getuid?.()): ((connection: Connection) => Promise<string | undefined>) | undefined {
   if (uid === undefined || !readable()) return undefined;
-  return (connection) => {
-    const owner = peerUid(connection, readFileSync(TCP_TABLE, 'utf8'));
-    if (owner === uid || (owner === undefined && unlisted === 'allow')) return undefined;
+  return async (connection) => {
+    const owner = peerUid(connection, await readFile(TCP_TABLE, 'utf8'));
+    if (owner === uid) return undefined;
     return owner === undefined ? 'the connection is not listed in /proc/net/tcp' : `the connection comes from another user (uid ${owner})`;
+  };
+}
+
+/**
+ * The metadata server's guard: who may be given a session token. Says once per kind of refusal that
+ * it refused one, and when it cannot tell users apart here, says so when the server starts.
+ */
+export function ownerGuard(log: Logger): (connection: Connection) => Promise<string | undefined> {
+  const check = sameUserOnly();
+  if (!check) {
+    log.warn("this system does not say which user a connection comes from: any local user who finds the metadata server's port can read the credentials. Use --server ecs, which requires a token, on a shared machine.");
+    return async () => undefined;
+  }
+  const said = new Set<string>();
+  return async (connection) => {
+    const refused = await check(connection);
+    if (refused !== undefined && !said.has(refused)) {
+      said.add(refused);
+      log.warn(`the imds credential server refused a request: ${refused}.`);
+    }
+    return refused;
   };
 }
 
