@@ -2,6 +2,7 @@
 // (default 15,000, so >= 100,000 in all) from a random seed, printed so that a failure can be replayed
 // with FUZZ_SEED=<seed>. Usage: npm run fuzz
 import { fuzzTargets, runFuzz } from '../test/hardening/fuzz-targets';
+import { recordNightlyFuzz } from '../test/hardening/figures';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 15_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -11,7 +12,9 @@ async function main(): Promise<void> {
   for (const target of fuzzTargets()) {
     const started = performance.now();
     try {
-      total += await runFuzz([target], runs, seed);
+      const cases = await runFuzz([target], runs, seed);
+      recordNightlyFuzz(target.name, cases);
+      total += cases;
     } catch (error) {
       console.error(`fuzz: ${target.name} FAILED (replay with FUZZ_SEED=${seed})\n${(error as Error).message}`);
       process.exit(1);

@@ -31,11 +31,17 @@ interface Envelope {
   data: string;
 }
 
-export interface SecretsFile {
+/** What every store of secrets does: the OS keyrings, the kernel keyring through keyctl, this file. */
+export interface SecretBackend {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
+  /** true when there was something to delete */
   delete(name: string): Promise<boolean>;
+  /** the names stored that start with `prefix` (for `clear`) */
   list(prefix: string): Promise<string[]>;
+}
+
+export interface SecretsFile extends SecretBackend {
   /** the file, and what protects it, in users' words */
   describe(): { path: string; protection: string };
 }

@@ -17,7 +17,7 @@ import { writeFileAtomic } from './atomic-write';
 import { ensureCacheDir, type StoreDeps } from './cache-dir';
 import { loadKeyringBinding, type KeyringBinding } from './keyring-binding';
 import { userKeyring, type KernelKeyring } from './keyctl';
-import { SECRETS_KEY_VARIABLE, secretsFileStore } from './secrets-file';
+import { SECRETS_KEY_VARIABLE, secretsFileStore, type SecretBackend as Backend } from './secrets-file';
 
 export type StoreKind = 'platform' | 'secret-service' | 'keyutils' | 'file';
 
@@ -31,24 +31,11 @@ export interface StoreChoice {
   protection: string;
 }
 
-export interface SecretStore {
-  get(name: string): Promise<string | undefined>;
-  set(name: string, value: string): Promise<void>;
-  /** true when there was something to delete */
-  delete(name: string): Promise<boolean>;
-  /** the names stored that start with `prefix` (for `clear`) */
-  list(prefix: string): Promise<string[]>;
+export interface SecretStore extends Backend {
   /** the store in use (makes the automatic choice if it was not made yet) */
   choice(): Promise<StoreChoice>;
   /** writes a probe entry, reads it back and deletes it: throws when the store does not keep secrets */
   probe(): Promise<void>;
-}
-
-interface Backend {
-  get(name: string): Promise<string | undefined>;
-  set(name: string, value: string): Promise<void>;
-  delete(name: string): Promise<boolean>;
-  list(prefix: string): Promise<string[]>;
 }
 
 /** What a sign-in reads and writes of the store (tests hand in a map). */

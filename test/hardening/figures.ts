@@ -10,6 +10,7 @@ function record(entry: Record<string, unknown>): void {
 
 export const recordFault = (fault: string, outcome: 'credentials' | 'clear error' | 'files intact') => record({ kind: 'fault', fault, outcome });
 export const recordFuzz = (target: string, cases: number) => record({ kind: 'fuzz', target, cases });
+export const recordNightlyFuzz = (target: string, cases: number) => record({ kind: 'fuzz-nightly', target, cases });
 export const recordScan = (flow: string, secrets: number, places: number) => record({ kind: 'scan', flow, secrets, places });
 /** the correctly signed ID tokens a fuzz run generated: valid ones accepted, in-date misaddressed and out-of-date ones refused */
 export const recordIdTokens = (seen: { accepted: number; misaddressedInDate: number; outOfDate: number }) => record({ kind: 'id-tokens', ...seen });
