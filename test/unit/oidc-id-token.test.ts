@@ -18,7 +18,14 @@ const other = generateKeyPair('ES256');
 async function client(): Promise<OidcClient> {
   const jwks = JSON.stringify({ keys: [{ ...(await exportJWK((await keys).publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] });
   const config = new oidc.Configuration({ issuer, jwks_uri: `${issuer}/jwks` }, 'rolecall-cli');
-  return { config, issuer, fetch: async () => new Response(jwks, { headers: { 'content-type': 'application/json' } }) };
+  return {
+    config,
+    issuer,
+    fetch: async () => new Response(jwks, { headers: { 'content-type': 'application/json' } }),
+    authMethod: 'none',
+    credentials: { clientId: 'rolecall-cli' },
+    provider: 'generic',
+  };
 }
 
 async function token(claims: JWTPayload & { aud?: string | string[] } = {}, signWith?: CryptoKey): Promise<string> {
