@@ -146,7 +146,7 @@ test('aws-runas password oidc through the shim asks on the terminal and keeps th
   });
   assert.equal(result.code, 0, result.stdout);
   // the test's keyring is the file store (ROLECALL_KEYRING=file); users get the OS keyring
-  assert.match(result.stdout, /Stored the password of profile oidc in the rolecall secrets file/);
+  assert.match(result.stdout, /Stored the password of profile oidc in the encrypted file \S+\/\.cache\/rolecall\/secrets\.json\./);
   // the stored password signs in: no variable, no file
   assert.equal((await runProcess('rolecall', ['clear', '--all'], { env: home.env })).code, 0);
   const exec = await runProcess('aws-runas', ['-E', 'my-role', '/usr/bin/aws', ...caller()], { env: { ...home.env, WEB_IDENTITY_PASSWORD: undefined } });
