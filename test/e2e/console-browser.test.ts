@@ -1,14 +1,14 @@
 // `rolecall login` opening a real browser: the profile's web_identity_agent (or $BROWSER) is a script
 // that drives headless Chromium to the URL it is given; the page it lands on must be the testbed
 // console signed in as the profile's role.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { runRolecall, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { bastionHome, useBastionTestbed } from '../helpers/bastion';
 
 const PLAYWRIGHT = new URL('../../node_modules/playwright-core/index.mjs', import.meta.url).pathname;
 
@@ -33,14 +33,10 @@ let testbed: Testbed;
 let home: Home;
 let agentPath: string;
 
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
+useBastionTestbed((started, startedHome) => {
+  testbed = started;
+  home = startedHome;
   agentPath = home.write('console-agent.mjs', AGENT);
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
 });
 
 async function landed(out: string): Promise<Record<string, string>> {

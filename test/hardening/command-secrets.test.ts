@@ -4,25 +4,18 @@
 // program only.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { startTestbed, type Testbed } from '../../testbed/index';
-import { bastionHome } from '../helpers/bastion';
+import { describe, it } from 'node:test';
+import { useBastionTestbed } from '../helpers/bastion';
 import { runRolecall, type Home } from '../helpers/cli';
 
 const SEED = 'JBSWY3DPEHPK3PXPSEEDSECRET7Q';
 const SESSION = 'opsession-Zk39fQp2LxWv';
 
 describe('failing commands with secrets on their command line', () => {
-  let testbed: Testbed;
   let home: Home;
 
-  before(async () => {
-    testbed = await startTestbed();
-    home = bastionHome(testbed);
-  });
-  after(async () => {
-    home.remove();
-    await testbed.close();
+  useBastionTestbed((_testbed, startedHome) => {
+    home = startedHome;
   });
 
   // a stand-in for oathtool that refuses the seed, repeating it the way such tools do

@@ -4,24 +4,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startTestbed, type Testbed } from '../../testbed/index';
-import { bastionHome } from '../helpers/bastion';
+import { describe, it } from 'node:test';
+import { useBastionTestbed } from '../helpers/bastion';
 import { runRolecall, type Home } from '../helpers/cli';
 
 describe('a lock path that is not a lock file', () => {
-  let testbed: Testbed;
   let home: Home;
   let cache: string;
 
-  before(async () => {
-    testbed = await startTestbed();
-    home = bastionHome(testbed);
+  useBastionTestbed((_testbed, startedHome) => {
+    home = startedHome;
     cache = home.env.ROLECALL_CACHE_DIR!;
-  });
-  after(async () => {
-    home.remove();
-    await testbed.close();
   });
 
   /** fills the cache once, then empties it and plants `plant` at the lock path of every key */

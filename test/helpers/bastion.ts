@@ -1,7 +1,8 @@
 // A user's machine set up like seed 003's bastion account: alice's IAM user keys in the credentials
 // file, her MFA device answered by an mfa_process, and role profiles pointing at the testbed's STS.
+import { after, before } from 'node:test';
 import { tempHome, type Home } from './cli';
-import type { Testbed } from '../../testbed/index';
+import { startTestbed, type Testbed } from '../../testbed/index';
 
 export const TOTP_CLI = new URL('./totp-cli.mjs', import.meta.url).pathname;
 export const ALICE_TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -78,4 +79,22 @@ duration_seconds = ${seconds}
 `,
   );
   return { home, env: { ...home.env, ROLECALL_MIN_SESSION_SECONDS: String(seconds) } };
+}
+
+/**
+ * A file's tests share one testbed and one bastion home: started before them (`started` keeps them and
+ * adds what the file needs), removed after them.
+ */
+export function useBastionTestbed(started: (testbed: Testbed, home: Home) => void): void {
+  let testbed: Testbed | undefined;
+  let home: Home | undefined;
+  before(async () => {
+    testbed = await startTestbed();
+    home = bastionHome(testbed);
+    started(testbed, home);
+  });
+  after(async () => {
+    home?.remove();
+    await testbed?.close();
+  });
 }

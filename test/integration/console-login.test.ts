@@ -1,25 +1,21 @@
 // `rolecall login --url` end to end: the built binary against the testbed's STS and federation
 // endpoint; the printed URL is followed like a browser would and lands on the emulator's console.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { federatedName, partitionOf } from '../../src/app/console-login';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { runRolecall, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { bastionHome, useBastionTestbed } from '../helpers/bastion';
 
 let testbed: Testbed;
 let home: Home;
 let env: NodeJS.ProcessEnv;
 
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
+useBastionTestbed((started, startedHome) => {
+  testbed = started;
+  home = startedHome;
   env = { ...home.env, AWS_ENDPOINT_URL_SIGNIN: testbed.aws.signinUrl };
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
 });
 
 /** Follows the sign-in URL to the console page and returns what it shows. */

@@ -1,22 +1,15 @@
 // What a newcomer types at the command line, through the built binary against the testbed: global
 // flags before the command (as `aws --profile p s3 ls` is typed), a child command's own --debug
 // that must stay the child's, and flags missing their value, said in rolecall's words.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestbed, type Testbed } from '../../testbed/index';
 import { runRolecall, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { useBastionTestbed } from '../helpers/bastion';
 
-let testbed: Testbed;
 let home: Home;
 
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
+useBastionTestbed((_testbed, startedHome) => {
+  home = startedHome;
 });
 
 test('global flags before the command work as they do after it', async () => {

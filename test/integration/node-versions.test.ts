@@ -3,16 +3,16 @@
 // test/node-versions: --version and --help, credentials from the testbed's STS through the bundled
 // AWS SDK with nothing on stderr, a cache hit, exec, the keyring addon, and the single executable
 // built with Node 24 (what the release workflow embeds).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { BIN, runProcess, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { useBastionTestbed } from '../helpers/bastion';
 import { keyringAvailable } from '../helpers/keyring';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,13 +21,9 @@ const nodeOf = (major: number) => join(ROOT, 'test', 'node-versions', 'node_modu
 
 let testbed: Testbed;
 let home: Home;
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
+useBastionTestbed((started, startedHome) => {
+  testbed = started;
+  home = startedHome;
 });
 
 for (const major of [22, 24]) {

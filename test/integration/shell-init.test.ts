@@ -1,23 +1,19 @@
 // The `assume` shell function and the completion scripts, in real bash, zsh and fish (zsh's
 // completion at an interactive prompt: completion-zsh.test.ts).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { BIN, runProcess, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { useBastionTestbed } from '../helpers/bastion';
 
 const rolecall = `'${process.execPath}' '${BIN}'`;
 let testbed: Testbed;
 let home: Home;
 
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
+useBastionTestbed((started, startedHome) => {
+  testbed = started;
+  home = startedHome;
   home.write('.aws/accounts', JSON.stringify({ staging: '222222222222', production: '333333333333' }));
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
 });
 
 const scripts: Record<string, { shell: string; script: string }> = {

@@ -1,21 +1,17 @@
 // exec (seeds 000, 002) and the coinbase assume-role compat (seed 003), through real shells.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { BIN, runProcess, runRolecall, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { useBastionTestbed } from '../helpers/bastion';
 
 let testbed: Testbed;
 let home: Home;
 
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
+useBastionTestbed((started, startedHome) => {
+  testbed = started;
+  home = startedHome;
   home.write('.aws/accounts', JSON.stringify({ default: '222222222222', staging: '222222222222', production: 333333333333 }));
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
 });
 
 test('exec puts the credentials in the child environment, moves AWS_PROFILE to AWSRUNAS_PROFILE, and passes the exit status', async () => {

@@ -1,22 +1,18 @@
 // The bastion workflow end to end: the built rolecall binary against the validating STS emulator.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { STSClient, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { runRolecall, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { bastionHome, useBastionTestbed } from '../helpers/bastion';
 
 let testbed: Testbed;
 let home: Home;
 
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
+useBastionTestbed((started, startedHome) => {
+  testbed = started;
+  home = startedHome;
 });
 
 function processJson(stdout: string) {

@@ -1,22 +1,18 @@
 // `rolecall whoami` against the testbed: the identity STS sees, the account alias IAM knows, the
 // expiry, and the chain of steps that made the credentials.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestbed, type Testbed } from '../../testbed/index';
+import type { Testbed } from '../../testbed/index';
 import { appendFileSync } from 'node:fs';
 import { BIN, runRolecall, type Home } from '../helpers/cli';
-import { bastionHome } from '../helpers/bastion';
+import { useBastionTestbed } from '../helpers/bastion';
 
 let testbed: Testbed;
 let home: Home;
 
-before(async () => {
-  testbed = await startTestbed();
-  home = bastionHome(testbed);
-});
-after(async () => {
-  home.remove();
-  await testbed.close();
+useBastionTestbed((started, startedHome) => {
+  testbed = started;
+  home = startedHome;
 });
 
 test('whoami of a role chained three deep: arn, account with its alias, expiry and every step', async () => {

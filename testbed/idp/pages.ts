@@ -2,7 +2,8 @@
 // running `npm run testbed`) can drive them. The ids are listed at the top of ./index.ts.
 import { escapeMarkup } from './escape';
 
-function page(title: string, body: string): string {
+/** a whole HTML page: its title as the heading, then `body` (the Identity Center pages use it too) */
+export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title></head>
 <body><h1>${escapeMarkup(title)}</h1>

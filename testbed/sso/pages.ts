@@ -6,18 +6,10 @@
 // shown), #device-success and #device-denied; a refused request shows #error.
 import type { ServerResponse } from 'node:http';
 import { escapeMarkup } from '../idp/escape';
-import { consentPage, errorPage, loginPage } from '../idp/pages';
+import { consentPage, errorPage, loginPage, page } from '../idp/pages';
 import { authenticate } from '../idp/accounts';
 import { redirectRegistered } from './oidc';
 import { AUTH_CODE_TTL_SECONDS, AUTH_REQUEST_TTL_SECONDS, opaque, type IdentityCenterState } from './state';
-
-function page(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>${escapeMarkup(title)}</title></head>
-<body><h1>${escapeMarkup(title)}</h1>
-${body}
-</body></html>`;
-}
 
 function html(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
