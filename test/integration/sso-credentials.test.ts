@@ -1,8 +1,9 @@
 // Identity Center profiles through the built binary, against the testbed: role credentials for the
 // AWS CLI through credential_process, the cache (one GetRoleCredentials per role), 32 parallel
 // credential_process calls over four profiles of one session signing in once, refresh before a
-// second sign-in, a revoked session, role chaining on top, the console, the device code (--device,
-// sso_use_device_code, the legacy form), a headless sign-in from the printed URL, and bad config.
+// second sign-in (with the cached client registration), a revoked session, clear PROFILE keeping the
+// sign-in, endpoints from a [services] section, role chaining on top, the console, the device code
+// (--device, sso_use_device_code, the legacy form), a headless sign-in from the printed URL, and bad config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -125,6 +126,57 @@ test('a token in its last 15 minutes is refreshed, not signed in again; a revoke
   assert.match(again.stderr, /Identity Center no longer accepts the token of sso-session testbed .*signing in again/s);
   assert.equal(testbed.aws.calls('GetRoleCredentials'), 2, 'refused once, then answered');
   assert.equal(testbed.aws.calls('Authorize'), 1);
+  assert.equal(testbed.aws.calls('RegisterClient'), 0, 'the client registration, valid for 90 days, serves the new sign-in');
+});
+
+test('clear PROFILE forgets the role credentials and keeps the sign-in: the next call gets new ones with the same token', async () => {
+  home.write('.aws/config', config());
+  const first = await run(['export', 'dev', '--format', 'process']);
+  assert.equal(first.code, 0, first.stderr);
+  const token = readFileSync(tokenFile(home.dir, session()), 'utf8');
+  const cleared = await run(['clear', 'dev']);
+  assert.equal(cleared.code, 0, cleared.stderr);
+  assert.equal(readFileSync(tokenFile(home.dir, session()), 'utf8'), token, 'the token file is untouched');
+  testbed.aws.resetCalls();
+  const again = await run(['export', 'dev', '--format', 'process']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.notEqual((JSON.parse(again.stdout) as { AccessKeyId: string }).AccessKeyId, (JSON.parse(first.stdout) as { AccessKeyId: string }).AccessKeyId);
+  assert.equal(testbed.aws.calls('GetRoleCredentials'), 1);
+  assert.equal(testbed.aws.calls('Authorize') + testbed.aws.calls('CreateToken') + testbed.aws.calls('RegisterClient') + testbed.aws.calls('Logout'), 0, 'no sign-in, no sign-out');
+});
+
+test('endpoints from a [services] section (sso_oidc =, sso =) beat the profile\'s endpoint_url, as the SDKs order them', async () => {
+  home.write(
+    '.aws/config',
+    `[sso-session testbed]
+sso_start_url = ${testbed.world.identityCenter.startUrl}
+sso_region = ${testbed.world.identityCenter.region}
+sso_registration_scopes = sso:account:access
+
+[profile dev]
+sso_session = testbed
+sso_account_id = 222222222222
+sso_role_name = Developer
+services = testbed
+endpoint_url = http://127.0.0.1:9
+
+[services testbed]
+sso_oidc =
+  endpoint_url = ${testbed.aws.sso.oidcUrl}
+sso =
+  endpoint_url = ${testbed.aws.sso.portalUrl}
+sts =
+  endpoint_url = ${testbed.aws.url}
+`,
+  );
+  const { AWS_ENDPOINT_URL_SSO_OIDC: _oidc, AWS_ENDPOINT_URL_SSO: _portal, AWS_ENDPOINT_URL_STS: _sts, ...env } = ssoEnv(home, testbed);
+  const result = await run(['export', 'dev', '--format', 'process'], env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match((JSON.parse(result.stdout) as { AccessKeyId: string }).AccessKeyId, /^ASIA/);
+  assert.equal(testbed.aws.calls('RegisterClient'), 1);
+  assert.equal(testbed.aws.calls('GetRoleCredentials'), 1);
+  const doctor = await run(['doctor', 'dev'], env);
+  assert.match(doctor.stdout, new RegExp(`ok {3}the AWS access portal ${testbed.aws.sso.portalUrl.replace(/[.]/g, '\\.')} answers`));
 });
 
 test('role chaining on an Identity Center profile: AssumeRole with the role credentials, capped at 1 h as AWS caps chained roles', async () => {
