@@ -77,6 +77,35 @@ describe('a cache directory another user planted', { skip: otherUserSkip }, () =
     assert.deepEqual(readdirSync(target), ['settings.conf'], 'nothing was created in the target');
   });
 
+  it("the data directory (the SAML browser's profile, the provider's session cookie): a planted link is refused before any browser starts", async (t) => {
+    if (sysctl.skip) return t.skip(sysctl.skip);
+    const xdg = join(shared, 'sticky-data');
+    mkdirSync(xdg);
+    chmodSync(xdg, 0o1777);
+    // the attacker's own directory: a browser profile there would hand them the sign-in's cookies
+    const theirs = join(xdg, 'nobody-data');
+    const planted = await asNobody('sh', ['-c', `mkdir -m 0777 ${theirs} && ln -s ${theirs} ${xdg}/rolecall`]);
+    assert.equal(planted.code, 0, planted.stderr);
+    const config = join(shared, 'saml-config');
+    writeFileSync(config, `[profile corp]\nregion = us-east-1\nsaml_sso_url = https://idp.example.com/sso/aws\nsaml_browser = /usr/bin/chromium\nsaml_browser_timeout = 5\nrole_arn = arn:aws:iam::222222222222:role/developer\n`);
+    const env: NodeJS.ProcessEnv = { ...home.env, XDG_DATA_HOME: xdg, AWS_CONFIG_FILE: config };
+    delete env.ROLECALL_DATA_DIR;
+
+    const result = await runRolecall(['export', 'corp', '--format', 'process'], { env });
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, new RegExp(`the data directory ${xdg}/rolecall is a symbolic link made by uid 65534, not by you; rolecall will not follow it`));
+    assert.match(result.stderr, /hint: .*point ROLECALL_DATA_DIR at a directory of your own/);
+    assert.deepEqual(readdirSync(theirs), [], 'no browser profile in the planted directory');
+
+    // clear --all does not remove a profile through the planted link either
+    mkdirSync(join(xdg, 'rolecall', 'browser-profile'));
+    writeFileSync(join(xdg, 'rolecall', 'browser-profile', 'theirs'), 'kept\n');
+    const cleared = await runRolecall(['clear', '--all'], { env });
+    assert.match(cleared.stderr, /the data directory .* is a symbolic link made by uid 65534/);
+    assert.deepEqual(readdirSync(join(theirs, 'browser-profile')), ['theirs']);
+  });
+
   it('a cache directory under a parent everyone may write to without the sticky bit is refused', async () => {
     const open = join(shared, 'open');
     mkdirSync(open);

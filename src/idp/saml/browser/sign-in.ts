@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { describeSource, type Setting } from '../../../config/source';
 import type { Logger } from '../../../platform/logger';
 import type { SamlBrowser } from '../../../plan/saml';
+import { ensureDataDir } from '../../../store/cache-dir';
 import { browserProfileDir, dataDir } from '../../../store/layout';
 import { withLock } from '../../../store/lock';
 import { requireSecureUrl } from '../secure-url';
@@ -35,7 +36,8 @@ function where(name: string, s: Setting<unknown> | undefined): string {
 export async function assertionFromBrowser(settings: SamlBrowser, deps: SamlBrowserDeps): Promise<string> {
   const start = requireSecureUrl(settings.startUrl, { what: 'the SAML sign-in page (saml_sso_url)', allowInsecure: settings.allowInsecure, code: 'SAML_INSECURE', log: deps.log });
   const browser = findBrowser(settings.browser, { env: deps.env, platform: deps.platform, home: deps.home });
-  const profileDir = browserProfileDir(dataDir(deps.env, deps.home));
+  // the profile will hold the provider's session cookie: never in a directory another user planted
+  const profileDir = browserProfileDir(ensureDataDir(deps));
   mkdirSync(profileDir, { recursive: true, mode: 0o700 });
   const timeoutMs = settings.timeoutSeconds.value * 1000;
   deps.log.debug(`SAML sign-in at ${start.origin} with ${browser.label} (${browser.path}, ${browser.chosenBy}), profile ${profileDir}, headless ${settings.headless.value}`);
@@ -72,6 +74,7 @@ export async function assertionFromBrowser(settings: SamlBrowser, deps: SamlBrow
 export async function forgetBrowserSessions(deps: Omit<SamlBrowserDeps, 'platform'>): Promise<boolean> {
   const profileDir = browserProfileDir(dataDir(deps.env, deps.home));
   if (!existsSync(profileDir)) return false;
+  ensureDataDir(deps); // a planted link would have the profile removed from a directory of someone else's
   await withLock(PROFILE_LOCK, deps, async () => rmSync(profileDir, { recursive: true, force: true }), {
     onWait: (pid) => deps.log.info(`waiting for rolecall pid ${pid}, which is signing in with the browser`),
   });
