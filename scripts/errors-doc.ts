@@ -55,7 +55,7 @@ const WHEN: Record<ErrorCode, string> = {
   SSO_NO_ACCESS: 'IAM Identity Center does not let the person signed in use the role in the account (`ForbiddenException: No access`): not assigned, or a misspelt sso_account_id or sso_role_name.',
   SSO_ERROR: 'IAM Identity Center (SSO OIDC or the access portal) refused a call; its own words are shown.',
   TOKEN_EXCHANGE_UNSUPPORTED: 'The IdP does not support RFC 8693 token exchange for this client.',
-  KEYRING_UNAVAILABLE: 'No store can keep secrets here: no Secret Service answers, the kernel keyring refused a probe entry, and ROLECALL_SECRETS_KEY is not set for the encrypted file (or a store forced with ROLECALL_KEYRING does not work).',
+  KEYRING_UNAVAILABLE: 'No store can keep secrets here: no Secret Service kept a probe entry, nor did the kernel keyring, and ROLECALL_SECRETS_KEY is not set for the encrypted file (or a store forced with ROLECALL_KEYRING does not work).',
   KEYRING_ERROR: 'The keyring refused to read or write a secret.',
   CACHE_ERROR: 'The cache directory or a cache file cannot be used (owner, mode, I/O error).',
   LOCK_TIMEOUT: 'Another live rolecall process held the profile\'s lock for too long.',

@@ -1,12 +1,12 @@
 // Long-lived secrets (refresh tokens, IdP passwords, IAM user keys), service "rolecall", in the
 // best store that really keeps them here, chosen once per process and said once per machine:
 //   macOS, Windows: the Keychain / Credential Manager (through @napi-rs/keyring);
-//   Linux: the Secret Service (gnome-keyring, KWallet, KeePassXC) when one answers on the session
-//   D-Bus; else the kernel keyring (keyutils: no daemon, lost at reboot), through the library or,
-//   for a process without a session keyring, the `keyctl` tool; else the encrypted secrets file,
-//   when ROLECALL_SECRETS_KEY gives it a key. ROLECALL_KEYRING forces one.
-// The kernel keyring is chosen only after a probe entry was written, read back and deleted: a
-// library that opens it can still be refused every write.
+//   Linux: the Secret Service (gnome-keyring, KWallet, KeePassXC) when one keeps secrets on the
+//   session D-Bus; else the kernel keyring (keyutils: no daemon, lost at reboot), through the
+//   library or, for a process without a session keyring, the `keyctl` tool; else the encrypted
+//   secrets file, when ROLECALL_SECRETS_KEY gives it a key. ROLECALL_KEYRING forces one.
+// Either keyring is chosen only after a probe entry was written, read back and deleted: a keyring
+// that answers reads can still be refused every write.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -156,16 +156,15 @@ async function kernelKeyring(deps: SecretDeps): Promise<{ backend: Backend; keyr
   return { failed: `the kernel keyring refused a probe entry (${libraryFailed}; through keyctl: ${toolFailed})` };
 }
 
-/** why the Secret Service cannot be used, or undefined when it answers */
+/**
+ * why the Secret Service cannot be used, or undefined when it keeps a probe entry. A service that
+ * answers reads may still refuse every write (gnome-keyring started by an SSH or container session
+ * with no unlocked collection), so it is probed as the kernel keyring is.
+ */
 async function secretServiceFails(deps: SecretDeps): Promise<string | undefined> {
   if (!deps.env.DBUS_SESSION_BUS_ADDRESS) return 'there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)';
-  try {
-    // a read of a name never stored reaches the service without changing anything
-    await libraryBackend('secret-service', deps).get(`probe:${process.pid}`);
-    return undefined;
-  } catch (error) {
-    return `no Secret Service answers on the session D-Bus (${short(error)})`;
-  }
+  const failed = await probeFails(libraryBackend('secret-service', deps));
+  return failed === undefined ? undefined : `no Secret Service on the session D-Bus kept a probe entry (${failed})`;
 }
 
 async function choose(deps: SecretDeps): Promise<{ backend: Backend; choice: StoreChoice }> {
@@ -191,7 +190,7 @@ async function choose(deps: SecretDeps): Promise<{ backend: Backend; choice: Sto
   }
   const noService = wanted === 'auto' ? await secretServiceFails(deps) : 'ROLECALL_KEYRING=keyutils';
   if (noService === undefined) {
-    return { backend: libraryBackend('secret-service', deps), choice: { kind: 'secret-service', name: 'the Secret Service', why: 'a Secret Service answers on the session D-Bus', protection: 'the Secret Service daemon (gnome-keyring, KWallet), encrypted at rest with your login keyring password' } };
+    return { backend: libraryBackend('secret-service', deps), choice: { kind: 'secret-service', name: 'the Secret Service', why: 'a Secret Service on the session D-Bus keeps secrets', protection: 'the Secret Service daemon (gnome-keyring, KWallet), encrypted at rest with your login keyring password' } };
   }
   const kernel = await kernelKeyring(deps);
   if ('backend' in kernel) {

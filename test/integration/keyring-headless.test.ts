@@ -2,9 +2,13 @@
 // session), through the built binary: `rolecall password` stores the password, an OIDC login keeps
 // its refresh token and the next login uses it, and `doctor` names the store that was really used
 // after writing, reading back and deleting a probe entry. Before, doctor said "the OS keyring
-// answers" while every write failed.
+// answers" while every write failed. The same with a Secret Service that answers reads but keeps
+// nothing (no unlocked collection), which rolecall used to choose.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
@@ -72,4 +76,29 @@ test('no Secret Service: rolecall password, the refresh token and doctor all use
   assert.equal(keyring?.level, 'warn', 'the kernel keyring is lost at reboot: said as a warning');
   assert.match(keyring?.message ?? '', new RegExp(`^secrets are kept in ${KERNEL.source} \\(there is no D-Bus session \\(DBUS_SESSION_BUS_ADDRESS is not set\\)\\); a probe entry was written, read back and deleted$`));
   assert.match(keyring?.hint ?? '', /lost at reboot/);
+});
+
+test('a Secret Service that answers but keeps nothing (gnome-keyring with no unlocked collection, as an SSH or container session starts it): passed over for the kernel keyring, said with the reason', { skip: (!keyringAvailable('secret-service') && 'gnome-keyring-daemon or dbus-run-session is not installed') || (!keyringAvailable('keyutils') && 'keyctl is not installed'), timeout: 180_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'rolecall-locked-'));
+  try {
+    // its own cache directory: the store is said once per cache directory, and the test above said it
+    const locked = { ...env, ROLECALL_CACHE_DIR: join(out, 'cache'), PTY_ANSWERS: `Password for profile ${PROFILE}:=>IDP_PASSWORD\nType it again:=>IDP_PASSWORD` };
+    const script = [
+      'gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1 </dev/null || exit 99',
+      `python3 ${PTY} "${process.execPath}" ${BIN} password ${PROFILE} > ${out}/password.out; echo $? > ${out}/password.status`,
+      `"${process.execPath}" ${BIN} doctor ${PROFILE} --json > ${out}/doctor.json`,
+      `"${process.execPath}" ${BIN} password ${PROFILE} --delete`,
+    ].join('\n');
+    const r = await runProcess('dbus-run-session', ['--', 'sh', '-c', script], { env: locked, timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const stored = readFileSync(join(out, 'password.out'), 'utf8');
+    assert.equal(readFileSync(join(out, 'password.status'), 'utf8').trim(), '0', stored);
+    const why = String.raw`no Secret Service on the session D-Bus kept a probe entry \([^)]*\)`;
+    assert.match(stored, new RegExp(`secrets \\(refresh tokens, passwords, keys\\) are kept in ${KERNEL.source}: ${why}`));
+    assert.match(stored, new RegExp(`Stored the password of profile ${PROFILE} in ${KERNEL.source}\\.`));
+    const keyring = (JSON.parse(readFileSync(join(out, 'doctor.json'), 'utf8')) as { findings: { check: string; message: string }[] }).findings.find((f) => f.check === 'keyring');
+    assert.match(keyring?.message ?? '', new RegExp(`^secrets are kept in ${KERNEL.source} \\(${why}\\); a probe entry was written, read back and deleted$`));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
