@@ -1,7 +1,8 @@
 // One sign-in shared with the AWS CLI and the SDKs, both ways, against the testbed: the real AWS CLI
-// v2 (/usr/bin/aws 2.9: sso-session and `aws sso login` with the device code; no PKCE yet) and
-// botocore on the machine's python read rolecall's token, refresh it and write it back in their
-// format; rolecall reads theirs; `aws sso logout` ends rolecall's sign-in too.
+// v2 (/usr/bin/aws 2.9: sso-session and `aws sso login` with the device code; no PKCE yet),
+// botocore on the machine's python and the AWS SDK for JavaScript v3 read rolecall's token, refresh
+// it and write it back in their format; rolecall reads theirs; `aws sso logout` ends rolecall's
+// sign-in too.
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { tokenFile } from '../../src/idp/sso/token-file';
 let testbed: Testbed;
 let home: Home;
 const DEVICE = 'urn:ietf:params:oauth:grant-type:device_code';
+/** the repository, where node finds the SDK's packages */
+const REPO = new URL('../..', import.meta.url).pathname;
 const KEYS = ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken'];
 
 useSsoTestbed((t) => (testbed = t), (h) => (home = h));
@@ -118,4 +121,45 @@ print(s.client('sts', endpoint_url=os.environ['AWS_ENDPOINT_URL_STS']).get_calle
   const listed = await runRolecall(['list-roles', '--profile', 'dev'], { env: ssoEnv(home, testbed) });
   assert.equal(listed.code, 0, listed.stderr);
   assert.equal(testbed.aws.calls('CreateToken'), 0, 'rolecall uses the token botocore refreshed');
+});
+
+test('the AWS SDK for JavaScript v3 (AWS_PROFILE, the default chain) uses rolecall\'s token, refreshes it in its last 5 minutes and writes it its own way; rolecall uses that file', async () => {
+  assert.equal((await runRolecall(['list-roles', '--sso-session', 'testbed'], { env: ssoEnv(home, testbed) })).code, 0);
+  const path = tokenFile(home.dir, session('testbed'));
+  const ours = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+  // a JavaScript program with no SSO code of its own: STSClient and the SDK's default credential chain
+  const script = `
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+const identity = await new STSClient({ region: 'us-east-1' }).send(new GetCallerIdentityCommand({}));
+console.log(identity.Arn);`;
+  const sdk = () =>
+    runProcess(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+      env: { ...ssoEnv(home, testbed), AWS_PROFILE: 'dev', AWS_CONFIG_FILE: home.env.AWS_CONFIG_FILE },
+      cwd: REPO,
+    });
+  testbed.aws.resetCalls();
+  const first = await sdk();
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.stdout.trim(), developerArn());
+  assert.equal(testbed.aws.calls('CreateToken') + testbed.aws.calls('RegisterClient'), 0, 'the SDK signed in no second time');
+  assert.equal(testbed.aws.calls('GetRoleCredentials'), 1);
+
+  // three minutes left: the SDK refreshes, then writes the file as JSON.stringify(token, null, 2), milliseconds and all
+  const soon = new Date(Date.now() + 3 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  writeFileSync(path, readFileSync(path, 'utf8').replace(ours.expiresAt!, soon));
+  testbed.aws.resetCalls();
+  const refreshedBySdk = await sdk();
+  assert.equal(refreshedBySdk.code, 0, refreshedBySdk.stderr);
+  assert.equal(testbed.aws.sso.grants('refresh_token'), 1, 'the SDK refreshed the token');
+  const text = readFileSync(path, 'utf8');
+  assert.match(text, /^{\n {2}"startUrl": /);
+  const theirs = JSON.parse(text) as Record<string, string>;
+  assert.notEqual(theirs.accessToken, ours.accessToken);
+  assert.match(theirs.expiresAt!, /\.\d{3}Z$/);
+
+  testbed.aws.resetCalls();
+  const exported = await runRolecall(['export', 'read', '--format', 'process'], { env: ssoEnv(home, testbed) });
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal(testbed.aws.calls('CreateToken') + testbed.aws.calls('RegisterClient') + testbed.aws.calls('Authorize'), 0, 'rolecall uses the token the SDK refreshed');
+  assert.equal(testbed.aws.calls('GetRoleCredentials'), 1);
 });
