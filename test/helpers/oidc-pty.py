@@ -4,11 +4,15 @@
 # matches the regex, the value of $ENV_NAME and Enter are typed. Prints everything the terminal
 # showed, exits with the command's status. With PTY_LOG set, what the terminal shows is also
 # appended to that file as it comes, for a test that must read the screen while the command runs.
+# With PTY_STDOUT set, the command's stdout goes to that file instead of the terminal, as when a
+# program reads its output (credential_process, $(...)) while the user is at the terminal.
 import os, pty, re, select, sys, time
 
 rules = [line.split('=>', 1) for line in os.environ.get('PTY_ANSWERS', '').splitlines() if '=>' in line]
 pid, fd = pty.fork()
 if pid == 0:
+    if os.environ.get('PTY_STDOUT'):
+        os.dup2(os.open(os.environ['PTY_STDOUT'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 1)
     os.execvp(sys.argv[1], sys.argv[1:])
 seen, pending, deadline = b'', list(rules), time.time() + 60
 while time.time() < deadline:

@@ -2,8 +2,9 @@
 // Authentication API (TOTP code typed or from mfa_process, Okta Verify push approved, denied, timed
 // out, and its number challenge read off the terminal), Keycloak's direct grant with the user's
 // one-time code, auto-detection and web_identity_provider / mfa_type, and the providers rolecall
-// signs in to through the browser only. The testbed's Okta- and Keycloak-shaped IdPs check what
-// they receive (testbed/idp/okta-authn.ts, password-grant.ts).
+// signs in to through the browser only; and the same logins under the AWS CLI (credential_process),
+// which keeps rolecall's stderr: what the user must see reaches the terminal. The testbed's Okta-
+// and Keycloak-shaped IdPs check what they receive (testbed/idp/okta-authn.ts, password-grant.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
@@ -46,6 +47,8 @@ async function until<T>(what: string, get: () => T | undefined, timeoutMs = 20_0
 }
 
 const CREDENTIALS = /"AccessKeyId":\s*"ASIA/;
+/** the terminal's text without its colours */
+const plain = (screen: string) => screen.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 
 describe('Okta', () => {
   let testbed: Testbed;
@@ -105,25 +108,31 @@ ${extra}`;
     assert.ok((testbed.idp.okta.counts().poll ?? 0) >= 1, 'polled until the phone answered');
   });
 
-  test('push denied on the phone: refused, nothing printed on stdout', async () => {
-    const h = home(config('mfa_type = push\n'), env());
-    const running = runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });
+  test('push denied on the phone (MFA_TYPE=push): refused on the terminal, nothing on stdout', async () => {
+    const h = home(config(), { ...env(), MFA_TYPE: 'push' });
+    const stdout = join(h.dir, 'stdout');
+    testbed.idp.resetCounts();
+    const running = onTerminal(['export', 'okta', '--format', 'process'], { ...h.env, PTY_STDOUT: stdout });
     await until('the push', () => (testbed.idp.okta.pushes().length ? true : undefined));
     testbed.idp.okta.answerPush('alice', 'deny');
     const run = await running;
-    assert.equal(run.code, 1);
-    assert.equal(run.stdout, '');
-    assert.match(run.stderr, /the Okta Verify push for alice was denied on the phone/);
+    assert.equal(run.code, 1, run.stdout);
+    assert.equal(readFileSync(stdout, 'utf8'), '');
+    assert.match(plain(run.stdout), /Okta Verify: approve the sign-in of alice at http:\/\/127\.0\.0\.1:\d+ on your phone\./);
+    assert.match(plain(run.stdout), /rolecall: the Okta Verify push for alice was denied on the phone/);
+    assert.deepEqual(testbed.idp.okta.counts(), { authn: 1, push: 1, poll: testbed.idp.okta.counts().poll }, 'the push, no code: MFA_TYPE=push');
   });
 
-  test('push not answered: Okta times it out, rolecall says so', async () => {
+  test('push not answered: Okta times it out, rolecall says so on the terminal', async () => {
     testbed.idp.okta.setPush({ timeoutSeconds: 1 });
     try {
       const h = home(config('mfa_type = push\n'), env());
-      const run = await runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });
-      assert.equal(run.code, 1);
-      assert.match(run.stderr, /the Okta Verify push for alice was not answered in time \(Okta gave up\)/);
-      assert.match(run.stderr, /hint: .*mfa_type = code/);
+      const stdout = join(h.dir, 'stdout');
+      const run = await onTerminal(['export', 'okta', '--format', 'process'], { ...h.env, PTY_STDOUT: stdout });
+      assert.equal(run.code, 1, run.stdout);
+      assert.equal(readFileSync(stdout, 'utf8'), '');
+      assert.match(plain(run.stdout), /rolecall: the Okta Verify push for alice was not answered in time \(Okta gave up\)/);
+      assert.match(plain(run.stdout), /hint: .*mfa_type = code/);
     } finally {
       testbed.idp.okta.setPush({ timeoutSeconds: 300 });
     }
@@ -146,6 +155,60 @@ ${extra}`;
       const run = await running;
       assert.equal(run.code, 0, run.stdout);
       assert.match(run.stdout, CREDENTIALS);
+    } finally {
+      testbed.idp.okta.setPush({ numberChallenge: false });
+    }
+  });
+
+  /**
+   * The AWS CLI runs credential_process with stderr captured (shown only if it fails): everything
+   * the user must see or answer during the sign-in has to reach the terminal itself.
+   */
+  test('under the AWS CLI (credential_process): the code prompt, the push and its number reach the terminal, AWS gets the credentials', async () => {
+    const awsCli = (extra: string) => {
+      const h = home(`${config(extra)}\n[profile okta-cli]\nregion = us-east-1\ncredential_process = ${process.execPath} ${BIN} export okta --format process\n`, {
+        ...env(),
+        CODE: totpCode(alice().totpSecretBase32!),
+        AWS_PAGER: '',
+      });
+      const log = join(h.dir, 'terminal.log');
+      return { h, log, args: ['sts', 'get-caller-identity', '--profile', 'okta-cli', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'] };
+    };
+    const ARN = /arn:aws:sts::222222222222:assumed-role\/oidc-developer\/\S+/;
+    const onScreen = (log: string, pattern: RegExp) => until(`${pattern.source} on the terminal`, () => {
+      const match = pattern.exec(existsSync(log) ? readFileSync(log, 'utf8') : '');
+      return match ?? undefined;
+    });
+
+    // a one-time code: asked on the terminal
+    const code = awsCli('mfa_type = code\n');
+    const typed = await runProcess('python3', [PTY, '/usr/bin/aws', ...code.args], {
+      env: { ...code.h.env, PTY_ANSWERS: `MFA code for alice at http://127\\.0\\.0\\.1:\\d+ \\(authenticator app\\)=>CODE` },
+      timeoutMs: 60_000,
+    });
+    assert.equal(typed.code, 0, typed.stdout);
+    assert.match(typed.stdout, ARN);
+
+    // a push: the terminal says it was sent before the phone answers
+    const pushed = awsCli('mfa_type = push\n');
+    const running = runProcess('python3', [PTY, '/usr/bin/aws', ...pushed.args], { env: { ...pushed.h.env, PTY_LOG: pushed.log }, timeoutMs: 60_000 });
+    await onScreen(pushed.log, /Okta Verify: approve the sign-in of alice at http:\/\/127\.0\.0\.1:\d+ on your phone/);
+    assert.equal(testbed.idp.okta.pushes().length, 1);
+    testbed.idp.okta.answerPush('alice', 'approve');
+    const approved = await running;
+    assert.equal(approved.code, 0, approved.stdout);
+    assert.match(approved.stdout, ARN);
+
+    // the number challenge: the number is on the terminal
+    testbed.idp.okta.setPush({ numberChallenge: true });
+    try {
+      const numbered = awsCli('mfa_type = push\n');
+      const waiting = runProcess('python3', [PTY, '/usr/bin/aws', ...numbered.args], { env: { ...numbered.h.env, PTY_LOG: numbered.log }, timeoutMs: 60_000 });
+      const shown = Number((await onScreen(numbered.log, /Okta Verify: on your phone, tap (\d+) to sign in alice at/))[1]);
+      testbed.idp.okta.answerPush('alice', 'approve', shown);
+      const signedIn = await waiting;
+      assert.equal(signedIn.code, 0, signedIn.stdout);
+      assert.match(signedIn.stdout, ARN);
     } finally {
       testbed.idp.okta.setPush({ numberChallenge: false });
     }
@@ -184,6 +247,23 @@ ${extra}`;
     assert.match(run.stdout, /Keycloak refused the password alone, as it does when the account also needs its one-time code/);
     assert.match(run.stdout, CREDENTIALS);
     assert.equal(testbed.idp.counts().tokens.password, 2);
+  });
+
+  test('under the AWS CLI (credential_process, stderr kept from the user): the code is asked on the terminal', async () => {
+    const h = home(`${config()}\n[profile kc-cli]\nregion = us-east-1\ncredential_process = ${process.execPath} ${BIN} export kc --format process\n`, {
+      AWS_ENDPOINT_URL_STS: testbed.aws.url,
+      WEB_IDENTITY_PASSWORD: alice().password,
+      CODE: totpCode(alice().totpSecretBase32!),
+      AWS_PAGER: '',
+    });
+    testbed.idp.resetCounts();
+    const run = await runProcess('python3', [PTY, '/usr/bin/aws', 'sts', 'get-caller-identity', '--profile', 'kc-cli', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], {
+      env: { ...h.env, PTY_ANSWERS: `MFA code for alice at http://127\\.0\\.0\\.1:\\d+/realms/rolecall=>CODE` },
+      timeoutMs: 60_000,
+    });
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /^arn:aws:sts::222222222222:assumed-role\/oidc-developer\/\S+\r?$/m);
+    assert.equal(testbed.idp.counts().tokens.password, 2, 'the password alone, then with the code');
   });
 
   test('mfa_type = code: the code goes with the first request (from mfa_process)', async () => {

@@ -132,15 +132,23 @@ function chooseFactor(factors: Factor[], mfaType: SignInSettings['mfaType']): Fa
 
 async function push(client: OidcClient, settings: SignInSettings, verify: string, stateToken: string, user: UserCredentials, log: Logger): Promise<string> {
   let answer = (await call(client, verify, { stateToken }, 'the Okta Verify push')).body;
-  let shown = false;
+  const challenge = (a: AuthnAnswer) => a._embedded?.factor?._embedded?.challenge?.correctAnswer;
+  // on the terminal itself too: the AWS CLI keeps a credential_process's stderr, and a phone that
+  // buzzes while the terminal says nothing looks like someone else's sign-in
+  const tell = (number: number | undefined) =>
+    tellUser(number === undefined ? `Okta Verify: approve the sign-in of ${user.username} at ${client.issuer} on your phone.` : `Okta Verify: on your phone, tap ${number} to sign in ${user.username} at ${client.issuer}.`, log);
+  if (answer.status === 'MFA_CHALLENGE' && answer.factorResult === 'WAITING') tell(challenge(answer));
+  let shown = challenge(answer) !== undefined;
   const deadline = Date.now() + settings.timeoutSeconds * 1000;
-  const progress = showProgress('Waiting for the answer in Okta Verify...');
+  let progress = showProgress('Waiting for the answer in Okta Verify...');
   try {
     for (;;) {
-      const number = answer._embedded?.factor?._embedded?.challenge?.correctAnswer;
+      const number = challenge(answer);
       if (number !== undefined && !shown) {
+        // a number that came with a later answer
         progress.stop();
-        tellUser(`Okta Verify: on your phone, tap ${number} to sign in ${user.username} at ${client.issuer}.`, log);
+        tell(number);
+        progress = showProgress('Waiting for the answer in Okta Verify...');
         shown = true;
       }
       if (answer.status === 'SUCCESS' && answer.sessionToken) return answer.sessionToken;
