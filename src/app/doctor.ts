@@ -22,6 +22,7 @@ import type { DoctorDeps, Finding } from './doctor-finding';
 import { shimFindings } from './shims';
 import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 import { identityCenterFindings } from './doctor-sso';
+import { cacheFindings } from './doctor-cache';
 
 /** AWS SigV4 allows 5 minutes; beyond a minute something is already wrong with the clock. */
 const SKEW_WARN_SECONDS = 60;
@@ -189,6 +190,7 @@ export async function runChecks(subject: DoctorSubject, planned: { plan?: Plan; 
   const runasPassword = profile && awsRunasPasswordFinding(profile, files);
   if (runasPassword) findings.push(runasPassword);
   if (planned.login) findings.push(planned.login);
+  if (planned.plan) findings.push(...(await cacheFindings(planned.plan, deps)));
   const sso = profile ? identityCenterFindings(profile, deps) : { findings: [] };
   findings.push(...sso.findings);
   if (profile && opensBrowser(subject, planned.plan)) findings.push(browserFinding(profile, deps));

@@ -16,6 +16,7 @@ import type { Credentials } from '../sts/credentials';
 import { cacheableSteps, runPlan, stepKey, type PlanDeps } from './run-plan';
 import { mfaCodeSource } from './mfa';
 import { SOURCES } from './sources/index';
+import { underLock } from './sources/credential-process';
 import type { CredentialSource, LoginFlags } from './sources/source';
 import { openCredentialCache } from '../store/credential-cache';
 import { withLock } from '../store/lock';
@@ -99,10 +100,10 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
   const hit = request.refresh || cacheableSteps(plan, sources) < plan.steps.length ? undefined : await cache.read(cacheKey);
   if (hit) return { credentials: hit, plan, cacheKey, fresh: false };
-  // a source that keeps its own lock (a rolecall inside a credential_process would wait for ours)
-  if (plan.steps.some((step) => sources.some((s) => s.ownCache && s.kinds.includes(step.kind)))) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
+  // a credential_process run under the lock sees which keys are held above it (a loop would wait for itself)
+  const underKey = { ...deps, env: underLock(cacheKey, ctx.env, profile.name) };
   // one process logs in; the others wait, then find its result in the cache (runPlan reads it first)
-  const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, deps), {
+  const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, underKey), {
     onWait: (pid: number) => ctx.log.info(`waiting for rolecall pid ${pid} (getting credentials for profile ${profile.name})`),
   });
   return { credentials, plan, cacheKey, fresh: true };

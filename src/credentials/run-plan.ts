@@ -76,7 +76,7 @@ export async function runPlan(plan: Plan, deps: PlanDeps): Promise<Credentials> 
     deps.log.debug(`step ${i + 1}/${steps.length}: ${describe(i)}`);
     const next = await source.run(step, current, deps);
     next.chain = [...(current?.chain ?? []), ...(next.chain.length ? next.chain : [describe(i)])];
-    if (deps.cache && i < cacheable && !source.ownCache && expires(next)) await deps.cache.write(stepKey(plan, i, sources), next, { profile: plan.profile.name });
+    if (deps.cache && i < cacheable && expires(next)) await deps.cache.write(stepKey(plan, i, sources), next, { profile: plan.profile.name });
     current = next;
   }
   return current!;

@@ -151,7 +151,9 @@ test('a credential_process that calls rolecall for the same profile stops with a
     const result = await runRolecall(['export', 'loop', '--format', 'process'], { env: home.env, timeoutMs: 60_000 });
     assert.notEqual(result.code, 0);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /credential_process \(.*config:2\) calls rolecall for itself/);
+    // the rolecall inside finds the lock of the same credentials held by the one outside
+    assert.match(result.stderr, /rolecall: profile loop: its credential_process calls rolecall for the same credentials again, which would wait for itself/);
+    assert.match(result.stderr, /credential_process \(.*config:2\) failed with exit status 1/);
   } finally {
     home.remove();
   }

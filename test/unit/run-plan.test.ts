@@ -169,12 +169,11 @@ interface FakeIdpStep extends Step {
 }
 const isFakeIdp = stepOf<FakeIdpStep>('FakeIdp');
 
-function fakeIdp(ownCache = false) {
+function fakeIdp() {
   const signIns: string[] = [];
   const source: CredentialSource<FakeIdpStep> = {
     kinds: ['FakeIdp'],
     roleSession: true,
-    ownCache,
     recognises: (profile) => profile.settings.has('fake_idp_user'),
     plan: (profile) => ({ steps: [{ kind: 'FakeIdp', profile: profile.name, user: profile.settings.get('fake_idp_user')!.value }], notices: [] }),
     describe: (step) => `fake sign-in as ${step.user}`,
@@ -206,14 +205,6 @@ test('a source added to the registry is planned, described, run, and chained lik
   const aliceAgain = buildPlan(profileOf({ fake_idp_user: 'alice' }, { name: 'elsewhere' }), sources).plan;
   assert.notEqual(stepKey(bob, 0, sources), stepKey(plan, 0, sources));
   assert.equal(stepKey(aliceAgain, 0, sources), stepKey(plan, 0, sources));
-});
-
-test('a source that keeps its own cache is not written to rolecall\'s', async () => {
-  const { source } = fakeIdp(true);
-  const sources = [source, ...SOURCES];
-  const cache = memoryCache();
-  await runPlan(buildPlan(profileOf({ fake_idp_user: 'alice' }, { name: 'idp' }), sources).plan, deps(fakeSts().sts, { cache, sources }).deps);
-  assert.equal(cache.entries.size, 0);
 });
 
 function home(files: Record<string, string>): { dir: string; ctx: Context; stderr: () => string } {

@@ -1,6 +1,8 @@
 // A profile's own credential_process, run the way the AWS CLI runs it (through the shell, JSON on
 // stdout), so that exec, login and whoami work for profiles that only name another tool or
-// `rolecall auth`. The command keeps its own cache and lock (rolecall's, or the other tool's).
+// `rolecall auth`. Its answer is cached and locked like any step's: 32 calls at once run the
+// command once, and an answer is reused until its Expiration enters the refresh window (one
+// without an Expiration is not cached: the command runs every time).
 import { spawn } from 'node:child_process';
 import { RolecallError } from '../../errors';
 import { describeSource, type Setting } from '../../config/source';
@@ -20,6 +22,22 @@ export const isProcess = stepOf<ProcessStep>('Process');
 
 const DEPTH = 'ROLECALL_PROCESS_DEPTH';
 const MAX_DEPTH = 4;
+/** the cache keys whose locks the rolecalls above this process hold, space separated */
+const HELD_LOCKS = 'ROLECALL_HELD_LOCKS';
+
+/**
+ * The environment for the steps run under the lock of `key`. A rolecall inside a credential_process
+ * that asks for the same key again would wait for its own parent: it is a loop, and is said to be one.
+ */
+export function underLock(key: string, env: NodeJS.ProcessEnv, profile: string): NodeJS.ProcessEnv {
+  const held = (env[HELD_LOCKS] ?? '').split(' ').filter(Boolean);
+  if (held.includes(key)) {
+    throw new RolecallError('CREDENTIAL_PROCESS_FAILED', `profile ${profile}: its credential_process calls rolecall for the same credentials again, which would wait for itself`, {
+      hint: 'A profile whose credential_process is `rolecall export` for the same profile loops: point it at the profile that holds the settings.',
+    });
+  }
+  return { ...env, [HELD_LOCKS]: [...held, key].join(' ') };
+}
 
 function runCredentialProcess(command: Setting, env: NodeJS.ProcessEnv, log: Logger): Promise<Credentials> {
   const depth = Number(env[DEPTH] ?? 0);
@@ -60,7 +78,6 @@ function runCredentialProcess(command: Setting, env: NodeJS.ProcessEnv, log: Log
 export const credentialProcess: CredentialSource<ProcessStep> = {
   kinds: ['Process'],
   roleSession: false,
-  ownCache: true,
   // keys in the profile win over its credential_process, as in the AWS CLI
   recognises: (profile) => profile.get('credential_process') !== undefined && profile.get('aws_access_key_id') === undefined,
   plan: (profile) => ({ steps: [{ kind: 'Process', profile: profile.name, command: profile.get('credential_process')! } satisfies ProcessStep], notices: [] }),
@@ -70,6 +87,7 @@ export const credentialProcess: CredentialSource<ProcessStep> = {
     const credentials = await runCredentialProcess(step.command, deps.env, deps.log);
     deps.log.redact(credentials.secretAccessKey);
     deps.log.redact(credentials.sessionToken);
+    if (!credentials.expiration) deps.log.debug(`credential_process of profile ${step.profile} answered without an Expiration: not cached, it runs on every call`);
     // the JSON read says "on standard input"; here it came from the profile's command
     return { ...credentials, chain: [credentialProcess.describe(step)] };
   },

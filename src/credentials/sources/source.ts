@@ -47,8 +47,6 @@ export interface CredentialSource<S extends Step = Step> extends SourcePlanner {
   cacheKeyOf?(step: S): Step;
   /** whether the step's result may be cached (default: yes) */
   cacheable?(step: S): boolean;
-  /** the step keeps its own cache and lock (a credential_process: rolecall's, or another tool's) */
-  readonly ownCache?: boolean;
 }
 
 /**
