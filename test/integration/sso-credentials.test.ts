@@ -3,11 +3,12 @@
 // credential_process calls over four profiles of one session signing in once, refresh before a
 // second sign-in (with the cached client registration), a revoked session, clear PROFILE keeping the
 // sign-in, endpoints from a [services] section, role chaining on top, the console, the device code
-// (--device, sso_use_device_code, the legacy form), a headless sign-in from the printed URL, and bad config.
+// (--device, sso_use_device_code, the legacy form), a headless sign-in from the printed URL, kill -9
+// in the middle of a sign-in, and bad config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Testbed } from '../../testbed/index';
@@ -248,6 +249,38 @@ test('without a browser: the URL on stderr, opened by the person elsewhere, and 
   assert.equal(code, 0, stderr);
   assert.match((JSON.parse(stdout) as { AccessKeyId: string }).AccessKeyId, /^ASIA/);
   assert.match(stderr, /No browser on this machine\? Use --device\./);
+});
+
+test('kill -9 in the middle of a sign-in: the next call takes the locks over at once, signs in and leaves one whole token file', async () => {
+  home.write('.aws/config', config());
+  // the person opens the sign-in page and does nothing: rolecall waits, holding the profile's and the session's locks
+  const child = spawn(process.execPath, [BIN, 'export', 'dev', '--format', 'process'], { env: ssoEnv(home, testbed, 'alice', 'ignore'), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      if (/Waiting for the sign-in in the browser/.test(stderr)) resolve();
+    });
+    child.on('exit', () => reject(new Error(`rolecall ended first: ${stderr}`)));
+  });
+  // the browser has the sign-in page open
+  const opened = () => existsSync(join(home.dir, 'agent.log')) && readFileSync(join(home.dir, 'agent.log'), 'utf8').includes('opened /authorize');
+  for (const deadline = Date.now() + 20_000; !opened() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(opened(), 'the killed call had opened the sign-in page');
+  const killed = new Promise((resolve) => child.on('close', resolve));
+  child.kill('SIGKILL');
+  await killed;
+
+  const next = await run(['export', 'dev', '--format', 'process']);
+  assert.equal(next.code, 0, next.stderr);
+  assert.match((JSON.parse(next.stdout) as { AccessKeyId: string }).AccessKeyId, /^ASIA/);
+  assert.equal(testbed.aws.calls('Authorize'), 1);
+  assert.equal(testbed.aws.sso.grants('authorization_code'), 1);
+  assert.equal(testbed.aws.calls('RegisterClient'), 1, 'the registration the killed call kept was whole, and used');
+  assert.ok(!/waiting for rolecall pid/.test(next.stderr), 'nobody waits for a dead process');
+  const cache = readdirSync(join(home.dir, '.aws/sso/cache'));
+  assert.ok(cache.every((name) => /^[0-9a-f]{40}\.json$/.test(name)), `only whole cache files: ${cache.join(' ')}`);
+  assert.match(JSON.parse(readFileSync(tokenFile(home.dir, session()), 'utf8')).accessToken as string, /\S{20}/);
 });
 
 test('a profile that is half an Identity Center profile is refused before any sign-in, naming the key and the file', async () => {
