@@ -13,13 +13,17 @@ import { describeSource } from '../config/source';
 import { describeStep } from '../credentials/sources/index';
 import type { Command } from './command';
 import { CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
+import { programOf } from '../platform/command-failure';
 import { printable } from '../platform/printable';
+
+/** commands whose arguments may carry a secret (a TOTP seed, a password-manager session): only their program is shown */
+const COMMAND_LINES = new Set(['mfa_process', 'credential_process']);
 
 function settingsOf(profile: Profile) {
   return [...profile.settings.entries()]
     .filter(([key]) => !/secret|session_token|password/.test(key))
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, s]) => ({ key, value: s.value, source: describeSource(s.source) }));
+    .map(([key, s]) => ({ key, value: COMMAND_LINES.has(key) ? programOf(String(s.value)) : s.value, source: describeSource(s.source) }));
 }
 
 const MARK: Record<Level, string> = { ok: 'ok  ', info: 'info', warn: 'WARN', fail: 'FAIL' };
@@ -29,7 +33,8 @@ export const command: Command = {
   usage: 'rolecall doctor [PROFILE] [--json]',
   options: CREDENTIAL_OPTIONS,
   help: `Explains a profile without logging in: every setting that applies, with the file and line,
-environment variable or flag it came from (secrets are not shown), the source_profile chain, the
+environment variable or flag it came from (secrets are not shown, nor the arguments of mfa_process
+and credential_process, which may carry one), the source_profile chain, the
 steps rolecall would run to get credentials, and checks: settings other tools read differently
 (inline comments, duplicate sections, keys the AWS CLI ignores, a key in both files), a credentials
 file others can read, the keyring, the browser, whether STS and the IdP answer, and this machine's

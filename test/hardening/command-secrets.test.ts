@@ -57,4 +57,18 @@ describe('failing commands with secrets on their command line', () => {
     const steps = (JSON.parse(plan.stdout) as { steps: string[] }).steps;
     assert.deepEqual(steps, ['credential_process of profile proc: sh …']);
   });
+
+  it("doctor's settings name the program of mfa_process and credential_process, never their arguments (a report users paste into issues)", async () => {
+    const both = home.write('.aws/config.both', `${readFileSync(withMfaProcess(`oathtool --totp -b ${SEED}`), 'utf8')}\n[profile proc]\ncredential_process = op run --session ${SESSION}\n`);
+    const env = { ...home.env, AWS_CONFIG_FILE: both };
+    for (const [profile, key, program] of [['read', 'mfa_process', 'oathtool …'], ['proc', 'credential_process', 'op …']] as const) {
+      const text = await runRolecall(['doctor', profile], { env });
+      assert.match(text.stdout, new RegExp(`^  ${key} = ${program}\\s+# \\S+config\\.both:\\d+$`, 'm'), text.stdout);
+      const json = await runRolecall(['doctor', profile, '--json'], { env });
+      const settings = (JSON.parse(json.stdout) as { profiles: { settings: { key: string; value: unknown }[] }[] }).profiles.flatMap((p) => p.settings);
+      const values = settings.filter((s) => s.key === key).map((s) => s.value);
+      assert.ok(values.length > 0 && values.every((v) => v === program), JSON.stringify(values));
+      for (const out of [text.stdout + text.stderr, json.stdout + json.stderr]) assert.ok(!out.includes(SEED) && !out.includes(SESSION), `a secret of a command line reached doctor's report:\n${out}`);
+    }
+  });
 });
