@@ -2,8 +2,9 @@
 // in ~/.aws/credentials, ~/.aws/accounts (ids changed for the testbed), no ~/.aws/config and no
 // mfa_serial anywhere, as coinbase's script found the MFA device itself. Its command lines, in real
 // bash and zsh: `eval $(assume-role production read CODE)`, the next role without a code, the sourced
-// function (`source $(which assume-role)`, rolecall's shim), `assume-role` asking for everything,
-// AWS_PROFILE_ASSUME_ROLE, AWS_ROLE_SESSION_TIMEOUT; and what happens when the device cannot be found.
+// function (`source $(which assume-role)`, rolecall's shim; `rolecall shell-init`'s `assume ACCOUNT
+// ROLE CODE`), `assume-role` asking for everything, AWS_PROFILE_ASSUME_ROLE, AWS_ROLE_SESSION_TIMEOUT;
+// and what happens when the device cannot be found.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestbed, type Testbed } from '../../testbed/index';
@@ -117,6 +118,32 @@ test('assume-role with no arguments asks for the account, the role and the MFA c
     assert.match(result.stdout, /^arn:aws:sts::222222222222:assumed-role\/read\/\S+\r?$/m);
   } finally {
     fresh.remove();
+  }
+});
+
+test('eval "$(rolecall shell-init bash|zsh)", then assume production read CODE: the function takes coinbase\'s three arguments, the code used with the device looked up', async () => {
+  for (const shell of ['bash', 'zsh']) {
+    const fresh = tempHome();
+    try {
+      installRolecall(fresh);
+      // coinbase's bastion files, no mfa_serial, nothing cached: the code must reach GetSessionToken
+      fresh.write('.aws/credentials', `[default]\naws_access_key_id = ${user('alice').accessKeyId}\naws_secret_access_key = ${user('alice').secretAccessKey}\n`);
+      fresh.write('.aws/accounts', '{"staging": "222222222222", "production": "333333333333"}\n');
+      const env = { ...fresh.env, AWS_ENDPOINT_URL_STS: testbed.aws.url, AWS_ENDPOINT_URL_IAM: testbed.aws.url, AWS_DEFAULT_REGION: 'us-east-1', STS: testbed.aws.url, SHELL: '/usr/bin/fish' };
+      const script = `eval "$(rolecall shell-init ${shell})"
+assume production read ${code()} || exit 9
+printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE:$AWS_ACCOUNT_ID"
+${whoami}`;
+      testbed.aws.resetCalls();
+      const result = await runProcess(shell, shell === 'bash' ? ['--norc', '--noprofile', '-c', script] : ['-f', '-c', script], { env });
+      assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+      assert.match(result.stdout, /^production:read:333333333333\narn:aws:sts::333333333333:assumed-role\/read\/\S+\n$/, shell);
+      assert.equal(testbed.aws.calls('ListMFADevices'), 1, shell);
+      assert.equal(testbed.aws.calls('GetSessionToken'), 1, shell);
+      assert.equal(testbed.aws.calls('AssumeRole'), 1, shell);
+    } finally {
+      fresh.remove();
+    }
   }
 });
 
