@@ -1,7 +1,8 @@
 // aws-oidc's users, with its README's ~/.aws-oidc/config and ~/.aws/config (only the provider URL,
 // client, secret and role changed for the testbed) and its command lines, `aws-oidc` being rolecall's
 // shim: `credential_process = aws-oidc auth google` under the real AWS CLI, the engineer profile's
-// overrides, `list --claim=... --client_id=...`, and `login` opening the console through the
+// overrides, `list --claim=... --client_id=...`, and `aws-oidc login` (and `rolecall login` for a
+// `credential_process = rolecall auth google` profile) opening the console through the
 // provider's `agent` (the README's Chrome-profile recipe). A real browser login (headless Chromium)
 // at the testbed IdP and the validating STS/IAM/federation.
 import { after, before, test } from 'node:test';
@@ -54,6 +55,10 @@ credential_process = aws-oidc auth google
 [profile engineer]
 region = us-east-1
 credential_process = aws-oidc auth onelogin --role_arn=arn:aws:iam::222222222222:role/jump --duration 7200
+
+[profile console]
+region = us-east-1
+credential_process = rolecall auth google
 `,
   );
   const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
@@ -110,14 +115,27 @@ test('rolecall list --claim="HOST:aud" --client_id="CLIENT_ID": the roles the cl
   assert.match(result.stderr, new RegExp(`^2 of \\d+ roles accept client rolecall-confidential on ${host.replace(/\./g, '\\.')}:aud$`, 'm'));
 });
 
-test("rolecall login: the console opens through the provider's agent (the Chrome-profile recipe), not $BROWSER", async () => {
-  const result = await runProcess('rolecall', ['login'], { env: home.env, timeoutMs: 60_000 });
-  assert.equal(result.code, 0, result.stderr);
-  const deadline = Date.now() + 60_000;
-  while (!(existsSync(agentLog) && /console: /.test(readFileSync(agentLog, 'utf8')))) {
-    if (Date.now() > deadline) assert.fail(`the agent never reached the console: ${existsSync(agentLog) ? readFileSync(agentLog, 'utf8') : 'no log'}`);
-    await sleep(200);
-  }
-  assert.match(readFileSync(agentLog, 'utf8'), /console: arn:aws:sts::222222222222:assumed-role\/oidc-confidential\/alice@example\.com$/m);
+test("aws-oidc login, and rolecall login for a `credential_process = rolecall auth google` profile: the console opens through the provider's agent (the Chrome-profile recipe), not $BROWSER", async () => {
+  const consoles = () => (existsSync(agentLog) ? [...readFileSync(agentLog, 'utf8').matchAll(/ console: (.*)$/gm)].map((m) => m[1]) : []);
+  const waitForConsoles = async (count: number) => {
+    const deadline = Date.now() + 60_000;
+    while (consoles().length < count) {
+      if (Date.now() > deadline) assert.fail(`the agent never reached console ${count}: ${existsSync(agentLog) ? readFileSync(agentLog, 'utf8') : 'no log'}`);
+      await sleep(200);
+    }
+  };
+  const before = consoles().length;
+  // the seed's own command line, through the shim: the default profile's `aws-oidc auth google`
+  const seed = await runProcess('aws-oidc', ['login'], { env: home.env, timeoutMs: 60_000 });
+  assert.equal(seed.code, 0, seed.stderr);
+  await waitForConsoles(before + 1);
+  // the migration guide's line: the program is rolecall itself
+  const renamed = await runProcess('rolecall', ['login', 'console'], { env: home.env, timeoutMs: 60_000 });
+  assert.equal(renamed.code, 0, renamed.stderr);
+  await waitForConsoles(before + 2);
+  assert.deepEqual(consoles().slice(before), [
+    'arn:aws:sts::222222222222:assumed-role/oidc-confidential/alice@example.com',
+    'arn:aws:sts::222222222222:assumed-role/oidc-confidential/alice@example.com',
+  ]);
   assert.equal(existsSync(join(home.dir, 'browser-was-used')), false, '$BROWSER must not be used');
 });
