@@ -72,11 +72,10 @@ test("AWS_PROFILE=my-role rolecall exec bash -c '...': bash -c is the command, A
 });
 
 const ENCODER = new URL('../helpers/aws-runas-password.py', import.meta.url).pathname;
-const hasCryptography = spawnSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' }).status === 0;
 
+// the encoder needs python3's cryptography package (python3-cryptography, installed by scripts/setup.sh)
 test(
   'the password `aws-runas password oidc` stored, obfuscated, in ~/.aws/credentials signs in, and doctor says the keyring is safer',
-  { skip: !hasCryptography && "python3's cryptography package is missing: aws-runas's encoder cannot be run" },
   async () => {
     const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
     const issuer = testbed.idp.issuer;
