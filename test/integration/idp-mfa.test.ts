@@ -292,19 +292,27 @@ ${extra}`;
 });
 
 describe('providers rolecall signs in to through the browser only', () => {
-  test('WEB_IDENTITY_PROVIDER=onelogin on a password profile: pointed to the browser and device logins', async () => {
+  test('OneLogin, Entra ID (Azure AD), ForgeRock named on a password profile (key or variable): pointed to the browser and device logins', async () => {
     const testbed = await startTestbed();
     try {
-      const h = home(`[profile ol]
+      const cases: [string, Record<string, string>, string][] = [
+        ['', { WEB_IDENTITY_PROVIDER: 'OneLogin' }, 'OneLogin'],
+        ['web_identity_provider = azuread\n', {}, 'Entra ID \\(Azure AD\\)'],
+        ['web_identity_provider = ForgeRock\n', {}, 'ForgeRock'],
+      ];
+      for (const [key, variables, name] of cases) {
+        const h = home(`[profile ol]
 web_identity_auth_url = ${testbed.idp.issuer}
 web_identity_client_id = rolecall-cli
 web_identity_username = alice
 role_arn = arn:aws:iam::222222222222:role/oidc-developer
-`, { WEB_IDENTITY_PROVIDER: 'OneLogin', WEB_IDENTITY_PASSWORD: 'x' });
-      const run = await runRolecall(['export', 'ol', '--format', 'process'], { env: h.env });
-      assert.equal(run.code, 1);
-      assert.match(run.stderr, /^rolecall: OneLogin \(http:\/\/127\.0\.0\.1:\d+\) takes no username and password from rolecall: aws-runas signed in there through the provider's own API$/m);
-      assert.match(run.stderr, /hint: Sign in through the provider's own page: set web_identity_flow = browser, or pass --device/);
+${key}`, { ...variables, WEB_IDENTITY_PASSWORD: 'x' });
+        const run = await runRolecall(['export', 'ol', '--format', 'process'], { env: h.env });
+        assert.equal(run.code, 1, name);
+        assert.equal(run.stdout, '');
+        assert.match(run.stderr, new RegExp(`^rolecall: ${name} \\(http://127\\.0\\.0\\.1:\\d+\\) takes no username and password from rolecall: aws-runas signed in there through the provider's own API$`, 'm'));
+        assert.match(run.stderr, /hint: Sign in through the provider's own page: set web_identity_flow = browser, or pass --device/);
+      }
       assert.equal(testbed.idp.counts().tokens.password, undefined, 'the password was never sent');
     } finally {
       await testbed.close();
