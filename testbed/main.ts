@@ -1,16 +1,18 @@
 // `npm run testbed`: the whole testbed (IdP + AWS emulator) standalone, for trying rolecall, the
 // AWS CLI or a browser against it by hand. Prints where everything is and alice's keys; Ctrl-C stops.
 // Flags: --idp-port N, --aws-port N (default: random), --min-session SECONDS (default: the world's),
-// --shape generic|keycloak|google|okta (how the IdP answers; see idp/shape.ts).
+// --shape generic|keycloak|google|okta (how the IdP answers; see idp/shape.ts), --number-challenge
+// (okta: Okta Verify pushes ask for the number shown on the terminal).
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { startTestbed } from './index';
+import { OKTA_PHONE_PATH } from './idp/okta-phone';
 
 const TOTP_CLI = new URL('../test/helpers/totp-cli.mjs', import.meta.url).pathname;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'idp-port': { type: 'string' }, 'aws-port': { type: 'string' }, 'min-session': { type: 'string' }, shape: { type: 'string' } },
+    options: { 'idp-port': { type: 'string' }, 'aws-port': { type: 'string' }, 'min-session': { type: 'string' }, shape: { type: 'string' }, 'number-challenge': { type: 'boolean' } },
   });
   const shapes = ['generic', 'keycloak', 'google', 'okta'] as const;
   const shape = shapes.find((s) => s === (values.shape ?? 'generic'));
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     idp: { shape },
   });
   const { world, idp, aws } = testbed;
+  if (values['number-challenge']) idp.okta.setPush({ numberChallenge: true });
   const alice = world.users.find((u) => u.name === 'alice');
   const lines = [
     'rolecall testbed running',
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     `    SSO OIDC        ${aws.sso.oidcUrl}   (AWS_ENDPOINT_URL_SSO_OIDC)`,
     `    access portal   ${aws.sso.portalUrl}   (AWS_ENDPOINT_URL_SSO)`,
     `  IdP users         ${world.idpUsers.map((u) => u.username).join(', ')} (passwords in ${relative(process.cwd(), new URL('./world.json', import.meta.url).pathname)})`,
+    ...(shape === 'okta' ? [`  Okta Verify       ${idp.origin}${OKTA_PHONE_PATH}   (the phone: approve or deny pushes${values['number-challenge'] ? ', choosing the number' : ''})`] : []),
   ];
   if (alice?.mfa) {
     lines.push(

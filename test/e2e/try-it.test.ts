@@ -2,10 +2,11 @@
 // credentials files are taken from the page itself (its ports moved to the testbed's), and the
 // commands it lists are run as a user would: rolecall found on PATH, the MFA code and the IdP
 // password typed on a terminal, and the browser login done by the headless-Chromium agent (the one
-// thing a person does by hand there). `npm run demo` says its sign-in is scripted and names the page.
+// thing a person does by hand there); the Okta part on a testbed shaped as Okta, its phone page
+// pressed as the person would. `npm run demo` says its sign-in is scripted and names the page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestbed, type Testbed } from '../../testbed/index';
@@ -115,6 +116,39 @@ test('the OIDC part: the browser login, the stored password, and the AWS CLI ask
   assert.ok(page.includes('aws sts get-caller-identity --profile dev-cli'));
   assert.equal(cli.code, 0, cli.stderr);
   assert.match((JSON.parse(cli.stdout) as { Arn: string }).Arn, /^arn:aws:sts::222222222222:assumed-role\/oidc-developer\//);
+});
+
+test('Okta with MFA: the testbed shaped as Okta, the password typed, the number read off the terminal and pressed on the phone page', async () => {
+  const section = PAGE.slice(PAGE.indexOf('## 5. Okta with MFA'), PAGE.indexOf('## 6.'));
+  assert.ok(section.includes('npm run testbed -- --idp-port 9100 --aws-port 9101 --shape okta --number-challenge'));
+  const okta = await startTestbed({ idp: { shape: 'okta' } });
+  try {
+    okta.idp.okta.setPush({ numberChallenge: true });
+    const moved = section.replaceAll('127.0.0.1:9100', new URL(okta.idp.origin).host).replaceAll('127.0.0.1:9101', new URL(okta.aws.url).host);
+    const profile = /```ini\n([\s\S]*?)```/.exec(moved)![1]!;
+    const config = home.write('rolecall-try/okta-config', `[default]\nregion = us-east-1\nendpoint_url = ${okta.aws.url}\n\n${profile}`);
+    assert.ok(moved.includes('rolecall export okta --format env'));
+    const screen = join(home.dir, 'okta-terminal.log');
+    const running = runProcess('python3', [PTY, 'rolecall', 'export', 'okta', '--format', 'env'], {
+      env: { ...env, AWS_CONFIG_FILE: config, PTY_LOG: screen, PTY_ANSWERS: `Password for alice at ${okta.idp.origin.replaceAll('.', '\\.')}:=>IDP_PASSWORD` },
+    });
+    const phone = /`(http:\/\/[^`]+\/testbed\/okta-verify)`/.exec(moved)![1]!;
+    let number: string | undefined;
+    for (let tries = 0; number === undefined && tries < 400; tries++) {
+      number = /tap (\d+) to sign in alice at/.exec(existsSync(screen) ? readFileSync(screen, 'utf8') : '')?.[1];
+      if (number === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(number, 'the number is on the terminal');
+    const page = await (await fetch(phone)).text();
+    assert.match(page, new RegExp(`<button>${number}</button>`), 'the phone page offers the number');
+    const pressed = await fetch(phone, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user: 'alice', answer: 'approve', number }).toString() });
+    assert.equal(pressed.status, 200);
+    const result = await running;
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(result.stdout, /AWS_ACCOUNT_ID=222222222222/);
+  } finally {
+    await okta.close();
+  }
 });
 
 test('the rest of the tour: console URL, list-roles, assume and clear', async () => {

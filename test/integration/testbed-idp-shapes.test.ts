@@ -266,6 +266,40 @@ describe('okta shape', () => {
     idp.okta.answerPush('alice', 'approve', idp.okta.pushes()[0]!.choices!.find((n) => n !== idp.okta.pushes()[0]!.correctAnswer));
     assert.equal((await wrongNumber.poll()).body.factorResult, 'REJECTED');
   });
+
+  test('the phone for trying it by hand (/testbed/okta-verify): the waiting push, answered with a button', async () => {
+    const phone = new URL('/testbed/okta-verify', idp.origin);
+    const press = (fields: Record<string, string>) => fetch(phone, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    const start = async () => {
+      const first = await api('/api/v1/authn', { username: 'alice', password: alice.password });
+      const push = (first.body._embedded.factors as { factorType: string; _links: { verify: { href: string } } }[]).find((f) => f.factorType === 'push')!;
+      const waiting = await api(push._links.verify.href, { stateToken: first.body.stateToken });
+      return () => api(waiting.body._links.next.href, { stateToken: first.body.stateToken });
+    };
+    idp.okta.setPush({ numberChallenge: false });
+    assert.match(await (await fetch(phone)).text(), /No push is waiting/);
+    const poll = await start();
+    const shown = await (await fetch(phone)).text();
+    assert.match(shown, /Did you just try to sign in as alice\?/);
+    assert.equal((await press({ user: 'alice', answer: 'approve' })).status, 200);
+    assert.equal((await poll()).body.status, 'SUCCESS');
+    assert.equal((await press({ user: 'alice', answer: 'approve' })).status, 404, 'no push waiting any more');
+
+    idp.okta.setPush({ numberChallenge: true });
+    try {
+      const numbered = await start();
+      const [pending] = idp.okta.pushes();
+      const page = await (await fetch(phone)).text();
+      for (const n of pending!.choices!) assert.match(page, new RegExp(`<button>${n}</button>`));
+      assert.equal((await press({ user: 'alice', answer: 'approve', number: String(pending!.correctAnswer) })).status, 200);
+      assert.equal((await numbered()).body.status, 'SUCCESS');
+      const denied = await start();
+      assert.equal((await press({ user: 'alice', answer: 'deny' })).status, 200);
+      assert.equal((await denied()).body.factorResult, 'REJECTED');
+    } finally {
+      idp.okta.setPush({ numberChallenge: false });
+    }
+  });
 });
 
 describe('private CA', () => {

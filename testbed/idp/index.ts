@@ -57,6 +57,7 @@ import { samlSso, type SsoCounts } from './saml-sso';
 import { TOKEN_EXCHANGE_GRANT, TOKEN_EXCHANGE_PARAMS, tokenExchangeGrant, type SamlExchangeMode } from './token-exchange-grant';
 import { layoutOf, TEMPLATED_DISCOVERY, type IdpShape, type ShapeLayout } from './shape';
 import { oktaAuthn, type OktaAuthn } from './okta-authn';
+import { oktaPhone } from './okta-phone';
 import { googleOffline } from './google-offline';
 
 export type { IdpShape } from './shape';
@@ -183,7 +184,7 @@ export async function startIdp(world: World, options: IdpOptions = {}): Promise<
       delete (ctx.body as Record<string, unknown>).id_token;
     }
   });
-  if (shape === 'okta') provider.use(okta.route);
+  if (shape === 'okta') provider.use(okta.route).use(oktaPhone(okta));
   provider.use(async function templatedIssuer(ctx: Context, next: Next) {
     const tenant = TEMPLATED_DISCOVERY.exec(ctx.path)?.[1];
     if (!tenant) return next();
