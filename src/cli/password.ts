@@ -14,6 +14,9 @@ export const command: Command = {
 OS keyring. The password login (web_identity_flow = password, or aws-runas profiles with
 web_identity_username) uses it when neither -P nor WEB_IDENTITY_PASSWORD is given, for PROFILE
 and for every profile that inherits from it (source_profile, or default).
+Without a Secret Service (Linux servers, containers, SSH sessions) it goes to the kernel keyring,
+or to an encrypted file when ROLECALL_SECRETS_KEY is set; rolecall says which it uses (see
+ROLECALL_KEYRING in docs/configuration.md).
 
   --delete   forget the stored password
 
