@@ -1,6 +1,7 @@
 // aws-oidc's users, with its README's ~/.aws-oidc/config and ~/.aws/config (only the provider URL,
 // client, secret and role changed for the testbed) and its command lines, `aws-oidc` being rolecall's
-// shim: `credential_process = aws-oidc auth google` under the real AWS CLI, the engineer profile's
+// shim: `credential_process = /PATH/TO/aws-oidc auth google` (the README names the program by its
+// path: the shim is installed where aws-oidc was) under the real AWS CLI, the engineer profile's
 // overrides, `list --claim=... --client_id=...`, and `aws-oidc login` (and `rolecall login` for a
 // `credential_process = rolecall auth google` profile) opening the console through the
 // provider's `agent` (the README's Chrome-profile recipe). A real browser login (headless Chromium)
@@ -50,7 +51,7 @@ agent = ${JSON.stringify([...AGENT_ARGV, '{}'])}
     '.aws/config',
     `[profile default]
 region = us-east-1
-credential_process = aws-oidc auth google
+credential_process = ${home.dir}/projects/aws-oidc/aws-oidc auth google
 
 [profile engineer]
 region = us-east-1
@@ -74,13 +75,17 @@ credential_process = rolecall auth google
     BROWSER: `touch ${join(home.dir, 'browser-was-used')}`,
   });
   assert.equal((await runProcess('rolecall', ['shims', 'install', bin], { env: home.env })).code, 0);
+  // where the README's line finds aws-oidc, once aws-oidc itself is gone from there
+  const where = await runProcess('rolecall', ['shims', 'install', join(home.dir, 'projects', 'aws-oidc')], { env: home.env });
+  assert.equal(where.code, 0, where.stderr);
+  assert.match(where.stderr, /is not on your PATH/);
 });
 after(async () => {
   home.remove();
   await testbed.close();
 });
 
-test('aws sts get-caller-identity: the AWS CLI runs `aws-oidc auth google`, which signs in through the agent', async () => {
+test("aws sts get-caller-identity: the AWS CLI runs the README's `/PATH/aws-oidc auth google` (the shim there), which signs in through the agent", async () => {
   const result = await runProcess(AWS, ['sts', 'get-caller-identity', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'], { env: home.env, timeoutMs: 90_000 });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'arn:aws:sts::222222222222:assumed-role/oidc-confidential/alice@example.com\n');
