@@ -1,9 +1,11 @@
-// coinbase assume-role's SAML mode (seed 003): the same environment variables and ~/.saml/credentials,
+// coinbase assume-role's SAML mode: the same environment variables and ~/.saml/credentials (or its prompts),
 // `eval "$(rolecall assume ACCOUNT ROLE)"` in bash, the testbed's SAML POST API and STS emulator.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
+
+const PTY = new URL('../helpers/oidc-pty.py', import.meta.url).pathname;
 
 let testbed: Testbed;
 let home: Home;
@@ -70,6 +72,25 @@ test('credentials cached for the user of ~/.saml/credentials are not handed out 
     assert.match(await arn(), /\/carol@example\.com$/);
   } finally {
     home.write('.saml/credentials', `username = ${carol.username}\npassword = ${carol.password}\n`);
+  }
+});
+
+test('without ~/.saml/credentials, eval $(rolecall assume staging saml-developer) asks for the username and the hidden password on the terminal, as coinbase did', async () => {
+  const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+  const fresh = tempHome();
+  try {
+    fresh.write('.aws/accounts', JSON.stringify({ staging: '222222222222' }));
+    const script = `eval $('${process.execPath}' '${BIN}' assume staging saml-developer) && printf 'set: %s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE" && /usr/bin/aws sts get-caller-identity --endpoint-url ${testbed.aws.url} --query Arn --output text`;
+    const result = await runProcess('python3', [PTY, '/bin/bash', '--norc', '--noprofile', '-c', script], {
+      env: { ...samlEnv(), ...fresh.env, AWS_PAGER: '', PTY_ANSWERS: 'SAML username for 127\\.0\\.0\\.1:\\d+:=>U\nSAML password for alice at 127\\.0\\.0\\.1:\\d+:=>P', U: alice.username, P: alice.password },
+    });
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(result.stdout, /\[typed U\][\s\S]*\[typed P\]/);
+    assert.match(result.stdout, /^set: staging:saml-developer\r?$/m);
+    assert.match(result.stdout, /^arn:aws:sts::222222222222:assumed-role\/saml-developer\/alice@example\.com\r?$/m);
+    assert.ok(!result.stdout.includes(alice.password), 'the password is not echoed');
+  } finally {
+    fresh.remove();
   }
 });
 
