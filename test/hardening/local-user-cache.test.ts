@@ -54,11 +54,17 @@ describe('a cache directory another user planted', { skip: otherUserSkip }, () =
     await testbed.close();
   });
 
+  /** a directory every user may write to, with the sticky bit (as /tmp is) */
+  const stickyDir = (name: string) => {
+    const dir = join(shared, name);
+    mkdirSync(dir);
+    chmodSync(dir, 0o1777);
+    return dir;
+  };
+
   it('a symbolic link planted in a shared sticky directory is refused; its target is left as it was', async (t) => {
     if (sysctl.skip) return t.skip(sysctl.skip);
-    const xdg = join(shared, 'sticky');
-    mkdirSync(xdg);
-    chmodSync(xdg, 0o1777);
+    const xdg = stickyDir('sticky');
     // a directory of the victim's that the attacker wants rolecall to take over
     const target = join(shared, 'victim-config');
     mkdirSync(target);
@@ -79,9 +85,7 @@ describe('a cache directory another user planted', { skip: otherUserSkip }, () =
 
   it("the data directory (the SAML browser's profile, the provider's session cookie): a planted link is refused before any browser starts", async (t) => {
     if (sysctl.skip) return t.skip(sysctl.skip);
-    const xdg = join(shared, 'sticky-data');
-    mkdirSync(xdg);
-    chmodSync(xdg, 0o1777);
+    const xdg = stickyDir('sticky-data');
     // the attacker's own directory: a browser profile there would hand them the sign-in's cookies
     const theirs = join(xdg, 'nobody-data');
     const planted = await asNobody('sh', ['-c', `mkdir -m 0777 ${theirs} && ln -s ${theirs} ${xdg}/rolecall`]);
@@ -118,9 +122,7 @@ describe('a cache directory another user planted', { skip: otherUserSkip }, () =
   });
 
   it('a directory another user made under the sticky directory is refused, and one of your own under it works', async () => {
-    const xdg = join(shared, 'sticky2');
-    mkdirSync(xdg);
-    chmodSync(xdg, 0o1777);
+    const xdg = stickyDir('sticky2');
     const made = await asNobody('mkdir', ['-m', '0700', join(xdg, 'rolecall')]);
     assert.equal(made.code, 0, made.stderr);
     const refused = await runRolecall(['export', 'deploy', '--format', 'process'], { env: { ...home.env, XDG_CACHE_HOME: xdg } });
@@ -129,9 +131,7 @@ describe('a cache directory another user planted', { skip: otherUserSkip }, () =
 
     // your own link (made by you) is followed: a cache on another disk stays possible
     const own = join(shared, 'own-cache');
-    const xdg3 = join(shared, 'sticky3');
-    mkdirSync(xdg3);
-    chmodSync(xdg3, 0o1777);
+    const xdg3 = stickyDir('sticky3');
     symlinkSync(own, join(xdg3, 'rolecall'));
     mkdirSync(own, { mode: 0o700 });
     const served = await runRolecall(['export', 'deploy', '--format', 'process'], { env: { ...home.env, XDG_CACHE_HOME: xdg3 } });
