@@ -296,3 +296,24 @@ test('a profile that is half an Identity Center profile is refused before any si
   assert.equal(doctor.code, 1);
   assert.match(doctor.stdout, /FAIL profile "half" has sso_account_id/);
 });
+
+test('a profile with a session and no role (the AWS CLI\'s sign-in-only profile) is no IAM user: it lists the roles, and asks for one', async () => {
+  home.write('.aws/config', config('\n[profile portal]\nsso_session = testbed\n\n[profile portal-legacy]\nsso_start_url = https://d-9067c0ffee.awsapps.com/start\nsso_region = eu-west-1\n'));
+  const refused = await run(['export', 'portal', '--format', 'process']);
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stdout, '');
+  assert.match(refused.stderr, /rolecall: profile "portal" signs in to IAM Identity Center \(sso_session = testbed, \S+\/\.aws\/config:\d+\) but names no sso_account_id and sso_role_name: there is no role to get credentials for\n {2}hint: Add sso_account_id and sso_role_name to the profile: `rolecall list-roles --profile portal` lists the accounts and roles you may use, and `rolecall setup --sso-session testbed` writes a profile for each\./);
+  assert.doesNotMatch(refused.stderr, /keyring|static keys/);
+  const legacy = await run(['export', 'portal-legacy', '--format', 'process']);
+  assert.equal(legacy.code, 2);
+  assert.match(legacy.stderr, /profile "portal-legacy" signs in to IAM Identity Center \(sso_start_url = https:\/\/d-9067c0ffee\.awsapps\.com\/start, .*\) but names no sso_account_id and sso_role_name/);
+  assert.equal(testbed.aws.calls(), 0);
+  // what the hint says works
+  const listed = await run(['list-roles', '--profile', 'portal']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^222222222222 +Staging +Developer +dev$/m);
+  const cleared = await run(['clear', 'portal', '--sso']);
+  assert.equal(cleared.code, 0, cleared.stderr);
+  assert.match(cleared.stderr, /Signed out of sso-session testbed/);
+  assert.equal(testbed.aws.calls('Logout'), 1);
+});

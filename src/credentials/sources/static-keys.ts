@@ -1,7 +1,8 @@
 // An IAM user's keys: from the credentials file, the environment (credential_source = Environment)
 // or the OS keyring (`rolecall keys add`), with an MFA session over them (mfa-session.ts) when the
 // profile has mfa_serial and the role above does not send the code itself. The last source asked:
-// every profile no other source takes is one of these.
+// every profile no other source takes is one of these, except a sign-in with no role to use it for
+// (an OIDC login without role_arn, an Identity Center session without sso_role_name), refused here.
 import { createHash } from 'node:crypto';
 import { RolecallError } from '../../errors';
 import type { Profile } from '../../config/profile';
@@ -51,6 +52,15 @@ function keysOf(profile: Profile): StaticKeysStep {
   if (oidc) {
     throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${profile.name}" has an OIDC login (${oidc === profile.settings.get('web_identity_auth_url') ? 'web_identity_auth_url' : 'web_identity_client_id'}, ${describeSource(oidc.source)}) but no role_arn to assume with it`, {
       hint: 'Add role_arn = arn:aws:iam::ACCOUNT:role/NAME to the profile (aws-oidc: role_arn in the [[AuthProvider]] or --role_arn; aws-cli-oidc: default_iam_role_arn or -r).',
+    });
+  }
+  // an Identity Center session (the AWS CLI's token-only profile) that no role names: nothing to get credentials for
+  const sso = profile.get('sso_session') ?? profile.get('sso_start_url');
+  if (sso) {
+    const key = profile.get('sso_session') ? 'sso_session' : 'sso_start_url';
+    const session = profile.value('sso_session');
+    throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${profile.name}" signs in to IAM Identity Center (${key} = ${sso.value.trim()}, ${describeSource(sso.source)}) but names no sso_account_id and sso_role_name: there is no role to get credentials for`, {
+      hint: `Add sso_account_id and sso_role_name to the profile: \`rolecall list-roles --profile ${profile.name}\` lists the accounts and roles you may use${session ? `, and \`rolecall setup --sso-session ${session}\` writes a profile for each` : ''}.`,
     });
   }
   // `rolecall keys add PROFILE` keeps the keys in the OS keyring; running the step says so if they are not there either
