@@ -23,6 +23,7 @@ import { shimFindings } from './shims';
 import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeys, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 import { identityCenterFindings } from './doctor-sso';
 import { cacheFindings } from './doctor-cache';
+import { oidcLoginFindings, oidcLogins } from './doctor-oidc';
 
 /** AWS SigV4 allows 5 minutes; beyond a minute something is already wrong with the clock. */
 const SKEW_WARN_SECONDS = 60;
@@ -150,8 +151,7 @@ export interface DoctorSubject {
 
 /** Whether getting credentials opens a browser: an OIDC browser login, or Identity Center's. */
 function opensBrowser(subject: DoctorSubject, plan: Plan | undefined): boolean {
-  const oidcFlows = (plan?.steps ?? []).flatMap((s) => (isWebIdentity(s) && s.token.from === 'oidc' ? [s.token.oidc.flow] : isSaml(s) && s.assertion.from === 'token-exchange' ? [s.assertion.oidc.flow] : []));
-  if (oidcFlows.includes('browser')) return true;
+  if (oidcLogins(plan).some((login) => login.flow === 'browser')) return true;
   const profile = subject.profile;
   const sso = profile && (profile.value('sso_session') ?? profile.value('sso_start_url')) !== undefined;
   if (sso) return !/^(true|1|yes|on)$/i.test(String(profile.value('sso_use_device_code') ?? ''));
@@ -199,11 +199,13 @@ export async function runChecks(subject: DoctorSubject, planned: { plan?: Plan; 
   const raw = own(subject.name);
   const sts = planned.plan ?? (profile ? endpoints(profile) : { region: raw.get('region') ?? own('default').get('region'), stsEndpoint: raw.get('endpoint_url') ?? own('default').get('endpoint_url') });
   const samlBrowser = planned.plan?.steps.flatMap((s) => (isSaml(s) && s.assertion.from === 'browser' ? [s.assertion] : []))[0];
+  const logins = oidcLogins(planned.plan);
   const network = await Promise.all([
     keyringFinding(deps).then((f) => [f]),
     samlBrowser ? samlBrowserFinding(samlBrowser.browser, deps).then((f) => [f]) : Promise.resolve([]),
     probe('sts', 'STS', stsUrl(sts), deps),
-    issuer ? probe('idp', 'the IdP', `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, deps) : Promise.resolve([]),
+    // the logins the plan runs, as a sign-in meets them; without a plan, whether the issuer answers
+    ...(logins.length ? logins.map((login) => oidcLoginFindings(login, deps, probe)) : [issuer ? probe('idp', 'the IdP', `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, deps) : Promise.resolve([])]),
     portals ? probe('sso', 'Identity Center sign-in', portals.oidc, deps) : Promise.resolve([]),
     portals ? probe('sso', 'the AWS access portal', portals.portal, deps) : Promise.resolve([]),
   ]);
