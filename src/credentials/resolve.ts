@@ -3,7 +3,7 @@
 import type { Context } from '../platform/context';
 import { profileChain, profileLineage, type Profile } from '../config/profile';
 import { withSamlFileUsername } from '../config/saml-credentials';
-import type { Setting } from '../config/source';
+import { describeSource, type Setting } from '../config/source';
 import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
@@ -74,6 +74,11 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   const sources = seams.sources ?? SOURCES;
   const cacheKey = stepKey(plan, plan.steps.length - 1, sources);
   let secrets: SecretStore | undefined;
+  // a code the user gave that no step asks for is said to be unused, never dropped silently
+  const codeFor = mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log });
+  let codeAsked = false;
+  let cacheUsed = false;
+  const credentialCache = request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) });
 
   const deps: PlanDeps = {
     sts: seams.sts ?? createSts({ region: plan.region?.value, endpoint: plan.stsEndpoint?.value, log: ctx.log }),
@@ -88,23 +93,46 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     profiles: profileLineage(profile),
     sources,
     refresh: request.refresh,
-    cache: request.noCache ? undefined : openCredentialCache({ env: ctx.env, home: ctx.home, clock: ctx.clock, log: ctx.log }, { refreshWindowSeconds: refreshWindowSeconds(profile) }),
+    cache: credentialCache && {
+      read: async (key) => {
+        const hit = await credentialCache.read(key);
+        cacheUsed ||= hit !== undefined;
+        return hit;
+      },
+      write: (key, credentials, meta) => credentialCache.write(key, credentials, meta),
+    },
     // mfa_process of the profile, else of one it builds on (assume's profile over the bastion)
     mfaGiven: request.mfaCode,
     // the IAM client loads only when a device is looked up
     mfaDevices: async (keys) => (await import('../sts/iam')).mfaDevices(keys, { region: plan.region?.value, endpoint: plan.iamEndpoint?.value, log: ctx.log }),
-    mfaCode: mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log }),
+    mfaCode: (serial, name) => {
+      codeAsked = true;
+      return codeFor(serial, name);
+    },
   };
 
+  const resolved = await resolveWith(plan, deps, cacheKey, sources, request, ctx);
+  if (request.mfaCode && !codeAsked) ctx.log.warn(unusedCode(request.mfaCode, plan.profile.name, cacheUsed));
+  return resolved;
+}
+
+function unusedCode(code: Setting, profile: string, cacheUsed: boolean): string {
+  const given = `the MFA code (${describeSource(code.source)})`;
+  return cacheUsed
+    ? `${given} was not needed: credentials or an MFA session that profile ${profile} got earlier are still cached and valid (--refresh signs in again with the code).`
+    : `${given} is not used: nothing in profile ${profile}'s sign-in asked for one (its credentials need no MFA, or the identity provider did not ask).`;
+}
+
+async function resolveWith(plan: Plan, deps: PlanDeps, cacheKey: string, sources: readonly CredentialSource[], request: CredentialRequest, ctx: Context): Promise<Resolved> {
   const cache = deps.cache;
   if (!cache) return { credentials: await runPlan(plan, deps), plan, cacheKey, fresh: true };
   const hit = request.refresh || cacheableSteps(plan, sources) < plan.steps.length ? undefined : await cache.read(cacheKey);
   if (hit) return { credentials: hit, plan, cacheKey, fresh: false };
   // a credential_process run under the lock sees which keys are held above it (a loop would wait for itself)
-  const underKey = { ...deps, env: underLock(cacheKey, ctx.env, profile.name) };
+  const underKey = { ...deps, env: underLock(cacheKey, ctx.env, plan.profile.name) };
   // one process logs in; the others wait, then find its result in the cache (runPlan reads it first)
   const credentials = await withLock(cacheKey, { env: ctx.env, home: ctx.home, log: ctx.log }, () => runPlan(plan, underKey), {
-    onWait: (pid: number) => ctx.log.info(`waiting for rolecall pid ${pid} (getting credentials for profile ${profile.name})`),
+    onWait: (pid: number) => ctx.log.info(`waiting for rolecall pid ${pid} (getting credentials for profile ${plan.profile.name})`),
   });
   return { credentials, plan, cacheKey, fresh: true };
 }

@@ -3,7 +3,7 @@
 // down source_profile where it builds on another profile's credentials.
 import { checkDurationBounds, SESSION_BOUNDS, type DurationBounds } from '../config/duration';
 import type { Profile } from '../config/profile';
-import { describeSource, rank, type Setting } from '../config/source';
+import { rank, type Setting } from '../config/source';
 import type { Plan, Step } from './step';
 
 const DEFAULT_ROLE_SECONDS = 3600;
@@ -80,8 +80,5 @@ export function buildPlan(profile: Profile, sources: readonly SourcePlanner[], b
     return source.plan(p, { bounds, flags, nextCarriesMfa, below: walk, roleSession: (step) => sources.some((s) => s.roleSession && s.kinds.includes(step.kind)) });
   };
   const { steps, notices } = walk(profile, false);
-  if (flags.mfaCode && !steps.some((step) => step.kind === 'SessionToken' || (step as { mfaSerial?: unknown }).mfaSerial !== undefined)) {
-    notices.push(`the MFA code (${describeSource(flags.mfaCode.source)}) is not used: profile ${profile.name} gets its credentials without MFA.`);
-  }
   return { plan: { profile, steps, ...endpoints(profile) }, notices };
 }

@@ -70,6 +70,13 @@ test('eval $(assume-role production read CODE) with no mfa_serial: the device is
   assert.match(next.stdout, /^arn:aws:sts::222222222222:assumed-role\/read\/\S+\n$/);
   assert.equal(testbed.aws.calls('ListMFADevices'), 0);
   assert.equal(testbed.aws.calls('GetSessionToken'), 0);
+
+  // a code typed out of habit while the MFA session is still cached: not needed, and said so
+  const typed = await runProcess('bash', ['--norc', '--noprofile', '-c', `eval $(assume-role production read ${code()}) && ${whoami}`], { env: home.env });
+  assert.equal(typed.code, 0, typed.stderr);
+  assert.match(typed.stdout, /^arn:aws:sts::333333333333:assumed-role\/read\/\S+\n$/);
+  assert.match(typed.stderr, /^warning: the MFA code \(argument MFA\) was not needed: credentials or an MFA session that profile production\/read got earlier are still cached and valid \(--refresh signs in again with the code\)\.$/m);
+  assert.equal(testbed.aws.calls('GetSessionToken'), 0);
 });
 
 test('source $(which assume-role) in bash and zsh defines the function: assume-role ACCOUNT ROLE, and AWS_ROLE_SESSION_TIMEOUT', async () => {

@@ -3,7 +3,7 @@
 // added as a credential source of its own. Chains, partial cache hits, the lock, and errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveCredentials } from '../../src/credentials/resolve';
@@ -284,11 +284,32 @@ test('a code given with no mfa_serial: the device is looked up (ListMFADevices w
   assert.deepEqual(calls.map((c) => c.action), ['GetSessionToken', 'AssumeRole']);
   assert.equal(calls[0]!.input.serialNumber, MFA);
   assert.match(stderr(), /Using the MFA device arn:aws:iam::111111111111:mfa\/alice \(found with iam:ListMFADevices; set mfa_serial to skip the lookup\): the first of 2\./);
-  // the same plan without a code or coinbase's mode has no MFA session, and a code for a profile
-  // whose credentials need none is said to be unused
+  // the same plan without a code or coinbase's mode has no MFA session
   assert.deepEqual(buildPlan(bareRole, SOURCES).plan.steps.map((s) => s.kind), ['StaticKeys', 'AssumeRole']);
-  const oidc = profileOf({ role_arn: ROLE, web_identity_auth_url: 'https://idp.example.com', web_identity_client_id: 'cli' }, { name: 'dev' });
-  assert.deepEqual(buildPlan(oidc, SOURCES, undefined, { mfaCode: given }).notices, ['the MFA code (argument MFA) is not used: profile dev gets its credentials without MFA.']);
+});
+
+test('resolveCredentials: a code given that no step asks for is said to be unused: none needed, or an MFA session still cached', async (t) => {
+  const h = home({
+    '.aws/credentials': '[bastion]\naws_access_key_id = AKIABASTION\naws_secret_access_key = bastion-secret\n',
+    '.aws/config': `[profile bastion]\nmfa_serial = ${MFA}\n\n[profile read]\nrole_arn = ${ROLE}\nsource_profile = bastion\n\n[profile write]\nrole_arn = arn:aws:iam::222222222222:role/write\nsource_profile = bastion\n\n[profile pod]\nrole_arn = ${ROLE}\nweb_identity_token_file = TOKEN\n`,
+    TOKEN: 'eyJ.token.from-kubernetes',
+  });
+  writeFileSync(join(h.dir, '.aws', 'config'), readFileSync(join(h.dir, '.aws', 'config'), 'utf8').replace('TOKEN', join(h.dir, 'TOKEN')));
+  t.after(() => rmSync(h.dir, { recursive: true, force: true }));
+  const { sts, calls } = fakeSts();
+  const request = (name: string) => ({ profileName: { value: name, source: { kind: 'argument' as const, name: 'PROFILE' } }, mfaCode: given, refresh: false, noCache: false });
+  const unused = /MFA code \(argument MFA\)/;
+  await resolveCredentials(request('read'), h.ctx, { sts });
+  assert.deepEqual(calls.map((c) => [c.action, c.input.tokenCode]), [['GetSessionToken', '654321'], ['AssumeRole', undefined]]);
+  assert.doesNotMatch(h.stderr(), unused);
+  // another role over the same bastion: the MFA session comes from the cache, the code is not needed
+  await resolveCredentials(request('write'), h.ctx, { sts });
+  assert.deepEqual(calls.slice(2).map((c) => c.action), ['AssumeRole']);
+  assert.match(h.stderr(), /warning: the MFA code \(argument MFA\) was not needed: credentials or an MFA session that profile write got earlier are still cached and valid \(--refresh signs in again with the code\)\.\n/);
+  // a web identity token from a file: nothing there takes a code
+  await resolveCredentials(request('pod'), h.ctx, { sts });
+  assert.equal(calls.at(-1)!.action, 'AssumeRoleWithWebIdentity');
+  assert.match(h.stderr(), /warning: the MFA code \(argument MFA\) is not used: nothing in profile pod's sign-in asked for one \(its credentials need no MFA, or the identity provider did not ask\)\.\n/);
 });
 
 test('the device lookup refused, or no device for a code given: MFA_DEVICE_UNKNOWN naming mfa_serial, and no STS call made with the keys', async () => {
