@@ -34,7 +34,7 @@ function providerMfa(client: OidcClient, settings: OidcSettings): string {
   }
   const password = `signs in without a browser with the password${user}`;
   if (client.provider !== 'keycloak') return password;
-  const code = { auto: ', and the one-time code if Keycloak asks for it', push: ', and the one-time code if Keycloak asks for it', code: ' and the one-time code', totp: ' and the one-time code', none: ', without a one-time code' }[settings.mfaType];
+  const code = { auto: ', and the one-time code if Keycloak asks for it', push: ', without a one-time code (Keycloak has no push)', code: ' and the one-time code', totp: ' and the one-time code', none: ', without a one-time code' }[settings.mfaType];
   return `${password}${code} ${mfa}`;
 }
 
