@@ -214,6 +214,28 @@ ${extra}`;
     }
   });
 
+  test('a number that comes only with the polls: the terminal says a push was sent, then shows the number to tap', async () => {
+    testbed.idp.okta.setPush({ numberChallenge: true, numberOnPoll: true });
+    try {
+      const h = home(config('mfa_type = push\n'), env());
+      const log = join(h.dir, 'terminal.log');
+      const stdout = join(h.dir, 'stdout');
+      const running = onTerminal(['export', 'okta', '--format', 'process'], { ...h.env, PTY_STDOUT: stdout }, [], log);
+      const shown = await until('the number on the terminal', () => {
+        const match = /Okta Verify: on your phone, tap (\d+) to sign in alice at/.exec(existsSync(log) ? plain(readFileSync(log, 'utf8')) : '');
+        return match ? Number(match[1]) : undefined;
+      });
+      const screen = plain(readFileSync(log, 'utf8'));
+      assert.ok(screen.indexOf('Okta Verify: approve the sign-in of alice') < screen.indexOf(`tap ${shown} to sign in`), screen);
+      testbed.idp.okta.answerPush('alice', 'approve', shown);
+      const run = await running;
+      assert.equal(run.code, 0, run.stdout);
+      assert.match(readFileSync(stdout, 'utf8'), CREDENTIALS);
+    } finally {
+      testbed.idp.okta.setPush({ numberChallenge: false, numberOnPoll: false });
+    }
+  });
+
   test('a wrong password: Okta\'s E0000004, with where the password came from', async () => {
     const h = home(config(), { ...env(), WEB_IDENTITY_PASSWORD: 'not-it' });
     const run = await runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });

@@ -265,6 +265,13 @@ describe('okta shape', () => {
     const wrongNumber = await start();
     idp.okta.answerPush('alice', 'approve', idp.okta.pushes()[0]!.choices!.find((n) => n !== idp.okta.pushes()[0]!.correctAnswer));
     assert.equal((await wrongNumber.poll()).body.factorResult, 'REJECTED');
+
+    idp.okta.setPush({ numberOnPoll: true });
+    const onPoll = await start();
+    assert.equal(onPoll.waiting.body._embedded.factor._embedded, undefined, 'no number with the first answer');
+    assert.equal((await onPoll.poll()).body._embedded.factor._embedded.challenge.correctAnswer, idp.okta.pushes()[0]!.correctAnswer);
+    idp.okta.answerPush('alice', 'deny');
+    idp.okta.setPush({ numberChallenge: false, numberOnPoll: false });
   });
 
   test('the phone for trying it by hand (/testbed/okta-verify): the waiting push, answered with a button', async () => {

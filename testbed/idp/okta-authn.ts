@@ -44,8 +44,11 @@ export interface OktaAuthn {
   pushes(): PendingPush[];
   /** the user answers on the phone: approve (choosing `number` when there is a number challenge) or deny */
   answerPush(user: string, answer: PushAnswer, number?: number): void;
-  /** number challenge on pushes; how long a push waits for the phone */
-  setPush(options: { numberChallenge?: boolean; timeoutSeconds?: number }): void;
+  /**
+   * number challenge on pushes (numberOnPoll: the number comes with the polls only, not with the
+   * push's first answer, as Okta's documentation shows it); how long a push waits for the phone
+   */
+  setPush(options: { numberChallenge?: boolean; numberOnPoll?: boolean; timeoutSeconds?: number }): void;
   /** requests by kind: authn, verify (TOTP), push (first verify), poll */
   counts(): Record<string, number>;
   reset(): void;
@@ -63,6 +66,7 @@ export function oktaAuthn(world: World, issuer: string): OktaAuthn {
   const transactions = new Map<string, Transaction>();
   const sessionTokens = new Map<string, { sub: string; expires: number }>();
   let numberChallenge = false;
+  let numberOnPoll = false;
   let timeoutSeconds = 300;
   let counts: Record<string, number> = {};
   const count = (kind: string) => (counts[kind] = (counts[kind] ?? 0) + 1);
@@ -117,7 +121,7 @@ export function oktaAuthn(world: World, issuer: string): OktaAuthn {
     return [stateToken, found];
   }
 
-  function challenge(ctx: Context, stateToken: string, tx: Transaction, result: 'WAITING' | 'REJECTED' | 'TIMEOUT'): void {
+  function challenge(ctx: Context, stateToken: string, tx: Transaction, result: 'WAITING' | 'REJECTED' | 'TIMEOUT', first = false): void {
     const id = factorId('push', tx.user);
     const factor = {
       id,
@@ -125,7 +129,7 @@ export function oktaAuthn(world: World, issuer: string): OktaAuthn {
       provider: 'OKTA',
       vendorName: 'OKTA',
       profile: { credentialId: tx.user.email, name: tx.user.oktaVerify?.deviceName },
-      ...(tx.push?.correctAnswer !== undefined && result === 'WAITING' ? { _embedded: { challenge: { correctAnswer: tx.push.correctAnswer } } } : {}),
+      ...(tx.push?.correctAnswer !== undefined && result === 'WAITING' && !(first && numberOnPoll) ? { _embedded: { challenge: { correctAnswer: tx.push.correctAnswer } } } : {}),
     };
     ctx.body = {
       stateToken,
@@ -183,7 +187,7 @@ export function oktaAuthn(world: World, issuer: string): OktaAuthn {
       const correctAnswer = numberChallenge ? randomInt(10, 100) : undefined;
       const choices = correctAnswer === undefined ? undefined : shuffle([correctAnswer, ...decoys(correctAnswer)]);
       tx.push = { started: Date.now(), correctAnswer, choices, result: 'WAITING' };
-      return challenge(ctx, stateToken, tx, 'WAITING');
+      return challenge(ctx, stateToken, tx, 'WAITING', true);
     }
     count('poll');
     if (tx.push.result === 'SUCCESS') {
@@ -227,6 +231,7 @@ export function oktaAuthn(world: World, issuer: string): OktaAuthn {
     },
     setPush(options) {
       numberChallenge = options.numberChallenge ?? numberChallenge;
+      numberOnPoll = options.numberOnPoll ?? numberOnPoll;
       timeoutSeconds = options.timeoutSeconds ?? timeoutSeconds;
     },
     counts: () => ({ ...counts }),
@@ -235,6 +240,7 @@ export function oktaAuthn(world: World, issuer: string): OktaAuthn {
       transactions.clear();
       sessionTokens.clear();
       numberChallenge = false;
+      numberOnPoll = false;
       timeoutSeconds = 300;
     },
   };
