@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger';
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
 
 export interface Finding {
-  /** config, permissions, keyring, browser, idp, sts */
+  /** config, profile, plan, permissions, keyring, browser, idp, sso, sts, ... */
   check: string;
   level: Level;
   message: string;

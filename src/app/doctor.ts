@@ -119,18 +119,20 @@ export async function keyringFinding(deps: Pick<DoctorDeps, 'env' | 'home' | 'lo
 }
 
 /**
- * The plan, or the sign-in settings that keep it from being built. Every value has been checked by
- * then (a bad one fails doctor as it fails any command); what building the plan can still refuse
- * with CONFIG_INVALID is the sign-in's settings (no client id, a redirect the flow cannot use),
- * which doctor reports as a failed idp check along with everything else.
+ * The plan, or what keeps it from being built. Every value has been checked by then (a bad one fails
+ * doctor as it fails any command); what building the plan can still refuse is the sign-in's settings
+ * (CONFIG_INVALID: no client id, a redirect the flow cannot use), a failed idp check, and a profile
+ * that names a sign-in but no role to use it for (PROFILE_NO_CREDENTIALS: an OIDC login without
+ * role_arn, an Identity Center session without sso_account_id and sso_role_name), a failed plan
+ * check; doctor reports either along with everything else.
  */
 export function planOrFinding(build: () => Plan): { plan?: Plan; login?: Finding } {
   let plan: Plan;
   try {
     plan = build();
   } catch (error) {
-    if (!(error instanceof RolecallError) || error.code !== 'CONFIG_INVALID') throw error;
-    return { login: { check: 'idp', level: 'fail', message: error.message, hint: error.hint } };
+    if (!(error instanceof RolecallError) || (error.code !== 'CONFIG_INVALID' && error.code !== 'PROFILE_NO_CREDENTIALS')) throw error;
+    return { login: { check: error.code === 'CONFIG_INVALID' ? 'idp' : 'plan', level: 'fail', message: error.message, hint: error.hint } };
   }
   const oidc = plan.steps.some((s) => (isWebIdentity(s) && s.token.from === 'oidc') || (isSaml(s) && s.assertion.from === 'token-exchange'));
   return oidc ? { plan, login: { check: 'idp', level: 'ok', message: 'the OIDC login settings are complete' } } : { plan };

@@ -97,7 +97,7 @@ Flags:
     }
     const steps = report.steps.length
       ? report.steps.map((s, i) => `  ${i + 1}. ${s}`)
-      : [profile && invalid.length === 0 ? '  none: the sign-in settings are incomplete (see the idp check)' : '  none: the profile has problems (see the checks)'];
+      : [profile && invalid.length === 0 ? `  none: ${planned.login?.check === 'plan' ? 'the profile names no role (see the plan check)' : 'the sign-in settings are incomplete (see the idp check)'}` : '  none: the profile has problems (see the checks)'];
     lines.push('steps:', ...steps, '', 'checks:');
     for (const f of findings) {
       lines.push(`  ${MARK[f.level]} ${f.message}`);

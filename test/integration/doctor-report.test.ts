@@ -96,3 +96,45 @@ role_arn = arn:aws:iam::123456789012:role/web
   assert.doesNotMatch((await runRolecall(['doctor', 'headless'], { env })).stdout, browserLine, 'the device flow opens no browser');
   assert.match((await runRolecall(['doctor', 'web'], { env })).stdout, /\n {2}WARN no browser can be opened here/, 'the browser login does');
 });
+
+test('a profile that signs in but names no role is a FAIL of the report, with the settings shown, not an error that stops doctor', async (t) => {
+  const home = tempHome();
+  t.after(() => home.remove());
+  const port = await closedPort();
+  const config = home.write(
+    '.aws/config',
+    `[default]
+region = us-east-1
+endpoint_url = http://127.0.0.1:${port}
+
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
+
+[profile signin]
+sso_session = acme
+
+[profile oidc]
+web_identity_auth_url = http://127.0.0.1:${port}
+web_identity_client_id = cli
+`,
+  );
+  const sso = await runRolecall(['doctor', 'signin'], { env: home.env });
+  assert.equal(sso.code, 1, sso.stderr);
+  assert.doesNotMatch(sso.stderr, /^rolecall:/m, 'no error stops it: everything is in the report');
+  assert.match(sso.stdout, new RegExp(`\\n  sso_session = acme +# ${config}:10\\n`));
+  assert.match(sso.stdout, /\nsteps:\n {2}none: the profile names no role \(see the plan check\)\n/);
+  assert.match(
+    sso.stdout,
+    new RegExp(`\\n  FAIL profile "signin" signs in to IAM Identity Center \\(sso_session = acme, ${config}:10\\) but names no sso_account_id and sso_role_name: there is no role to get credentials for\\n {7}Add sso_account_id and sso_role_name to the profile: \`rolecall list-roles --profile signin\``),
+  );
+
+  const oidc = await runRolecall(['doctor', 'oidc', '--json'], { env: home.env });
+  assert.equal(oidc.code, 1, oidc.stderr);
+  const report = JSON.parse(oidc.stdout) as { steps: string[]; findings: { check: string; level: string; message: string }[] };
+  assert.deepEqual(report.steps, []);
+  const plan = report.findings.filter((f) => f.check === 'plan');
+  assert.equal(plan.length, 1);
+  assert.equal(plan[0]!.level, 'fail');
+  assert.match(plan[0]!.message, /^profile "oidc" has an OIDC login \(web_identity_auth_url, .*:13\) but no role_arn to assume with it$/);
+});
