@@ -15,7 +15,8 @@ export const CREDENTIAL_OPTIONS: Options = {
 
 export const CREDENTIAL_HELP = `Credential flags:
   -d, --duration D   session length: seconds or a Go duration (1h, 90m); 15m..12h (default: the profile's, else 1h)
-  --mfa-code CODE    the current MFA code (otherwise mfa_process, then a prompt on the terminal)
+  --mfa-code CODE    the current MFA code: the MFA device's, or Okta's or Keycloak's one-time code
+                     (otherwise mfa_process, then a prompt on the terminal)
   --role-arn ARN     assume this role instead of the profile's role_arn
   --device           OIDC and IAM Identity Center: sign in with a device code (for SSH and headless machines)
   --no-browser       OIDC and IAM Identity Center: print the sign-in URL instead of opening a browser

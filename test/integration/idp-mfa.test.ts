@@ -296,6 +296,15 @@ ${extra}`;
     assert.equal(testbed.idp.counts().tokens.password, 1);
   });
 
+  test('--mfa-code: the code from the command line, sent with the password (mfa_type = code)', async () => {
+    const h = home(config('mfa_type = code\n'), { AWS_ENDPOINT_URL_STS: testbed.aws.url, WEB_IDENTITY_PASSWORD: alice().password });
+    testbed.idp.resetCounts();
+    const run = await runRolecall(['export', 'kc', '--format', 'process', '--mfa-code', totpCode(alice().totpSecretBase32!)], { env: h.env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, CREDENTIALS);
+    assert.equal(testbed.idp.counts().tokens.password, 1);
+  });
+
   test('no terminal and no mfa_process: the refusal itself, with how to give a code', async () => {
     const h = home(config(), { AWS_ENDPOINT_URL_STS: testbed.aws.url, WEB_IDENTITY_PASSWORD: alice().password });
     const run = await runRolecall(['export', 'kc', '--format', 'process'], { env: h.env });

@@ -23,7 +23,7 @@ export interface LoginFlags {
 /** What running a step may use: everything from outside comes in here, so tests can replace it. */
 export interface StepDeps extends Pick<Context, 'env' | 'clock' | 'log' | 'prompt' | 'home'> {
   sts: Sts;
-  /** the current MFA code for a device (flag, mfa_process or prompt); each call may ask anew */
+  /** the current MFA code for a device or an identity provider (flag, mfa_process or prompt); each call may ask anew */
   mfaCode(serial: string, profile: string): Promise<string>;
   /** the MFA code the user gave (--mfa-code, assume's MFA argument), if any */
   mfaGiven?: Setting;
