@@ -21,6 +21,9 @@ export const command: Command = {
     json: { type: 'boolean', short: 'j' },
     secret: { type: 'boolean', short: 's' },
     duration: { type: 'string', short: 'd' },
+    // aws-cli-oidc's own long names of -d and -s
+    'max-duration': { type: 'string' },
+    'use-secret': { type: 'boolean' },
     device: { type: 'boolean' },
     'no-browser': { type: 'boolean' },
   },
@@ -38,8 +41,10 @@ Flags:
   -p, --provider NAME  the provider in config.yaml
   -r, --role ROLE      the role to assume (default: default_iam_role_arn; SAML: the only role, or ask)
   -j, --json           credential_process JSON instead of exports
-  -s, --secret         accepted for compatibility: rolecall always caches the credentials (0600 files, see docs/caching.md)
-  -d, --duration SECS  session length (default: max_session_duration_seconds, else 1h)
+  -s, --secret         accepted for compatibility: rolecall always caches the credentials (0600 files, see docs/caching.md);
+                       aws-cli-oidc's --use-secret too
+  -d, --duration SECS  session length (default: max_session_duration_seconds, else 1h); aws-cli-oidc's
+                       --max-duration SECS too
   --device             sign in with the device code flow
   --no-browser         print the login URL instead of opening a browser`,
   async run(parsed, ctx) {
@@ -48,8 +53,12 @@ Flags:
     const overrides = new Map<string, Setting>();
     const role = stringFlag(parsed, 'role');
     if (role) overrides.set('role_arn', { value: role, source: { kind: 'flag', name: '-r' } });
-    const duration = stringFlag(parsed, 'duration');
-    if (duration) overrides.set('credentials_duration', { value: duration, source: { kind: 'flag', name: '-d' } });
+    for (const flag of ['duration', 'max-duration'] as const) {
+      const duration = stringFlag(parsed, flag);
+      if (duration === undefined) continue;
+      if (overrides.has('credentials_duration')) throw new RolecallError('USAGE', 'rolecall get-cred takes -d (--duration) or --max-duration, not both', { hint: `Usage: ${command.usage}` });
+      overrides.set('credentials_duration', { value: duration, source: { kind: 'flag', name: flag === 'duration' ? '-d' : '--max-duration' } });
+    }
     if (parsed.globals.region) overrides.set('region', { value: parsed.globals.region, source: { kind: 'flag', name: '--region' } });
     const json = booleanFlag(parsed, 'json');
     const record = json ? fastPathRecorder('get-cred', parsed, ctx) : undefined;

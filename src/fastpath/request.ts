@@ -22,12 +22,13 @@ export const SPECS: Readonly<Record<FastCommand, Spec>> = {
   export: { strings: ['profile', 'format'], booleans: [], short: { f: 'format' }, positionals: { min: 0, max: 1 }, output: ['format'] },
   auth: { strings: ['role_arn', 'role-arn', 'duration'], booleans: [], short: { d: 'duration' }, positionals: { min: 1, max: 1 }, output: [] },
   'get-cred': {
-    strings: ['provider', 'role', 'duration'],
-    booleans: ['json', 'secret'],
+    // --max-duration and --use-secret: aws-cli-oidc's long names of -d and -s
+    strings: ['provider', 'role', 'duration', 'max-duration'],
+    booleans: ['json', 'secret', 'use-secret'],
     short: { p: 'provider', r: 'role', d: 'duration', j: 'json', s: 'secret' },
     positionals: { min: 0, max: 0 },
     // -s only asks for caching, which rolecall always does
-    output: ['json', 'secret'],
+    output: ['json', 'secret', 'use-secret'],
   },
 };
 

@@ -171,4 +171,12 @@ test("the README's credential_process=... get-cred -p myop -r ROLE -j -s -d 4320
   });
   assert.equal(identity.code, 0, identity.stderr);
   assert.equal(identity.stdout, 'arn:aws:sts::222222222222:assumed-role/saml-developer/alice@example.com\n');
+
+  // aws-cli-oidc's long flag names mean the same: the same credentials, from the cache
+  testbed.aws.resetCalls();
+  const long = await runProcess('aws-cli-oidc', ['get-cred', '--provider', 'myop', '--role', DEVELOPER, '--json', '--use-secret', '--max-duration', '43200'], { env: home.env, timeoutMs: 30_000 });
+  assert.equal(long.code, 0, long.stderr);
+  assert.equal(Date.parse((JSON.parse(long.stdout) as { Expiration: string }).Expiration), Date.parse(Expiration));
+  assert.match(long.stderr, /^Login successful! \(cached credentials/m);
+  assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 0);
 });
