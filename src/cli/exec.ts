@@ -23,12 +23,14 @@ export const profileOrCommand: NonNullable<Command['runsCommand']> = {
 
 export const command: Command = {
   name: 'exec',
-  usage: 'rolecall exec [PROFILE] [--server ecs|imds [--server-address IP]] [--] CMD [ARGS...]',
+  usage: 'rolecall exec [PROFILE] [--server ecs|imds [--server-address IP]] [--] [CMD [ARGS...]]',
   runsCommand: profileOrCommand,
   options: { ...CREDENTIAL_OPTIONS, server: { type: 'string' }, 'server-address': { type: 'string' } },
   help: `Runs CMD with the profile's credentials in its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION). AWS_PROFILE is removed for the child (it would
 point the SDKs back at the profile) and passed on as AWSRUNAS_PROFILE. CMD's exit status is rolecall's.
+
+Without CMD, your shell ($SHELL) starts with the credentials, as aws-oidc exec and aws-vault exec do.
 
 rolecall's flags come before CMD; everything from CMD on is CMD's, so \`--\` is optional. The first word
 after the flags is PROFILE, unless --profile or AWS_PROFILE names the profile and that word is no
@@ -51,9 +53,12 @@ Examples:
   AWS_PROFILE=prod rolecall exec terraform plan
   AWS_PROFILE=prod rolecall exec bash -c 'aws s3 ls "$BUCKET"'`,
   async run(parsed, ctx) {
-    const [program, ...args] = parsed.rest;
+    // no CMD: your shell, as aws-oidc exec and aws-vault exec start it
+    const [program, ...args] = parsed.rest.length ? parsed.rest : ctx.env.SHELL ? [ctx.env.SHELL] : [];
     if (!program) {
-      throw new RolecallError('USAGE', 'rolecall exec needs a command to run', { hint: 'Usage: rolecall exec [PROFILE] [--] CMD [ARGS...], e.g. rolecall exec prod aws sts get-caller-identity' });
+      throw new RolecallError('USAGE', 'rolecall exec needs a command to run', {
+        hint: 'Usage: rolecall exec [PROFILE] [--] CMD [ARGS...], e.g. rolecall exec prod aws sts get-caller-identity (without CMD: the shell $SHELL names, which is not set)',
+      });
     }
     if (parsed.positionals.length > 1) {
       throw new RolecallError('USAGE', `rolecall exec takes one PROFILE before --, got: ${parsed.positionals.join(' ')}`, {
@@ -77,6 +82,7 @@ Examples:
     const env: NodeJS.ProcessEnv = { ...ctx.env };
     for (const name of CLEARED_VARIABLES) delete env[name];
     const extra = { AWSRUNAS_PROFILE: plan.profile.name };
+    if (!parsed.rest.length) ctx.log.info(`Starting ${program} with the credentials of profile ${plan.profile.name}; exit it to go back.`);
     if (!server) {
       Object.assign(env, credentialEnv({ credentials, region: plan.region?.value, extra }));
       return runChild({ command: program, args, env, log: ctx.log });

@@ -2,10 +2,10 @@
 // client, secret and role changed for the testbed) and its command lines, `aws-oidc` being rolecall's
 // shim: `credential_process = /PATH/TO/aws-oidc auth google` (the README names the program by its
 // path: the shim is installed where aws-oidc was) under the real AWS CLI, the engineer profile's
-// overrides, `list --claim=... --client_id=...`, and `aws-oidc login` (and `rolecall login` for a
-// `credential_process = rolecall auth google` profile) opening the console through the
-// provider's `agent` (the README's Chrome-profile recipe). A real browser login (headless Chromium)
-// at the testbed IdP and the validating STS/IAM/federation.
+// overrides, `exec` with and without a command, `list --claim=... --client_id=...`, and `aws-oidc
+// login` (and `rolecall login` for a `credential_process = rolecall auth google` profile) opening the
+// console through the provider's `agent` (the README's Chrome-profile recipe). A real browser login
+// (headless Chromium) at the testbed IdP and the validating STS/IAM/federation.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -102,6 +102,18 @@ test("aws sts get-caller-identity: the AWS CLI runs the README's `/PATH/aws-oidc
   assert.equal(overridden.code, 0, overridden.stderr);
   assert.equal((JSON.parse(overridden.stdout) as { Version: number }).Version, 1);
   assert.match(overridden.stderr, /warning: --disable_pkce is not used: rolecall always sends a PKCE challenge/);
+});
+
+test('aws-oidc exec engineer -- CMD runs CMD; aws-oidc exec engineer without a command starts $SHELL with the credentials', async () => {
+  const caller = `/usr/bin/aws sts get-caller-identity --endpoint-url ${testbed.aws.url} --query Arn --output text`;
+  const withCmd = await runProcess('aws-oidc', ['exec', 'engineer', '--', 'sh', '-c', `${caller}; exit 3`], { env: home.env, timeoutMs: 60_000 });
+  assert.equal(withCmd.code, 3, withCmd.stderr);
+  assert.equal(withCmd.stdout, 'arn:aws:sts::222222222222:assumed-role/jump/alice@example.com\n');
+  // what the user types into the shell comes here on its stdin
+  const shell = await runProcess('aws-oidc', ['exec', 'engineer'], { env: { ...home.env, SHELL: '/bin/bash' }, input: `echo "profile=\${AWS_PROFILE-unset}"; ${caller}; exit 5\n`, timeoutMs: 60_000 });
+  assert.equal(shell.code, 5, shell.stderr);
+  assert.equal(shell.stdout, 'profile=unset\narn:aws:sts::222222222222:assumed-role/jump/alice@example.com\n');
+  assert.match(shell.stderr, /^Starting \/bin\/bash with the credentials of profile engineer; exit it to go back\.$/m);
 });
 
 test('rolecall list --claim="HOST:aud" --client_id="CLIENT_ID": the roles the client may assume, with the default profile calling ListRoles', async () => {
