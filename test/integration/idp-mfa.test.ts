@@ -49,6 +49,10 @@ async function until<T>(what: string, get: () => T | undefined, timeoutMs = 20_0
 const CREDENTIALS = /"AccessKeyId":\s*"ASIA/;
 /** the terminal's text without its colours */
 const plain = (screen: string) => screen.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+/** waits until the terminal (PTY_LOG) shows `pattern`; its match */
+const onScreen = (log: string, pattern: RegExp) =>
+  until(`${pattern.source} on the terminal`, () => pattern.exec(existsSync(log) ? plain(readFileSync(log, 'utf8')) : '') ?? undefined);
+const TAP = /Okta Verify: on your phone, tap (\d+) to sign in alice at/;
 
 describe('Okta', () => {
   let testbed: Testbed;
@@ -144,11 +148,7 @@ ${extra}`;
       const h = home(config(), env());
       const log = join(h.dir, 'terminal.log');
       const running = onTerminal(['export', 'okta', '--format', 'process'], h.env, [], log);
-      const shown = await until('the number on the terminal', () => {
-        const screen = existsSync(log) ? readFileSync(log, 'utf8') : '';
-        const match = /Okta Verify: on your phone, tap (\d+) to sign in alice at/.exec(screen);
-        return match ? Number(match[1]) : undefined;
-      });
+      const shown = Number((await onScreen(log, TAP))[1]);
       const [pending] = testbed.idp.okta.pushes();
       assert.ok(pending!.choices!.includes(shown), 'the phone offers the number the terminal shows');
       testbed.idp.okta.answerPush('alice', 'approve', shown);
@@ -175,10 +175,6 @@ ${extra}`;
       return { h, log, args: ['sts', 'get-caller-identity', '--profile', 'okta-cli', '--endpoint-url', testbed.aws.url, '--query', 'Arn', '--output', 'text'] };
     };
     const ARN = /arn:aws:sts::222222222222:assumed-role\/oidc-developer\/\S+/;
-    const onScreen = (log: string, pattern: RegExp) => until(`${pattern.source} on the terminal`, () => {
-      const match = pattern.exec(existsSync(log) ? readFileSync(log, 'utf8') : '');
-      return match ?? undefined;
-    });
 
     // a one-time code: asked on the terminal
     const code = awsCli('mfa_type = code\n');
@@ -204,7 +200,7 @@ ${extra}`;
     try {
       const numbered = awsCli('mfa_type = push\n');
       const waiting = runProcess('python3', [PTY, '/usr/bin/aws', ...numbered.args], { env: { ...numbered.h.env, PTY_LOG: numbered.log }, timeoutMs: 60_000 });
-      const shown = Number((await onScreen(numbered.log, /Okta Verify: on your phone, tap (\d+) to sign in alice at/))[1]);
+      const shown = Number((await onScreen(numbered.log, TAP))[1]);
       testbed.idp.okta.answerPush('alice', 'approve', shown);
       const signedIn = await waiting;
       assert.equal(signedIn.code, 0, signedIn.stdout);
@@ -221,10 +217,7 @@ ${extra}`;
       const log = join(h.dir, 'terminal.log');
       const stdout = join(h.dir, 'stdout');
       const running = onTerminal(['export', 'okta', '--format', 'process'], { ...h.env, PTY_STDOUT: stdout }, [], log);
-      const shown = await until('the number on the terminal', () => {
-        const match = /Okta Verify: on your phone, tap (\d+) to sign in alice at/.exec(existsSync(log) ? plain(readFileSync(log, 'utf8')) : '');
-        return match ? Number(match[1]) : undefined;
-      });
+      const shown = Number((await onScreen(log, TAP))[1]);
       const screen = plain(readFileSync(log, 'utf8'));
       assert.ok(screen.indexOf('Okta Verify: approve the sign-in of alice') < screen.indexOf(`tap ${shown} to sign in`), screen);
       testbed.idp.okta.answerPush('alice', 'approve', shown);
