@@ -67,6 +67,9 @@ before(async () => {
     TESTBED_PASSWORD: alice.password,
     IDP_PASSWORD: alice.password,
   };
+  // the variables step 2 exports, ~ being the home
+  const step2 = /```sh\n(mkdir -p ~\/rolecall-try\n[\s\S]*?)```/.exec(page)![1]!;
+  for (const [, name, value] of step2.matchAll(/\b([A-Z_]+)=(~\/\S+)/g)) env[name!] = join(home.dir, value!.slice(2));
 });
 after(async () => {
   home.remove();
@@ -163,7 +166,9 @@ test('the rest of the tour: console URL, list-roles, assume and clear', async ()
   assert.equal(roles.code, 0, roles.stderr);
   assert.match(roles.stdout, /^oidc-developer +arn:aws:iam::222222222222:role\/oidc-developer +rolecall-cli$/m);
 
-  home.write('.aws/accounts', /echo '(\{.*\})' > ~\/\.aws\/accounts/.exec(page)![1]!);
+  const aliases = /^echo '\{.*\}' > ~\/\S+$/m.exec(page)![0];
+  const written = await runProcess('bash', ['-c', aliases], { env });
+  assert.equal(written.code, 0, `${aliases}: ${written.stderr}`);
   const assumed = await run('AWS_PROFILE_ASSUME_ROLE=bastion rolecall assume staging read --format env', ['assume', 'staging', 'read', '--format', 'env'], { AWS_PROFILE_ASSUME_ROLE: 'bastion' });
   assert.equal(assumed.code, 0, assumed.stderr);
   assert.match(assumed.stdout, /AWS_ACCOUNT_ID=222222222222/);
