@@ -128,6 +128,32 @@ test('assume-role with no arguments asks for the account, the role and the MFA c
   }
 });
 
+test('eval $(assume-role 333333333333 read): an account id with no alias, the MFA code asked for on the terminal inside $(...)', async () => {
+  const fresh = tempHome();
+  try {
+    installRolecall(fresh);
+    fresh.write('.aws/credentials', `[default]\naws_access_key_id = ${user('alice').accessKeyId}\naws_secret_access_key = ${user('alice').secretAccessKey}\n`);
+    const env = {
+      ...fresh.env,
+      AWS_ENDPOINT_URL_STS: testbed.aws.url,
+      AWS_ENDPOINT_URL_IAM: testbed.aws.url,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_PAGER: '',
+      STS: testbed.aws.url,
+      PATH: `${home.dir}/bin:${fresh.env.PATH}`,
+      PTY_ANSWERS: 'MFA code for arn:aws:iam::111111111111:mfa/alice=>CODE',
+    };
+    const script = `eval $(assume-role 333333333333 read) && printf 'set: %s\\n' "$AWS_ACCOUNT_ID:$AWS_ACCOUNT_ROLE" && ${whoami}`;
+    const result = await runProcess('python3', [PTY, '/bin/bash', '--norc', '--noprofile', '-c', script], { env: { ...env, CODE: code() } });
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(result.stdout, /\[typed CODE\]/);
+    assert.match(result.stdout, /^set: 333333333333:read\r?$/m);
+    assert.match(result.stdout, /^arn:aws:sts::333333333333:assumed-role\/read\/\S+\r?$/m);
+  } finally {
+    fresh.remove();
+  }
+});
+
 test('eval "$(rolecall shell-init bash|zsh)", then assume production read CODE: the function takes coinbase\'s three arguments, the code used with the device looked up', async () => {
   for (const shell of ['bash', 'zsh']) {
     const fresh = tempHome();
