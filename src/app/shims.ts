@@ -47,6 +47,11 @@ if [ -n "$BASH_VERSION" ] && eval '[ "\${BASH_SOURCE[0]}" != "$0" ]'; then
   eval "$(${run} shell-init bash --name assume-role)"
   return 0
 fi
+# sourced by another shell (dash, ksh: $0 is the shell's name), exec would replace that shell
+case "\${0##*/}" in
+  assume-role) ;;
+  *) echo 'assume-role: sourced, it defines the assume-role function in bash and zsh only; here use eval "$(assume-role ACCOUNT ROLE [MFA])"' >&2; return 1 ;;
+esac
 exec ${run} assume "$@"
 `;
   }

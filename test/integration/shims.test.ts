@@ -40,6 +40,12 @@ test('install writes the four shims into ~/.local/bin when it is on PATH, and th
   const version = await runProcess('aws-oidc', ['--version'], { env });
   assert.equal(version.code, 0, version.stderr);
   assert.match(version.stdout, /^rolecall \d+\.\d+\.\d+/);
+  // assume-role sourced by a shell that is neither bash nor zsh: it says so and returns, instead of
+  // replacing the shell (an rc file sourcing it would otherwise end the login)
+  const sourced = await runProcess('dash', ['-c', '. "$(command -v assume-role)"; echo "the shell goes on: $?"'], { env });
+  assert.equal(sourced.code, 0, sourced.stderr);
+  assert.equal(sourced.stdout, 'the shell goes on: 1\n');
+  assert.match(sourced.stderr, /^assume-role: sourced, it defines the assume-role function in bash and zsh only; here use eval "\$\(assume-role ACCOUNT ROLE \[MFA\]\)"\n$/);
 
   const list = await rolecall(['shims', 'list'], env);
   assert.equal(list.code, 0, list.stderr);
