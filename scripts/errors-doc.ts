@@ -29,6 +29,8 @@ const WHEN: Record<ErrorCode, string> = {
   STS_DURATION: 'The requested session duration is longer than the role or chain allows.',
   STS_INVALID_IDENTITY_TOKEN: 'AssumeRoleWithWebIdentity refused the OIDC token.',
   STS_IDP_REJECTED: 'AWS does not trust the identity provider (OIDC provider or SAML metadata).',
+  STS_POLICY_TOO_LARGE: 'AWS refused the session policy and policy ARNs as too large once packed (`PackedPolicyTooLarge`); the message says by how much, in percent of the allowed space.',
+  STS_POLICY_MALFORMED: 'AWS refused the session policy as no valid policy document (`MalformedPolicyDocument`).',
   STS_THROTTLED: 'AWS kept throttling the call after rolecall retried with backoff.',
   STS_UNAVAILABLE: 'The STS endpoint could not be reached, or kept failing with 5xx after retries.',
   STS_ERROR: 'Any other refusal from AWS; AWS\'s own message is shown.',

@@ -42,6 +42,11 @@ export const CATALOGUE = {
     hint: 'AWS refused the identity token: check that the IAM OIDC provider matches the issuer and its audience lists the client id.',
   },
   STS_IDP_REJECTED: { exit: 1, hint: 'AWS refused the identity provider: check the IAM identity provider registered for this issuer or SAML metadata.' },
+  STS_POLICY_TOO_LARGE: {
+    exit: 1,
+    hint: 'AWS packs the session policy, the policy ARNs and session tags into one space of its own: shorten the policy (fewer statements, wildcards such as s3:Get*), pass fewer ARNs, or give the role a narrower policy of its own instead.',
+  },
+  STS_POLICY_MALFORMED: { exit: 1, hint: 'Fix the session policy (session_policy, --policy): it must be an IAM policy document AWS accepts, with Effect, Action and Resource in each statement.' },
   STS_THROTTLED: { exit: 1, hint: 'AWS is throttling the calls: wait a moment and try again; rolecall caches credentials so repeated calls do not call AWS.' },
   STS_UNAVAILABLE: { exit: 1, hint: 'The endpoint did not answer: check the network, endpoint_url and AWS_ENDPOINT_URL_STS.' },
   STS_ERROR: { exit: 1, hint: 'AWS refused the call; the message above is AWS\'s own.' },

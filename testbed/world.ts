@@ -10,6 +10,8 @@ export interface World {
   /** IAM users that hold long-lived keys (the bastion users of seed 003) */
   users: WorldUser[];
   roles: WorldRole[];
+  /** managed policies by ARN, for the PolicyArns of a session (a policy not listed here grants nothing) */
+  managedPolicies?: Record<string, PermissionPolicy>;
   /** IAM OIDC identity providers: AssumeRoleWithWebIdentity accepts tokens from these issuers */
   oidcProviders: { arn: string; url: string; clientIds: string[] }[];
   /** IAM SAML providers: AssumeRoleWithSAML verifies assertions with this certificate (PEM file, relative to the world file) */
@@ -61,6 +63,23 @@ export interface WorldRole {
   /** an IAM trust policy document */
   trustPolicy: TrustPolicy;
   description?: string;
+  /** the role's identity policy; absent: its sessions may call every action (./aws/permissions.ts) */
+  permissions?: PermissionPolicy;
+}
+
+/** An identity or session policy (no Principal) */
+export interface PermissionPolicy {
+  Version?: string;
+  Statement: PermissionStatement | PermissionStatement[];
+}
+
+export interface PermissionStatement {
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
 export interface TrustPolicy {

@@ -21,6 +21,8 @@ export interface AssumeInput {
   duration?: string;
   /** SAML mode: the password from -P */
   password?: string;
+  /** --policy, --policy-arn: session_policy, session_policy_arns */
+  sessionPolicy?: ReadonlyMap<string, Setting>;
   /** --profile, --region, --refresh, --no-cache */
   globals: { profile?: string; region?: string; refresh: boolean; noCache: boolean };
 }
@@ -74,6 +76,7 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
   }
   if (input.globals.region) settings.set('region', { value: input.globals.region, source: { kind: 'flag', name: '--region' } });
   if (input.duration) settings.set('credentials_duration', { value: input.duration, source: { kind: 'flag', name: '--duration' } });
+  for (const [key, value] of input.sessionPolicy ?? []) settings.set(key, value);
 
   const accounts = readAccounts(ctx.home, ctx.env);
   const account = resolveAccount(input.account, accounts);

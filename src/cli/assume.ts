@@ -8,7 +8,7 @@ import { EVAL_FORMAT, FORMATS, parseFormat } from '../output/formats';
 import { renderCredentials } from '../output/render';
 import { stringFlag } from './args';
 import type { Command } from './command';
-import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest } from './credential-flags';
+import { CREDENTIAL_HELP, CREDENTIAL_OPTIONS, credentialRequest, sessionPolicyFlags } from './credential-flags';
 
 export const command: Command = {
   name: 'assume',
@@ -56,7 +56,7 @@ Examples:
       throw new RolecallError('USAGE', 'rolecall assume ACCOUNT ROLE takes the role from its arguments, not --role-arn', { hint: 'Name the account and the role: rolecall assume ACCOUNT ROLE [MFA].' });
     }
     const result = await assumeRole(
-      { account: target.account, role, mfa: mfa ?? stringFlag(parsed, 'mfa-code'), duration: stringFlag(parsed, 'duration'), password: stringFlag(parsed, 'password'), globals: parsed.globals },
+      { account: target.account, role, mfa: mfa ?? stringFlag(parsed, 'mfa-code'), duration: stringFlag(parsed, 'duration'), password: stringFlag(parsed, 'password'), sessionPolicy: sessionPolicyFlags(parsed), globals: parsed.globals },
       ctx,
     );
     ctx.stdout(renderCredentials(format, result));

@@ -6,6 +6,7 @@
 import { RolecallError } from '../errors';
 import * as parse from './parse';
 import type { Parser } from './parse';
+import { sessionPolicy, sessionPolicyArns } from './session-policy';
 
 /** Where a key comes from, in the names users know. */
 export type Tool = 'AWS CLI' | 'aws-oidc' | 'aws-cli-oidc' | 'aws-runas' | 'coinbase assume-role' | 'sts2env' | 'rolecall';
@@ -204,6 +205,20 @@ export const KEYS = {
     parse: browserProfile,
     inherited: true,
     flags: ['`login --browser-profile`'],
+    from: ['rolecall'],
+  }),
+  session_policy: key({
+    what: 'a session policy that narrows the role session: the policy JSON, or the path of a file holding it (`file://` and `~/` work; relative to the config file). Sent with the last role assumed (`Policy`); the session may do only what both the role and this policy allow',
+    parse: sessionPolicy,
+    inherited: true,
+    flags: ['--policy'],
+    from: ['rolecall'],
+  }),
+  session_policy_arns: key({
+    what: 'managed policies that narrow the role session (`PolicyArns`, 10 at most, separated by commas or spaces), with the last role assumed',
+    parse: sessionPolicyArns,
+    inherited: true,
+    flags: ['--policy-arn'],
     from: ['rolecall'],
   }),
   refresh_window: key({

@@ -53,6 +53,12 @@ export function fastPathRecorder(command: FastCommand, parsed: ParsedArgs, deps:
   return async (resolved) => {
     // long-lived keys are never cached, so there would be nothing for the fast path to find
     if (!print || !resolved.credentials.expiration) return;
+    // the fingerprint knows the config files, not a policy file they name: an edit there must reach the cache key
+    const policy = resolved.plan.profile.settings.get('session_policy')?.value.trim();
+    if (policy && !policy.startsWith('{')) {
+      deps.log.debug('fast path index not written: session_policy names a file, which the fast path does not watch');
+      return;
+    }
     try {
       const entry: IndexEntry = {
         version: 1,

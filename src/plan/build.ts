@@ -5,6 +5,7 @@ import { checkDurationBounds, SESSION_BOUNDS, type DurationBounds } from '../con
 import type { Profile } from '../config/profile';
 import { rank, type Setting } from '../config/source';
 import type { Plan, Step } from './step';
+import { withSessionPolicy } from './session-policy';
 
 const DEFAULT_ROLE_SECONDS = 3600;
 
@@ -50,6 +51,8 @@ export interface SourcePlanner {
   readonly kinds: readonly string[];
   /** its credentials are a role session */
   readonly roleSession: boolean;
+  /** its steps assume a role and take a session policy (the last step of a plan carries the profile's) */
+  readonly sessionPolicies?: boolean;
   /** the profile gets its credentials from this source (the registry's order decides between several) */
   recognises(profile: Profile): boolean;
   plan(profile: Profile, ctx: PlanContext): Walk;
@@ -79,6 +82,8 @@ export function buildPlan(profile: Profile, sources: readonly SourcePlanner[], b
     const source = sources.find((s) => s.recognises(p))!;
     return source.plan(p, { bounds, flags, nextCarriesMfa, below: walk, roleSession: (step) => sources.some((s) => s.roleSession && s.kinds.includes(step.kind)) });
   };
-  const { steps, notices } = walk(profile, false);
+  const walked = walk(profile, false);
+  const { notices } = walked;
+  const steps = withSessionPolicy(walked.steps, profile, (step) => sources.some((s) => s.sessionPolicies === true && s.kinds.includes(step.kind)));
   return { plan: { profile, steps, ...endpoints(profile) }, notices };
 }

@@ -30,14 +30,24 @@ export interface CallerIdentity {
   userId: string;
 }
 
+/** a session policy for an AssumeRole* call: the policy JSON and managed policy ARNs */
+export type SessionPolicyInput = {
+  policy?: string;
+  policyArns?: string[];
+};
+
+function policyParams(input: SessionPolicyInput) {
+  return { Policy: input.policy, PolicyArns: input.policyArns?.map((arn) => ({ arn })) };
+}
+
 export interface Sts {
   getSessionToken(source: Credentials, input: { serialNumber: string; tokenCode: string; durationSeconds: number }): Promise<Credentials>;
   assumeRole(
     source: Credentials,
-    input: { roleArn: string; sessionName: string; durationSeconds: number; externalId?: string; serialNumber?: string; tokenCode?: string },
+    input: { roleArn: string; sessionName: string; durationSeconds: number; externalId?: string; serialNumber?: string; tokenCode?: string } & SessionPolicyInput,
   ): Promise<Credentials>;
-  assumeRoleWithWebIdentity(input: { roleArn: string; sessionName: string; durationSeconds: number; token: string }): Promise<Credentials>;
-  assumeRoleWithSaml(input: { roleArn: string; principalArn: string; assertion: string; durationSeconds?: number }): Promise<Credentials>;
+  assumeRoleWithWebIdentity(input: { roleArn: string; sessionName: string; durationSeconds: number; token: string } & SessionPolicyInput): Promise<Credentials>;
+  assumeRoleWithSaml(input: { roleArn: string; principalArn: string; assertion: string; durationSeconds?: number } & SessionPolicyInput): Promise<Credentials>;
   getCallerIdentity(source: Credentials): Promise<CallerIdentity>;
   /** temporary credentials for an IAM user's long-lived keys, as a federated user named `name` (the console needs them) */
   getFederationToken(source: Credentials, input: { name: string; durationSeconds?: number; policy?: string }): Promise<Credentials>;
@@ -119,6 +129,7 @@ export function createSts(options: StsOptions): Sts {
             ExternalId: input.externalId,
             SerialNumber: input.serialNumber,
             TokenCode: input.tokenCode,
+            ...policyParams(input),
           }),
         );
         return remember({ ...fromSts(out.Credentials, out.AssumedRoleUser?.Arn, 'AssumeRole'), accountId: accountOf(input.roleArn) });
@@ -131,6 +142,7 @@ export function createSts(options: StsOptions): Sts {
             RoleSessionName: input.sessionName,
             DurationSeconds: input.durationSeconds,
             WebIdentityToken: input.token,
+            ...policyParams(input),
           }),
         );
         return remember({ ...fromSts(out.Credentials, out.AssumedRoleUser?.Arn, 'AssumeRoleWithWebIdentity'), accountId: accountOf(input.roleArn) });
@@ -143,6 +155,7 @@ export function createSts(options: StsOptions): Sts {
             PrincipalArn: input.principalArn,
             SAMLAssertion: input.assertion,
             DurationSeconds: input.durationSeconds,
+            ...policyParams(input),
           }),
         );
         return remember({ ...fromSts(out.Credentials, out.AssumedRoleUser?.Arn, 'AssumeRoleWithSAML'), accountId: accountOf(input.roleArn), principalArn: input.principalArn });

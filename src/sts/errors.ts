@@ -109,6 +109,19 @@ export function mapAwsError(error: unknown, call: CallContext): RolecallError {
     case 'TooManyRequestsException':
       code = 'STS_THROTTLED';
       break;
+    case 'PackedPolicyTooLarge':
+    case 'PackedPolicyTooLargeException': {
+      code = 'STS_POLICY_TOO_LARGE';
+      const percent = /(\d+)%/.exec(awsMessage)?.[1];
+      if (percent) {
+        return new RolecallError(code, `${what} failed: the session policy and policy ARNs take ${percent}% of the space AWS allows them in a session, ${Number(percent) - 100} points too many (PackedPolicyTooLarge: ${awsMessage})`, { cause: error });
+      }
+      break;
+    }
+    case 'MalformedPolicyDocument':
+    case 'MalformedPolicyDocumentException':
+      code = 'STS_POLICY_MALFORMED';
+      break;
     case 'ValidationError':
       if (/DurationSeconds/i.test(awsMessage)) code = 'STS_DURATION';
       break;

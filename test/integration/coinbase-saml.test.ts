@@ -53,6 +53,17 @@ printf '%s\\n' "$AWS_ACCOUNT_NAME:$AWS_ACCOUNT_ROLE"
   assert.equal(testbed.aws.calls('AssumeRoleWithSAML'), 1);
 });
 
+test('assume ACCOUNT ROLE --policy: AssumeRoleWithSAML takes the session policy, and the AWS CLI gets the narrowed session', async () => {
+  const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListAccountAliases","Resource":"*"}]}';
+  const script = `eval "$('${process.execPath}' '${BIN}' assume staging saml-developer --policy '${policy}')" || exit 9
+/usr/bin/aws iam list-account-aliases --endpoint-url ${testbed.aws.url} --query 'AccountAliases[0]' --output text
+/usr/bin/aws iam list-roles --endpoint-url ${testbed.aws.url} --output text > /dev/null`;
+  const result = await runProcess('/bin/bash', ['-c', script], { env: samlEnv() });
+  assert.equal(result.stdout, 'staging\n');
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /assumed-role\/saml-developer\/carol@example\.com is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::222222222222:role\/ because no session policy allows the iam:ListRoles action/);
+});
+
 test('credentials cached for the user of ~/.saml/credentials are not handed out once the file names another', async () => {
   const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
   const carol = testbed.world.idpUsers.find((u) => u.username === 'carol')!;

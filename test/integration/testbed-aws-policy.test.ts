@@ -1,10 +1,15 @@
 // The emulator's trust policy evaluation on its own: principals, Deny over Allow, and IAM's
-// condition semantics for missing keys, negated operators, IfExists and the set qualifiers.
+// condition semantics for missing keys, negated operators, IfExists and the set qualifiers; and its
+// permission and session policies (a session's rights as the intersection, STS's checks of Policy).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { roleSessionPrincipal, userPrincipal } from '../../testbed/aws/identity';
 import { trustAllows, type ConditionContext } from '../../testbed/aws/policy';
-import type { TrustStatement } from '../../testbed/world';
+import { DEFAULT_WORLD, loadWorld, type TrustStatement } from '../../testbed/world';
+import { refusal, sessionPoliciesOf } from '../../testbed/aws/permissions';
+import type { AwsFault } from '../../testbed/aws/fault';
+import type { Session } from '../../testbed/aws/sessions';
+import { randomBytes } from 'node:crypto';
 
 const bob = userPrincipal('arn:aws:iam::111111111111:user/bob');
 const reader = roleSessionPrincipal('arn:aws:iam::222222222222:role/read', 'alice', undefined);
@@ -68,5 +73,55 @@ describe('trust policy conditions', () => {
     assert.ok(allows({ Condition: { Bool: { 'aws:SecureTransport': true } } }, { 'aws:securetransport': 'true' }));
     assert.ok(!allows({ Condition: { StringEquals: { 'host:aud': 'cli' }, NumericLessThan: { 'aws:multifactorauthage': '60' } } }, ctx));
     assert.ok(!allows({ Condition: { NoSuchOperator: { 'host:aud': 'cli' } } }, ctx));
+  });
+});
+
+describe('session policies (the emulator on its own)', () => {
+  const world = loadWorld(DEFAULT_WORLD);
+  const deploy = roleSessionPrincipal('arn:aws:iam::222222222222:role/deploy', 'bob', undefined);
+  const params = (policy?: unknown, arns: string[] = []) => {
+    const p = new URLSearchParams();
+    if (policy !== undefined) p.set('Policy', typeof policy === 'string' ? policy : JSON.stringify(policy));
+    arns.forEach((arn, i) => p.set(`PolicyArns.member.${i + 1}.arn`, arn));
+    return p;
+  };
+  const session = (policy?: unknown, arns: string[] = []) => ({ sessionPolicies: sessionPoliciesOf(world, params(policy, arns)) }) as Session;
+  const why = (s: Session, action: string, resource = '*') => refusal(world, deploy, s, action, resource);
+  const fault = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return `${(error as AwsFault).code}: ${(error as AwsFault).message}`;
+    }
+    return 'no fault';
+  };
+
+  it('the rights are the intersection: the role\'s identity policy and a session policy must both allow; an explicit Deny wins', () => {
+    assert.equal(why(session(), 'iam:ListRoles'), undefined, 'no session policy: the role\'s own rights');
+    const narrowed = session({ Statement: { Effect: 'Allow', Action: 'iam:ListAccountAliases', Resource: '*' } });
+    assert.equal(why(narrowed, 'iam:ListAccountAliases'), undefined);
+    assert.match(why(narrowed, 'iam:ListRoles')!, /because no session policy allows the iam:ListRoles action$/);
+    const wide = session({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    assert.match(why(wide, 'sts:AssumeRole', 'arn:aws:iam::222222222222:role/read')!, /because no identity-based policy allows the sts:AssumeRole action$/);
+    assert.equal(why(wide, 'sts:AssumeRole', 'arn:aws:iam::222222222222:role/teams/data/analyst'), undefined);
+    const denying = session({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', NotAction: 'iam:ListAccountAliases', Resource: '*' }] });
+    assert.match(why(denying, 'iam:ListRoles')!, /with an explicit deny in a session policy$/);
+    assert.equal(why(denying, 'iam:ListAccountAliases'), undefined);
+    // inline and managed session policies together: either may allow
+    const both = session({ Statement: { Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' } }, ['arn:aws:iam::222222222222:policy/account-aliases-only', 'arn:aws:iam::222222222222:policy/not-in-the-world']);
+    assert.equal(why(both, 'iam:GetUser'), undefined);
+    assert.equal(why(both, 'iam:ListAccountAliases'), undefined);
+    assert.match(why(both, 'iam:ListRoles')!, /no session policy allows/);
+  });
+
+  it('checks Policy and PolicyArns as STS does', () => {
+    assert.match(fault(() => sessionPoliciesOf(world, params('x'.repeat(2049)))), /^ValidationError: .*at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048/);
+    assert.equal(fault(() => sessionPoliciesOf(world, params('{"Statement": ['))), 'MalformedPolicyDocument: The policy is not in the valid JSON format.');
+    assert.equal(fault(() => sessionPoliciesOf(world, params({ Statement: [{ Effect: 'Allow', Action: 's3:*' }] }))), 'MalformedPolicyDocument: Syntax errors in policy.');
+    assert.equal(fault(() => sessionPoliciesOf(world, params({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }] }))), 'MalformedPolicyDocument: Policy document should not specify a principal.');
+    assert.match(fault(() => sessionPoliciesOf(world, params(undefined, Array.from({ length: 11 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`)))), /^ValidationError: .*policyArns/);
+    const big = { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 30 }, () => `arn:aws:s3:::b-${randomBytes(30).toString('base64url')}/*`) }] };
+    assert.match(fault(() => sessionPoliciesOf(world, params(big))), /^PackedPolicyTooLarge: Packed policy consumes 1\d\d% of allotted space, please use smaller policy\.$/);
+    assert.equal(sessionPoliciesOf(world, params()), undefined);
   });
 });

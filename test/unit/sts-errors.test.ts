@@ -20,7 +20,10 @@ test('each AWS error maps to one rolecall code, keeping AWS\'s message', () => {
     ['InvalidIdentityToken', 'Couldn\'t retrieve verification key from your identity provider', 'STS_INVALID_IDENTITY_TOKEN'],
     ['IDPRejectedClaim', 'Not authorized', 'STS_IDP_REJECTED'],
     ['Throttling', 'Rate exceeded', 'STS_THROTTLED'],
-    ['MalformedPolicyDocument', 'bad policy', 'STS_ERROR'],
+    ['MalformedPolicyDocument', 'bad policy', 'STS_POLICY_MALFORMED'],
+    ['PackedPolicyTooLarge', 'Packed policy consumes 112% of allotted space, please use smaller policy.', 'STS_POLICY_TOO_LARGE'],
+    ['PackedPolicyTooLargeException', 'Packed policy is too large', 'STS_POLICY_TOO_LARGE'],
+    ['InvalidParameterValue', 'something else', 'STS_ERROR'],
   ];
   for (const [name, message, code] of cases) {
     const mapped = mapAwsError(awsError(name, message), call);
@@ -29,6 +32,15 @@ test('each AWS error maps to one rolecall code, keeping AWS\'s message', () => {
     assert.ok(mapped.message.startsWith('AssumeRole arn:aws:iam::222222222222:role/read failed:'), mapped.message);
     assert.ok(mapped.hint.length > 20);
   }
+});
+
+test('PackedPolicyTooLarge says the percentage and how far over it is', () => {
+  const mapped = mapAwsError(awsError('PackedPolicyTooLargeException', 'Packed policy consumes 112% of allotted space, please use smaller policy.'), call);
+  assert.equal(
+    mapped.message,
+    'AssumeRole arn:aws:iam::222222222222:role/read failed: the session policy and policy ARNs take 112% of the space AWS allows them in a session, 12 points too many (PackedPolicyTooLarge: Packed policy consumes 112% of allotted space, please use smaller policy.)',
+  );
+  assert.match(mapped.hint, /shorten the policy/);
 });
 
 test('server faults and network failures say the endpoint did not answer', () => {

@@ -1,11 +1,13 @@
 // The console federation endpoint (signin.aws.amazon.com/federation): getSigninToken trades
 // temporary credentials for a sign-in token, login trades that for the console. Our console is a
-// small page naming the role session, so a browser test can see whose console it landed in.
+// small page naming the role session, so a browser test can see whose console it landed in, and
+// what that console may do (a session policy narrows the console as it narrows the credentials).
 import { randomBytes } from 'node:crypto';
 import type { World } from '../world';
 import { escapeXml, isoSeconds } from './xml';
 import type { Principal } from './identity';
-import type { Sessions } from './sessions';
+import type { Session, Sessions } from './sessions';
+import { refusal } from './permissions';
 
 const SIGNIN_TOKEN_TTL_MS = 15 * 60 * 1000;
 const MAX_CONSOLE_SECONDS = 43200;
@@ -18,6 +20,8 @@ export interface Answer {
 
 interface ConsoleSession {
   principal: Principal;
+  /** the credentials' session: its session policies narrow the console too */
+  session: Session;
   expires: Date;
   destination?: string;
   issuer?: string;
@@ -64,7 +68,7 @@ export class Federation {
       seconds = Math.floor((session.expiration.getTime() - Date.now()) / 1000);
     }
     const token = randomBytes(192).toString('base64url');
-    this.tokens.set(token, { session: { principal: session.principal, expires: new Date(Date.now() + seconds * 1000) }, validUntil: Date.now() + SIGNIN_TOKEN_TTL_MS });
+    this.tokens.set(token, { session: { principal: session.principal, session, expires: new Date(Date.now() + seconds * 1000) }, validUntil: Date.now() + SIGNIN_TOKEN_TTL_MS });
     return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ SigninToken: token }) };
   }
 
@@ -91,8 +95,24 @@ export class Federation {
 <p>Destination <span id="destination">${escapeXml(session.destination ?? '')}</span></p>
 <p>Issuer <span id="issuer">${escapeXml(session.issuer ?? '')}</span></p>
 <p>Session ends <span id="expires">${isoSeconds(session.expires)}</span></p>
+<ul id="permissions">
+${this.permissions(session)
+  .map(([action, verdict]) => `<li data-action="${action}">${verdict}</li>`)
+  .join('\n')}
+</ul>
 </body></html>
 `;
     return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: html };
+  }
+
+  /** what the console may do with the emulator's actions: allowed, or denied by a policy */
+  private permissions({ principal, session }: ConsoleSession): Array<[string, 'allowed' | 'denied']> {
+    const account = principal.account;
+    const actions: Array<[string, string]> = [
+      ['iam:ListAccountAliases', '*'],
+      ['iam:ListRoles', `arn:aws:iam::${account}:role/`],
+      ['sts:AssumeRole', `arn:aws:iam::${account}:role/*`],
+    ];
+    return actions.map(([action, resource]) => [action, refusal(this.world, principal, session, action, resource) ? 'denied' : 'allowed']);
   }
 }

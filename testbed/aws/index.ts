@@ -14,6 +14,7 @@ import { userPrincipal } from './identity';
 import { getUser, listAccountAliases, listMfaDevices, listRoles } from './iam';
 import { assumeRoleWithSaml } from './saml';
 import { Sessions } from './sessions';
+import { authorize } from './permissions';
 import { checkSignatureTime, parseSignature, signatureMatches, type IncomingRequest } from './sigv4';
 import type { Caller, Handler, State } from './state';
 import { assumeRole, getCallerIdentity, getFederationToken, getSessionToken } from './sts';
@@ -51,19 +52,21 @@ interface Action {
   handler: Handler;
   /** web identity and SAML calls carry their own proof instead of a signature */
   unsigned?: boolean;
+  /** the resource a role session's policies are checked against (./permissions.ts); absent: no permission is needed (GetCallerIdentity), or users only */
+  resource?: (params: URLSearchParams, account: string) => string;
 }
 
 const ACTIONS: Record<string, Action> = {
   GetSessionToken: { service: 'sts', handler: getSessionToken },
-  AssumeRole: { service: 'sts', handler: assumeRole },
+  AssumeRole: { service: 'sts', handler: assumeRole, resource: (params) => params.get('RoleArn') ?? '*' },
   GetCallerIdentity: { service: 'sts', handler: getCallerIdentity },
   GetFederationToken: { service: 'sts', handler: getFederationToken },
   AssumeRoleWithWebIdentity: { service: 'sts', handler: assumeRoleWithWebIdentity, unsigned: true },
   AssumeRoleWithSAML: { service: 'sts', handler: assumeRoleWithSaml, unsigned: true },
-  ListRoles: { service: 'iam', handler: listRoles },
-  GetUser: { service: 'iam', handler: getUser },
-  ListMFADevices: { service: 'iam', handler: listMfaDevices },
-  ListAccountAliases: { service: 'iam', handler: listAccountAliases },
+  ListRoles: { service: 'iam', handler: listRoles, resource: (_params, account) => `arn:aws:iam::${account}:role/` },
+  GetUser: { service: 'iam', handler: getUser, resource: (params, account) => `arn:aws:iam::${account}:user/${params.get('UserName') ?? ''}` },
+  ListMFADevices: { service: 'iam', handler: listMfaDevices, resource: (params, account) => `arn:aws:iam::${account}:user/${params.get('UserName') ?? ''}` },
+  ListAccountAliases: { service: 'iam', handler: listAccountAliases, resource: () => '*' },
 };
 
 const MAX_BODY = 1024 * 1024;
@@ -139,6 +142,7 @@ export async function startAws(world: World, options: { worldDir: string; port?:
     try {
       if (!action) throw new AwsFault('InvalidAction', `Could not find operation ${name} for version ${params.get('Version') ?? '2011-06-15'}`, 400);
       const caller = action.unsigned ? undefined : authenticate(state, request, action.service);
+      if (caller && action.resource) authorize(state.world, caller, `${action.service}:${name}`, action.resource(params, caller.principal.account));
       const result = await action.handler(state, { params, caller });
       return { status: 200, headers, body: resultXml(ns, name, result, requestId) };
     } catch (error) {

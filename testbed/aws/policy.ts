@@ -17,7 +17,7 @@ export interface TrustRequest {
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-function glob(pattern: string, value: string, ignoreCase = false): boolean {
+export function glob(pattern: string, value: string, ignoreCase = false): boolean {
   const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
@@ -89,7 +89,7 @@ function conditionHolds(operator: string, key: string, expected: string[], conte
   return rule.negated ? actual.every(one) : actual.some(one);
 }
 
-function conditionsHold(statement: TrustStatement, context: ConditionContext): boolean {
+export function conditionsHold(statement: Pick<TrustStatement, 'Condition'>, context: ConditionContext): boolean {
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
     Object.entries(keys).every(([key, value]) => conditionHolds(operator, key, list(value).map(String), context)),
   );

@@ -11,6 +11,7 @@ import { accessDenied, expiredTokenException, invalidIdentityToken, validationEr
 import { accountOf, roleSessionPrincipal } from './identity';
 import { duration, lengthBetween, MAX_ROLE_SESSION, required, withinRoleLimit } from './params';
 import { trustAllows } from './policy';
+import { sessionPoliciesOf } from './permissions';
 import { assumedRoleUserXml, credentialsXml, findRole, type Handler } from './state';
 
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -171,9 +172,10 @@ export const assumeRoleWithSaml: Handler = ({ world, worldDir, sessions }, { par
   const cap = attribute !== undefined && /^\d+$/.test(attribute) ? Number(attribute) : undefined;
   // AWS: DurationSeconds defaults to 1 h whatever the assertion says; SessionDuration only caps it
   const requested = duration(params, 3600, world.settings.minSessionSeconds, MAX_ROLE_SESSION);
+  const sessionPolicies = sessionPoliciesOf(world, params);
   const seconds = withinRoleLimit(Math.min(requested, cap ?? Infinity), role.maxSessionDuration, false);
   const principal = roleSessionPrincipal(role.arn, sessionName, undefined);
-  const session = sessions.issue(principal, 'AssumeRoleWithSAML', seconds);
+  const session = sessions.issue(principal, 'AssumeRoleWithSAML', seconds, false, sessionPolicies);
   const providerName = principalArn.slice(principalArn.indexOf(':saml-provider/') + ':saml-provider/'.length);
   return {
     Credentials: credentialsXml(session),

@@ -2,6 +2,7 @@
 // session tokens, each bound to the principal it stands for. Signed calls look them up here.
 import { randomBytes } from 'node:crypto';
 import { randomKey, type Principal } from './identity';
+import type { SessionPolicies } from './permissions';
 
 /** GetRoleCredentials: IAM Identity Center's portal (../sso/portal.ts) */
 export type IssuedBy = 'GetSessionToken' | 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML' | 'GetFederationToken' | 'GetRoleCredentials';
@@ -15,12 +16,14 @@ export interface Session {
   issuedBy: IssuedBy;
   /** a role session whose caller was itself a role session (role chaining: 1 h limits apply) */
   chained: boolean;
+  /** the session policies it was issued with (Policy, PolicyArns): what it may do is narrowed to them */
+  sessionPolicies?: SessionPolicies;
 }
 
 export class Sessions {
   private readonly byKey = new Map<string, Session>();
 
-  issue(principal: Principal, issuedBy: IssuedBy, seconds: number, chained = false): Session {
+  issue(principal: Principal, issuedBy: IssuedBy, seconds: number, chained = false, sessionPolicies?: SessionPolicies): Session {
     const session: Session = {
       accessKeyId: randomKey('ASIA', 20),
       secretAccessKey: randomBytes(30).toString('base64'),
@@ -30,6 +33,7 @@ export class Sessions {
       principal,
       issuedBy,
       chained,
+      sessionPolicies,
     };
     this.byKey.set(session.accessKeyId, session);
     return session;

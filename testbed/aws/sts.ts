@@ -5,6 +5,7 @@ import { accessDenied } from './fault';
 import { roleSessionPrincipal, type Principal } from './identity';
 import { duration, lengthBetween, MAX_ROLE_SESSION, mfaParams, pattern, required, sessionName, withinRoleLimit } from './params';
 import { trustAllows, type ConditionContext } from './policy';
+import { sessionPoliciesOf } from './permissions';
 import { assumedRoleUserXml, credentialsXml, findRole, signedCaller, type Caller, type Handler } from './state';
 import { totpValid } from './totp';
 
@@ -55,6 +56,7 @@ export const assumeRole: Handler = ({ world, sessions }, call) => {
   const externalId = params.get('ExternalId') ?? undefined;
   if (externalId !== undefined) pattern(lengthBetween(externalId, 'externalId', 2, 1224), 'externalId', /^[\w+=,.@:/-]*$/, '[\\w+=,.@:\\/-]*');
   const mfaAuthTime = verifyMfa(world, caller, params) ?? caller.principal.mfaAuthTime;
+  const sessionPolicies = sessionPoliciesOf(world, params);
   const role = findRole(world, roleArn);
   const allowed =
     caller.principal.kind !== 'federated-user' &&
@@ -68,7 +70,7 @@ export const assumeRole: Handler = ({ world, sessions }, call) => {
   const chained = caller.principal.kind === 'role';
   const seconds = withinRoleLimit(requested, role.maxSessionDuration, chained);
   const principal = roleSessionPrincipal(role.arn, name, mfaAuthTime);
-  const session = sessions.issue(principal, 'AssumeRole', seconds, chained);
+  const session = sessions.issue(principal, 'AssumeRole', seconds, chained, sessionPolicies);
   return { Credentials: credentialsXml(session), AssumedRoleUser: assumedRoleUserXml(principal) };
 };
 

@@ -5,6 +5,7 @@ import { accessDenied, expiredTokenException, invalidIdentityToken } from './fau
 import { accountOf, roleSessionPrincipal } from './identity';
 import { duration, lengthBetween, MAX_ROLE_SESSION, required, sessionName, withinRoleLimit } from './params';
 import { trustAllows } from './policy';
+import { sessionPoliciesOf } from './permissions';
 import { assumedRoleUserXml, credentialsXml, findRole, type Handler } from './state';
 
 const NOT_VALIDATED =
@@ -61,6 +62,7 @@ export const assumeRoleWithWebIdentity: Handler = async ({ world, sessions, keyS
   const name = sessionName(params);
   const token = lengthBetween(required(params, 'WebIdentityToken', 'webIdentityToken'), 'webIdentityToken', 4, 20000);
   const requested = duration(params, 3600, world.settings.minSessionSeconds, MAX_ROLE_SESSION);
+  const sessionPolicies = sessionPoliciesOf(world, params);
 
   let unverified: JWTPayload;
   try {
@@ -102,7 +104,7 @@ export const assumeRoleWithWebIdentity: Handler = async ({ world, sessions, keyS
   if (!role || !allowed) throw accessDenied(DENIED);
   const seconds = withinRoleLimit(requested, role.maxSessionDuration, false);
   const principal = roleSessionPrincipal(role.arn, name, undefined);
-  const session = sessions.issue(principal, 'AssumeRoleWithWebIdentity', seconds);
+  const session = sessions.issue(principal, 'AssumeRoleWithWebIdentity', seconds, false, sessionPolicies);
   return {
     Credentials: credentialsXml(session),
     SubjectFromWebIdentityToken: claims.sub,

@@ -7,10 +7,11 @@ import type { Profile } from '../../config/profile';
 import { describeSource, type Setting } from '../../config/source';
 import { roleDuration, type Walk } from '../../plan/build';
 import { stepOf, type Step } from '../../plan/step';
+import { describeSessionPolicy, stsSessionPolicy, type PolicyStep } from '../../plan/session-policy';
 import { defaultSessionName, withDurationRetry, type CredentialSource } from './source';
 import { environmentKeys, isEnvironmentSource } from './static-keys';
 
-export interface AssumeRoleStep extends Step {
+export interface AssumeRoleStep extends PolicyStep {
   kind: 'AssumeRole';
   roleArn: Setting;
   mfaSerial?: Setting;
@@ -52,6 +53,7 @@ export function withJump(profile: Profile, signIn: Step, bounds: DurationBounds)
 export const assumeRole: CredentialSource<AssumeRoleStep> = {
   kinds: ['AssumeRole'],
   roleSession: true,
+  sessionPolicies: true,
   recognises: (profile) => profile.get('role_arn') !== undefined,
   plan(profile, ctx) {
     const roleArn = profile.get('role_arn')!;
@@ -70,7 +72,7 @@ export const assumeRole: CredentialSource<AssumeRoleStep> = {
     const assume = assumeRoleStep(profile, roleArn, chained, below.notices, ctx.bounds);
     return { steps: [...below.steps, { ...assume, mfaSerial, externalId: profile.get('external_id') }], notices: below.notices };
   },
-  describe: (step) => `AssumeRole ${step.roleArn.value}${step.mfaSerial ? ` with MFA ${step.mfaSerial.value}` : ''} (profile ${step.profile})`,
+  describe: (step) => `AssumeRole ${step.roleArn.value}${step.mfaSerial ? ` with MFA ${step.mfaSerial.value}` : ''}${describeSessionPolicy(step)} (profile ${step.profile})`,
   run: (step, previous, deps) =>
     withDurationRetry(step.roleArn.value, step.durationSeconds, deps.log, async (durationSeconds) =>
       deps.sts.assumeRole(previous!, {
@@ -81,6 +83,7 @@ export const assumeRole: CredentialSource<AssumeRoleStep> = {
         serialNumber: step.mfaSerial?.value,
         // an MFA code is accepted once: a retry asks for the next
         tokenCode: step.mfaSerial ? await deps.mfaCode(step.mfaSerial.value, step.profile) : undefined,
+        ...stsSessionPolicy(step),
       }),
     ),
 };

@@ -11,13 +11,14 @@ import { exchangeForSaml } from '../../idp/saml/token-exchange';
 import type { Setting } from '../../config/source';
 import { roleDuration } from '../../plan/build';
 import { samlAssertionSource, type SamlAssertionSource, type SamlPostApi, type SamlTokenExchange } from '../../plan/saml';
-import { stepOf, type Step } from '../../plan/step';
+import { stepOf } from '../../plan/step';
+import { describeSessionPolicy, stsSessionPolicy, type PolicyStep } from '../../plan/session-policy';
 import { withJump } from './assume-role';
 import { oidcLogin } from './oidc-login';
 import { reportRole } from './role-report';
 import { withDurationRetry, type CredentialSource, type StepDeps } from './source';
 
-export interface SamlStep extends Step {
+export interface SamlStep extends PolicyStep {
   kind: 'Saml';
   /** coinbase's SAML POST API, the provider's page in the browser (saml_sso_url), or aws-cli-oidc saml2: an OIDC login exchanged for an assertion */
   assertion: SamlAssertionSource;
@@ -94,6 +95,7 @@ async function samlAssertion(step: SamlStep, deps: StepDeps): Promise<SamlResult
 export const saml: CredentialSource<SamlStep> = {
   kinds: ['Saml'],
   roleSession: true,
+  sessionPolicies: true,
   recognises: (profile) => profile.settings.has('saml_assertion_url') || profile.settings.has('saml_sso_url') || profile.value('federation_type') === 'saml2',
   plan(profile, ctx) {
     const step: SamlStep = {
@@ -107,7 +109,7 @@ export const saml: CredentialSource<SamlStep> = {
     };
     return withJump(profile, step, ctx.bounds);
   },
-  describe: (step) => `AssumeRoleWithSAML${step.roleArn ? ` ${step.roleArn.value}` : ''} with an assertion from ${FROM[step.assertion.from]} (profile ${step.profile})`,
+  describe: (step) => `AssumeRoleWithSAML${step.roleArn ? ` ${step.roleArn.value}` : ''} with an assertion from ${FROM[step.assertion.from]}${describeSessionPolicy(step)} (profile ${step.profile})`,
   // the browser, its window and its patience do not change whose credentials these are
   cacheKeyOf(step) {
     if (step.assertion.from !== 'browser') return step;
@@ -121,7 +123,7 @@ export const saml: CredentialSource<SamlStep> = {
     const saml = await samlAssertion(step, deps);
     const asked = Math.min(step.durationSeconds.value, saml.sessionDuration ?? Number.MAX_SAFE_INTEGER);
     return withDurationRetry(saml.roleArn, asked, deps.log, (durationSeconds) =>
-      deps.sts.assumeRoleWithSaml({ roleArn: saml.roleArn, principalArn: saml.principalArn, assertion: saml.assertion, durationSeconds }),
+      deps.sts.assumeRoleWithSaml({ roleArn: saml.roleArn, principalArn: saml.principalArn, assertion: saml.assertion, durationSeconds, ...stsSessionPolicy(step) }),
     );
   },
 };

@@ -8,12 +8,13 @@ import type { Profile } from '../../config/profile';
 import { describeSource, type Setting } from '../../config/source';
 import { roleDuration } from '../../plan/build';
 import { oidcSettings, type OidcSettings } from '../../plan/oidc';
-import { stepOf, type Step } from '../../plan/step';
+import { stepOf } from '../../plan/step';
+import { describeSessionPolicy, stsSessionPolicy, type PolicyStep } from '../../plan/session-policy';
 import { withJump } from './assume-role';
 import { oidcLogin } from './oidc-login';
 import { defaultSessionName, withDurationRetry, type CredentialSource, type StepDeps } from './source';
 
-export interface WebIdentityStep extends Step {
+export interface WebIdentityStep extends PolicyStep {
   kind: 'WebIdentity';
   roleArn: Setting;
   /** 'oidc': sign in with the web_identity_* settings; 'file': read web_identity_token_file */
@@ -49,6 +50,7 @@ async function webIdentityToken(step: WebIdentityStep, deps: StepDeps): Promise<
 export const webIdentity: CredentialSource<WebIdentityStep> = {
   kinds: ['WebIdentity'],
   roleSession: true,
+  sessionPolicies: true,
   recognises: (profile) =>
     (profile.get('role_arn') !== undefined || profile.get('jump_role_arn') !== undefined) && (profile.get('web_identity_token_file') !== undefined || hasOidcLogin(profile)),
   plan(profile, ctx) {
@@ -64,11 +66,11 @@ export const webIdentity: CredentialSource<WebIdentityStep> = {
     return withJump(profile, step, ctx.bounds);
   },
   describe: (step) =>
-    `AssumeRoleWithWebIdentity ${step.roleArn.value} with ${step.token.from === 'file' ? `the token in ${step.token.path.value}` : 'an OIDC login'} (profile ${step.profile})`,
+    `AssumeRoleWithWebIdentity ${step.roleArn.value} with ${step.token.from === 'file' ? `the token in ${step.token.path.value}` : 'an OIDC login'}${describeSessionPolicy(step)} (profile ${step.profile})`,
   async run(step, _previous, deps) {
     const { token, sessionName } = await webIdentityToken(step, deps);
     return withDurationRetry(step.roleArn.value, step.durationSeconds, deps.log, (durationSeconds) =>
-      deps.sts.assumeRoleWithWebIdentity({ roleArn: step.roleArn.value, sessionName: step.sessionName?.value ?? sessionName, durationSeconds, token }),
+      deps.sts.assumeRoleWithWebIdentity({ roleArn: step.roleArn.value, sessionName: step.sessionName?.value ?? sessionName, durationSeconds, token, ...stsSessionPolicy(step) }),
     );
   },
 };
