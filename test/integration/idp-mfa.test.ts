@@ -295,6 +295,7 @@ ${extra}`;
     const run = await runRolecall(['export', 'kc', '--format', 'process', '--mfa-code', totpCode(alice().totpSecretBase32!)], { env: h.env });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, CREDENTIALS);
+    assert.doesNotMatch(run.stderr, /is not used/, 'the identity provider asked for the code');
     assert.equal(testbed.idp.counts().tokens.password, 1);
   });
 
