@@ -2,10 +2,10 @@
 // the AWS CLI (botocore) another, credentials files other users can read, and passwords aws-runas
 // left in them.
 import { statSync } from 'node:fs';
-import { IGNORED_BY_AWS_CLI, KNOWN_KEYS } from '../config/keys';
+import { IGNORED_BY_AWS_CLI } from '../config/keys';
+import { misspeltKeys, misspeltMessage } from '../config/misspelt';
 import type { ConfigFiles } from '../config/files';
 import { profileChain, type Profile } from '../config/profile';
-import { distance } from '../platform/suggest';
 import { describeSource, type Setting } from '../config/source';
 import type { Finding } from './doctor-finding';
 
@@ -75,25 +75,14 @@ export function ignoredByAwsCli(profile: Profile, own: ReadonlyMap<string, Setti
 }
 
 /** Keys of the profile's own sections that nothing reads but that are one or two edits from a key that is read. */
-export function misspeltKeys(profileName: string, own: ReadonlyMap<string, Setting<string>>): Finding[] {
-  const found: Finding[] = [];
-  for (const [key, s] of own) {
-    if (KNOWN_KEYS.has(key)) continue;
-    const near = [...KNOWN_KEYS]
-      .map((known) => ({ known, d: distance(key, known) }))
-      .filter(({ d }) => d <= 2)
-      .sort((a, b) => a.d - b.d)
-      .map(({ known }) => known);
-    if (near.length === 0) continue;
-    found.push({
-      check: 'config',
-      // the setting meant is not set: the profile cannot work as written
-      level: 'fail',
-      message: `${key} (${describeSource(s.source)}) of profile ${profileName} is read by neither rolecall nor the AWS CLI: did you mean ${near[0]}?`,
-      hint: `Rename it to ${near[0]}; as written, the setting does nothing.`,
-    });
-  }
-  return found;
+export function misspeltKeyFindings(profileName: string, own: ReadonlyMap<string, Setting<string>>): Finding[] {
+  return misspeltKeys(own).map((m) => ({
+    check: 'config',
+    // the setting meant is not set: the profile cannot work as written
+    level: 'fail',
+    message: misspeltMessage(profileName, m),
+    hint: `Rename it to ${m.meant}; as written, the setting does nothing.`,
+  }));
 }
 
 /**

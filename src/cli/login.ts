@@ -1,7 +1,7 @@
 // rolecall login [PROFILE] [--url] [--destination URL]
 import { RolecallError } from '../errors';
 import { checkConsolePlan, consoleAgent, consoleBrowserProfile, consoleLoginUrl } from '../app/console-login';
-import { loadProfile, planFor, resolveCredentials } from '../credentials/resolve';
+import { loadProfile, planToRun, resolveCredentials } from '../credentials/resolve';
 import { parseDuration } from '../config/duration';
 import { createSts, DEFAULT_REGION } from '../sts/client';
 import { browserArgv, openBrowser } from '../platform/browser';
@@ -50,7 +50,7 @@ ${CREDENTIAL_HELP}`,
     const sessionDurationSeconds = consoleDuration ? parseDuration({ value: consoleDuration, source: { kind: 'flag', name: '--console-duration' } }) : undefined;
     // a length AWS would refuse is refused before anyone signs in
     const profile = loadProfile(request, ctx);
-    const plan = planFor(profile, ctx, request);
+    const plan = planToRun(profile, ctx, request);
     const { chained } = checkConsolePlan(plan, sessionDurationSeconds);
     const where = { env: ctx.env, platform: process.platform };
     const agent = consoleAgent(plan, ctx.home, where);

@@ -7,6 +7,7 @@ import { describeSource, type Setting } from '../config/source';
 import { readConfigFiles } from '../config/files';
 import { resolveProfile } from '../config/resolve';
 import { validateProfile } from '../config/validate';
+import { misspeltKeys, misspeltMessage } from '../config/misspelt';
 import { sessionBounds, SESSION_BOUNDS } from '../config/duration';
 import { refreshWindowSeconds } from '../fastpath/record';
 import { buildPlan, type PlanFlags } from '../plan/build';
@@ -62,6 +63,16 @@ export function planFor(profile: Profile, ctx: Context, flags: PlanFlags = {}): 
   return plan;
 }
 
+/**
+ * planFor for a command about to get credentials: first a warning for each key of the profile and
+ * its source_profile chain that nothing reads but that looks like a misspelt one, whose setting is
+ * therefore missing (doctor reports them as failures instead).
+ */
+export function planToRun(profile: Profile, ctx: Context, flags: PlanFlags = {}): Plan {
+  for (const p of profileChain(profile)) for (const m of misspeltKeys(p.settings)) ctx.log.warn(misspeltMessage(p.name, m));
+  return planFor(profile, ctx, flags);
+}
+
 /** What tests put in place of STS and the credential sources; everything else is the real thing. */
 export interface Seams {
   sts?: Sts;
@@ -70,7 +81,7 @@ export interface Seams {
 
 export async function resolveCredentials(request: CredentialRequest, ctx: Context, seams: Seams = {}): Promise<Resolved> {
   const profile = loadProfile(request, ctx);
-  const plan = request.plan ?? planFor(profile, ctx, request);
+  const plan = request.plan ?? planToRun(profile, ctx, request);
   const sources = seams.sources ?? SOURCES;
   const cacheKey = stepKey(plan, plan.steps.length - 1, sources);
   let secrets: SecretStore | undefined;

@@ -2,7 +2,7 @@
 // profile it is about, once, with nothing on stdout when the command fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { runRolecall, tempHome, type Home } from '../helpers/cli';
@@ -83,6 +83,55 @@ test('a corrupt cache file is warned about once per run, then replaced', async (
     assert.equal(second.stderr, `${warnings.join('\n')}\n`, 'nothing else on stderr');
     const third = await runRolecall(['export', 'admin', '--format', 'env'], { env: home.env });
     assert.equal(third.stderr, '', 'the files were replaced');
+  } finally {
+    home.remove();
+  }
+});
+
+test('a misspelt key is warned about by the command that misses it, with its file and line, and stays a doctor failure', async () => {
+  const home = bastionHome(
+    testbed,
+    `
+[profile typo]
+rol_arn = arn:aws:iam::222222222222:role/read
+source_profile = bastion
+
+[profile oidc-typo]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_idenity_client_id = rolecall-cli
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+`,
+  );
+  try {
+    const config = home.env.AWS_CONFIG_FILE!;
+    const lines = readFileSync(config, 'utf8').split('\n');
+    const at = (key: string) => `${config}:${lines.findIndex((line) => line.startsWith(`${key} =`)) + 1}`;
+    // the lines about this profile, without the once-per-home note of where secrets are kept
+    const said = (stderr: string) => stderr.split('\n').filter((line) => !line.startsWith('warning: secrets '));
+
+    const role = await runRolecall(['export', 'typo', '--format', 'env'], { env: home.env });
+    assert.equal(role.code, 2);
+    assert.equal(role.stdout, '');
+    assert.equal(said(role.stderr)[0], `warning: rol_arn (${at('rol_arn')}) of profile typo is read by neither rolecall nor the AWS CLI: did you mean role_arn?`);
+    assert.match(said(role.stderr)[1]!, /^rolecall: profile "typo" has no credentials/);
+
+    const oidc = await runRolecall(['export', 'oidc-typo', '--format', 'env'], { env: home.env });
+    assert.equal(oidc.code, 2);
+    assert.equal(oidc.stdout, '');
+    assert.deepEqual(said(oidc.stderr).slice(0, 2), [
+      `warning: web_idenity_client_id (${at('web_idenity_client_id')}) of profile oidc-typo is read by neither rolecall nor the AWS CLI: did you mean web_identity_client_id?`,
+      `rolecall: profile oidc-typo has no web_identity_client_id: rolecall needs the OAuth client id registered at ${testbed.idp.issuer}.`,
+    ]);
+
+    // doctor reports it as a failure in its report, not a second time on stderr
+    const doctor = await runRolecall(['doctor', 'oidc-typo'], { env: home.env });
+    assert.equal(doctor.code, 1);
+    assert.match(doctor.stdout, /FAIL web_idenity_client_id \(.*\) of profile oidc-typo is read by neither rolecall nor the AWS CLI: did you mean web_identity_client_id\?\n/);
+    assert.doesNotMatch(doctor.stderr, /web_idenity_client_id/);
+
+    const clean = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.deepEqual(said(clean.stderr), [''], 'no warning for a profile spelt right');
   } finally {
     home.remove();
   }
