@@ -77,6 +77,15 @@ export function mapAwsError(error: unknown, call: CallContext): RolecallError {
       // a refused MFA code; not a refusal of an IAM action that names MFA (iam:ListMFADevices)
       if (/MultiFactorAuthentication failed|\bMFA\b/i.test(awsMessage)) code = 'MFA_CODE_INVALID';
       else code = 'STS_ACCESS_DENIED';
+      // no source profile called: the role's trust policy must let the identity provider in
+      if (code === 'STS_ACCESS_DENIED' && call.action === 'AssumeRoleWithWebIdentity') {
+        hint =
+          "Check that the role exists and that its trust policy allows sts:AssumeRoleWithWebIdentity to the IAM OIDC provider of this issuer (Principal Federated), with conditions on aud (the client id) and sub that the token meets; `rolecall list-roles --claim HOST:aud --client-id ID` (HOST: the issuer without https://) lists the roles a client may assume.";
+      }
+      if (code === 'STS_ACCESS_DENIED' && call.action === 'AssumeRoleWithSAML') {
+        hint =
+          "Check that the role exists and that its trust policy allows sts:AssumeRoleWithSAML to the SAML provider the assertion names (Principal Federated arn:aws:iam::ACCOUNT:saml-provider/NAME), with its conditions (SAML:aud) met.";
+      }
       break;
     case 'ExpiredToken':
     case 'ExpiredTokenException':

@@ -136,3 +136,31 @@ role_arn = arn:aws:iam::222222222222:role/oidc-developer
     home.remove();
   }
 });
+
+test("a role that refuses an OIDC login: the hint is about the role's trust of the identity provider, not a source profile's whoami", async () => {
+  const home = bastionHome(
+    testbed,
+    `
+[profile refused]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli
+web_identity_flow = password
+web_identity_username = alice
+role_arn = arn:aws:iam::222222222222:role/read
+`,
+  );
+  try {
+    const alice = testbed.world.idpUsers.find((u) => u.username === 'alice')!;
+    const refused = await runRolecall(['export', 'refused', '--format', 'env'], { env: { ...home.env, WEB_IDENTITY_PASSWORD: alice.password, AWS_ENDPOINT_URL_STS: testbed.aws.url } });
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.equal(refused.stdout, '');
+    const [message, hint] = refused.stderr.split('\n').filter((line) => !line.startsWith('warning: secrets '));
+    assert.match(message!, /^rolecall: AssumeRoleWithWebIdentity arn:aws:iam::222222222222:role\/read failed: .* \(AccessDenied\)$/);
+    assert.equal(
+      hint,
+      "  hint: Check that the role exists and that its trust policy allows sts:AssumeRoleWithWebIdentity to the IAM OIDC provider of this issuer (Principal Federated), with conditions on aud (the client id) and sub that the token meets; `rolecall list-roles --claim HOST:aud --client-id ID` (HOST: the issuer without https://) lists the roles a client may assume.",
+    );
+  } finally {
+    home.remove();
+  }
+});

@@ -60,3 +60,13 @@ test('only the MaxSessionDuration refusal is retried', () => {
   assert.ok(isDurationAboveMax(mapAwsError(awsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'), call)));
   assert.ok(!isDurationAboveMax(mapAwsError(awsError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.'), call)));
 });
+
+test("AccessDenied on a federated call points at the role's trust of the identity provider", () => {
+  const oidc = mapAwsError(awsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'), { ...call, action: 'AssumeRoleWithWebIdentity' });
+  assert.equal(oidc.code, 'STS_ACCESS_DENIED');
+  assert.match(oidc.hint, /sts:AssumeRoleWithWebIdentity to the IAM OIDC provider/);
+  const saml = mapAwsError(awsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML'), { ...call, action: 'AssumeRoleWithSAML' });
+  assert.equal(saml.code, 'STS_ACCESS_DENIED');
+  assert.match(saml.hint, /sts:AssumeRoleWithSAML to the SAML provider the assertion names/);
+  assert.match(mapAwsError(awsError('AccessDenied', 'not authorized'), call).hint, /rolecall whoami/, 'AssumeRole keeps the source profile hint');
+});
