@@ -1,5 +1,7 @@
 // Where an MFA code comes from: the flag or positional argument, the profile's mfa_process command,
-// or a prompt on /dev/tty. A code is used once; the next request asks again.
+// or a prompt on /dev/tty. A code is used once; the next request asks again. After a refused code
+// typed at the terminal, `again` asks for another one there (as aws-runas did); a refused code from
+// the flag or mfa_process is not replaced (the same source would give the same wrong answer).
 import { execFile } from 'node:child_process';
 import { RolecallError } from '../errors';
 import type { Prompter } from '../platform/tty';
@@ -44,18 +46,37 @@ function runMfaProcess(command: Setting): Promise<string> {
   });
 }
 
-export function mfaCodeSource(sources: MfaSources): (serial: string, profile: string) => Promise<string> {
+export interface MfaCodeSource {
+  code(serial: string, profile: string): Promise<string>;
+  /**
+   * another code after the last one was refused (`why` opens the question): asked on the terminal
+   * if that is where the last came from, else undefined
+   */
+  again(serial: string, profile: string, why: string): Promise<string | undefined>;
+}
+
+export function mfaCodeSource(sources: MfaSources): MfaCodeSource {
   let given = sources.given;
-  return async (serial, profile) => {
-    if (given) {
-      const code = checked(given.value, describeSource(given.source));
-      given = undefined; // one-time code
-      return code;
-    }
-    if (sources.process) return checked(await runMfaProcess(sources.process), `mfa_process (${describeSource(sources.process.source)})`);
-    const code = await sources.prompt.ask(`MFA code for ${serial} (profile ${profile}):`, {
+  let lastTyped = false;
+  const ask = async (serial: string, profile: string, why?: string) => {
+    const code = await sources.prompt.ask(`${why ? `${why}. ` : ''}MFA code for ${serial} (profile ${profile}):`, {
       hint: `Pass the code (--mfa-code, or the MFA argument of assume), or set mfa_process in profile ${profile} to a command that prints it.`,
     });
     return checked(code, 'the prompt');
+  };
+  return {
+    async code(serial, profile) {
+      lastTyped = false;
+      if (given) {
+        const code = checked(given.value, describeSource(given.source));
+        given = undefined; // one-time code
+        return code;
+      }
+      if (sources.process) return checked(await runMfaProcess(sources.process), `mfa_process (${describeSource(sources.process.source)})`);
+      const code = await ask(serial, profile);
+      lastTyped = true;
+      return code;
+    },
+    again: async (serial, profile, why) => (lastTyped ? ask(serial, profile, why) : undefined),
   };
 }

@@ -118,8 +118,9 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     mfaDevices: async (keys) => (await import('../sts/iam')).mfaDevices(keys, { region: plan.region?.value, endpoint: plan.iamEndpoint?.value, log: ctx.log }),
     mfaCode: (serial, name) => {
       codeAsked = true;
-      return codeFor(serial, name);
+      return codeFor.code(serial, name);
     },
+    mfaCodeAgain: (serial, name, why) => codeFor.again(serial, name, why),
   };
 
   const resolved = await resolveWith(plan, deps, cacheKey, sources, request, ctx);

@@ -1,8 +1,9 @@
 # Runs a command on a pseudo-terminal and answers its prompts, the way a user types at
 # /dev/tty: `python3 oidc-pty.py CMD ARGS...`. The answers come from the environment (never
 # argv): PTY_ANSWERS is a list of "prompt-regex=>ENV_NAME" lines; when the terminal output
-# matches the regex, the value of $ENV_NAME and Enter are typed. Prints everything the terminal
-# showed, exits with the command's status. With PTY_LOG set, what the terminal shows is also
+# matches the regex, the value of $ENV_NAME and Enter are typed; each rule looks only at what came
+# after the previous rule's prompt, so one prompt asked twice takes two answers. Prints everything
+# the terminal showed, exits with the command's status. With PTY_LOG set, what the terminal shows is also
 # appended to that file as it comes, for a test that must read the screen while the command runs.
 # With PTY_STDOUT set, the command's stdout goes to that file instead of the terminal, as when a
 # program reads its output (credential_process, $(...)) while the user is at the terminal.
@@ -14,7 +15,7 @@ if pid == 0:
     if os.environ.get('PTY_STDOUT'):
         os.dup2(os.open(os.environ['PTY_STDOUT'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 1)
     os.execvp(sys.argv[1], sys.argv[1:])
-seen, pending, deadline = b'', list(rules), time.time() + 60
+seen, pending, deadline, start = b'', list(rules), time.time() + 60, 0
 while time.time() < deadline:
     ready, _, _ = select.select([fd], [], [], 0.1)
     if ready:
@@ -28,8 +29,10 @@ while time.time() < deadline:
         if os.environ.get('PTY_LOG'):
             with open(os.environ['PTY_LOG'], 'ab') as log:
                 log.write(chunk)
-    if pending and re.search(pending[0][0].encode(), seen):
+    match = pending and re.search(pending[0][0].encode(), seen[start:])
+    if match:
         pattern, name = pending.pop(0)
+        start += match.end()
         seen += b'\n[typed ' + name.encode() + b']\n'
         time.sleep(0.2)  # the prompt switches the terminal to raw mode right after printing
         os.write(fd, os.environ[name].encode() + b'\r')

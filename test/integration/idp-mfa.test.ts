@@ -87,13 +87,40 @@ ${extra}`;
     assert.ok(!run.stdout.includes(alice().password));
   });
 
-  test('TOTP from mfa_process, no terminal at all; a wrong code is MFA_CODE_INVALID', async () => {
+  test('a wrong code typed at the terminal: Okta refuses it and the code is asked again, as aws-runas did', async () => {
+    const h = home(config('mfa_type = code\n'), { ...env(), WRONG: '000000', CODE: totpCode(alice().totpSecretBase32!) });
+    testbed.idp.resetCounts();
+    const prompt = /MFA code for alice at http:\/\/127\.0\.0\.1:\d+ \(authenticator app\)/;
+    const run = await onTerminal(['export', 'okta', '--format', 'process'], h.env, [
+      [prompt, 'WRONG'],
+      [/Okta refused that code \(try 2 of 3\)\. MFA code for alice at/, 'CODE'],
+    ]);
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, CREDENTIALS);
+    assert.deepEqual(testbed.idp.okta.counts(), { authn: 1, verify: 2 }, 'one sign-in, two codes');
+
+    // three wrong codes: the refusal, after the third
+    const wrong = home(config('mfa_type = code\n'), { ...env(), WRONG: '000000' });
+    testbed.idp.resetCounts();
+    const refused = await onTerminal(['export', 'okta', '--format', 'process'], wrong.env, [
+      [prompt, 'WRONG'],
+      [/\(try 2 of 3\)/, 'WRONG'],
+      [/\(try 3 of 3\)/, 'WRONG'],
+    ]);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(plain(refused.stdout), /rolecall: http:\/\/127\.0\.0\.1:\d+ refused the one-time code of alice \(E0000068: Invalid Passcode\/Answer/);
+    assert.deepEqual(testbed.idp.okta.counts(), { authn: 1, verify: 3 });
+  });
+
+  test('TOTP from mfa_process, no terminal at all; a wrong code is MFA_CODE_INVALID, not asked again', async () => {
     const h = home(config(`mfa_type = totp\nmfa_process = ${process.execPath} ${TOTP_CLI} ${alice().totpSecretBase32}\n`), env());
     const ok = await runRolecall(['export', 'okta', '--format', 'process'], { env: h.env });
     assert.equal(ok.code, 0, ok.stderr);
     const wrong = home(config('mfa_type = code\nmfa_process = echo 000000\n'), env());
+    testbed.idp.resetCounts();
     const refused = await runRolecall(['export', 'okta', '--format', 'process'], { env: wrong.env });
     assert.equal(refused.code, 1);
+    assert.deepEqual(testbed.idp.okta.counts(), { authn: 1, verify: 1 }, 'mfa_process would give the same code again');
     assert.match(refused.stderr, /refused the one-time code of alice \(E0000068: Invalid Passcode\/Answer/);
     assert.match(refused.stderr, /hint: Enter the code your authenticator app shows now/);
   });

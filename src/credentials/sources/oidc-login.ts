@@ -9,7 +9,7 @@ import type { StepDeps } from './source';
 /** `requiredToken`: the token the caller presents (a refresh answer without an ID token will do for an access token) */
 export async function oidcLogin(
   settings: OidcSettings,
-  deps: Pick<StepDeps, 'env' | 'home' | 'clock' | 'log' | 'prompt' | 'login' | 'profiles' | 'secrets' | 'mfaCode'>,
+  deps: Pick<StepDeps, 'env' | 'home' | 'clock' | 'log' | 'prompt' | 'login' | 'profiles' | 'secrets' | 'mfaCode' | 'mfaCodeAgain'>,
   requiredToken: 'id_token' | 'access_token' = settings.tokenType,
 ): Promise<OidcTokens> {
   const { signInSettings } = await import('../../idp/oidc/settings');
@@ -25,5 +25,6 @@ export async function oidcLogin(
     awsRunasPassword: (issuer) => readAwsRunasPassword(readConfigFiles(deps.env, deps.home), issuer),
     // the provider's MFA asks for a code as an MFA device does: --mfa-code, mfa_process, the terminal
     mfaCode: (who) => deps.mfaCode(who, deps.profiles[0] ?? 'default'),
+    mfaCodeAgain: async (who, why) => deps.mfaCodeAgain?.(who, deps.profiles[0] ?? 'default', why),
   });
 }

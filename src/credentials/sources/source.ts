@@ -25,6 +25,8 @@ export interface StepDeps extends Pick<Context, 'env' | 'clock' | 'log' | 'promp
   sts: Sts;
   /** the current MFA code for a device or an identity provider (flag, mfa_process or prompt); each call may ask anew */
   mfaCode(serial: string, profile: string): Promise<string>;
+  /** after the last code was refused (`why` says so): another one, when the last was typed at the terminal; else undefined */
+  mfaCodeAgain?(serial: string, profile: string, why: string): Promise<string | undefined>;
   /** the MFA code the user gave (--mfa-code, assume's MFA argument), if any */
   mfaGiven?: Setting;
   /** the calling IAM user's MFA devices (iam:ListMFADevices), for an MFA session no mfa_serial names */

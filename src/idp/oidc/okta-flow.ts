@@ -17,6 +17,8 @@ import type { SignInSettings } from './settings';
 
 const POLL_MS = 1500;
 const CODE_FACTORS = ['token:software:totp', 'token:hotp', 'token'];
+/** codes typed at the terminal before giving up */
+const CODE_ATTEMPTS = 3;
 
 interface Factor {
   id?: string;
@@ -101,16 +103,21 @@ async function completeMfa(client: OidcClient, settings: SignInSettings, answer:
   const verify = factor._links?.verify?.href;
   if (!verify) throw new RolecallError('OIDC_ERROR', `${client.issuer} offered the ${factor.factorType} factor without a verify link`);
   if (factor.factorType === 'push') return push(client, settings, verify, answer.stateToken, user, deps.log);
-  const code = await deps.mfaCode?.(`${user.username} at ${client.issuer} (${factor.provider === 'OKTA' ? 'Okta Verify' : 'authenticator app'})`);
+  const who = `${user.username} at ${client.issuer} (${factor.provider === 'OKTA' ? 'Okta Verify' : 'authenticator app'})`;
+  let code = await deps.mfaCode?.(who);
   if (!code) throw new RolecallError('NO_TTY', `${client.issuer} asks ${user.username} for a one-time code and there is no way to ask for one`);
-  const checked = await call(client, verify, { stateToken: answer.stateToken, passCode: code }, 'the one-time code');
-  if (checked.body.status === 'SUCCESS' && checked.body.sessionToken) return checked.body.sessionToken;
-  if (checked.body.errorCode === 'E0000068') {
-    throw new RolecallError('MFA_CODE_INVALID', `${client.issuer} refused the one-time code of ${user.username} (${describe(checked.body)})`, {
+  for (let attempt = 1; ; attempt++) {
+    const checked = await call(client, verify, { stateToken: answer.stateToken, passCode: code }, 'the one-time code');
+    if (checked.body.status === 'SUCCESS' && checked.body.sessionToken) return checked.body.sessionToken;
+    if (checked.body.errorCode !== 'E0000068') throw new RolecallError('OIDC_DENIED', `${client.issuer} refused the one-time code of ${user.username} (${describe(checked.body)})`);
+    const refused = new RolecallError('MFA_CODE_INVALID', `${client.issuer} refused the one-time code of ${user.username} (${describe(checked.body)})`, {
       hint: 'Enter the code your authenticator app shows now (codes change every 30 seconds), or check mfa_process.',
     });
+    // a code typed at the terminal is asked for again, as aws-runas did (Okta keeps the transaction)
+    const next = attempt < CODE_ATTEMPTS ? await deps.mfaCodeAgain?.(who, `Okta refused that code (try ${attempt + 1} of ${CODE_ATTEMPTS})`) : undefined;
+    if (!next) throw refused;
+    code = next;
   }
-  throw new RolecallError('OIDC_DENIED', `${client.issuer} refused the one-time code of ${user.username} (${describe(checked.body)})`);
 }
 
 /** aws-runas's choice: push first for auto, a code for code/totp */

@@ -34,6 +34,8 @@ export interface PasswordDeps {
   awsRunasPassword?(issuer: string): { password: string; where: string } | undefined;
   /** a one-time code for the provider's MFA (Okta, Keycloak): --mfa-code, mfa_process, or asked on the terminal */
   mfaCode?(who: string): Promise<string>;
+  /** after the provider refused a code typed at the terminal (`why` says so): another one typed there; undefined otherwise */
+  mfaCodeAgain?(who: string, why: string): Promise<string | undefined>;
 }
 
 type PasswordOrigin = 'flag' | 'env' | 'store' | 'aws-runas' | 'prompt';
