@@ -48,7 +48,7 @@ ${CREDENTIAL_HELP}
 Examples:
   rolecall exec prod aws s3 ls
   rolecall exec prod --server ecs -- terraform apply
-  rolecall exec prod --server ecs --server-address 169.254.170.2 -- \
+  rolecall exec prod --server ecs --server-address 169.254.170.2 -- \\
     docker run -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN amazon/aws-cli s3 ls
   AWS_PROFILE=prod rolecall exec terraform plan
   AWS_PROFILE=prod rolecall exec bash -c 'aws s3 ls "$BUCKET"'`,

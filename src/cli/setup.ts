@@ -331,7 +331,7 @@ Examples (the first checks the identity provider; offline, add --no-check):
   rolecall setup --kind oidc --profile dev --issuer https://idp.example.com --client-id cli \\
     --role-arn arn:aws:iam::123456789012:role/developer --region eu-west-1 --yes --no-login
   rolecall setup --sso-session acme --prefix acme- --dry-run
-  rolecall setup --kind aws-cli-oidc --profile myop --issuer https://idp.example.com/.well-known/openid-configuration \
+  rolecall setup --kind aws-cli-oidc --profile myop --issuer https://idp.example.com/.well-known/openid-configuration \\
     --client-id aws-cli --federation-type saml2 --audience urn:amazon:webservices --yes --no-login
 
 aws-cli-oidc's users: the aws-cli-oidc kind writes the provider into ~/.aws-cli-oidc/config.yaml

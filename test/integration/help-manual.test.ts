@@ -20,6 +20,20 @@ async function commandNames(): Promise<string[]> {
   return block.split('\n').map((line) => line.trim().split(/\s+/)[0]!);
 }
 
+test('an example broken over two lines keeps its backslash, so its words do not run together', async () => {
+  for (const name of await commandNames()) {
+    const help = (await runRolecall(['help', name], { env: home.env })).stdout;
+    const examples = help.split('\nExamples')[1]?.split('\n\n')[0] ?? '';
+    for (const line of examples.split('\n')) {
+      // a backslash at a line's end inside the help's template literal joins the lines with the indent's spaces
+      assert.doesNotMatch(line, /\S {3,}--?[a-z]|-- {2,}\S/, `rolecall help ${name}: ${line}`);
+    }
+    for (const [index, line] of examples.split('\n').entries()) {
+      if (line.endsWith(' \\')) assert.match(examples.split('\n')[index + 1] ?? '', /^ {4,}\S/, `rolecall help ${name}: the line after ${line}`);
+    }
+  }
+});
+
 test('help COMMAND prints what COMMAND --help prints, for every command; help alone lists them', async () => {
   const names = await commandNames();
   assert.ok(names.length >= 18, `commands listed: ${names.join(' ')}`);
