@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Testbed } from '../../testbed/index';
 import { BIN, runProcess, type Home } from '../helpers/cli';
-import { AGENT_ARGV } from '../helpers/agent';
+import { AGENT_ARGV, agentSaid } from '../helpers/agent';
 import { AWS, ssoConfig, ssoEnv, useSsoTestbed } from '../helpers/aws-sso';
 
 let testbed: Testbed;
@@ -46,7 +46,7 @@ test('the browser sign-in in Chromium (PKCE, loopback) gives the AWS CLI the Ide
   write();
   assert.match(await callerArn(), /^arn:aws:sts::222222222222:assumed-role\/AWSReservedSSO_Developer_[0-9a-f]{16}\/alice$/);
   assert.equal(testbed.aws.sso.grants('authorization_code'), 1);
-  assert.match(readFileSync(`${home.dir}/agent.log`, 'utf8'), /the loopback page says: Login successful/);
+  await agentSaid(`${home.dir}/agent.log`, /the loopback page says: Login successful/);
 });
 
 test('the device code approved in Chromium (the code confirmed, signed in, allowed)', { timeout: 180_000 }, async () => {
@@ -54,5 +54,5 @@ test('the device code approved in Chromium (the code confirmed, signed in, allow
   assert.match(await callerArn(), /^arn:aws:sts::222222222222:assumed-role\/AWSReservedSSO_Developer_[0-9a-f]{16}\/alice$/);
   assert.ok(testbed.aws.sso.grants(DEVICE) >= 1);
   assert.equal(testbed.aws.sso.grants('authorization_code'), 0);
-  assert.match(readFileSync(`${home.dir}/agent.log`, 'utf8'), /the loopback page says: Request approved/);
+  await agentSaid(`${home.dir}/agent.log`, /the loopback page says: Request approved/);
 });

@@ -9,7 +9,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { AGENT_ARGV } from '../helpers/agent';
+import { AGENT_ARGV, agentSaid } from '../helpers/agent';
 import { runRolecall, tempHome, type Home } from '../helpers/cli';
 import { otherUserSkip, squatAsNobody } from '../helpers/other-user';
 
@@ -99,6 +99,6 @@ role_arn = arn:aws:iam::222222222222:role/oidc-developer
     const result = await running;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).Version, 1);
-    assert.match(readFileSync(join(dir, 'agent.log'), 'utf8'), /the loopback page says: Login successful/);
+    await agentSaid(join(dir, 'agent.log'), /the loopback page says: Login successful/);
   });
 });

@@ -4,7 +4,7 @@
 // closes the browser, and the IdP unreachable or with a broken discovery document.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ import { signIn } from '../../src/idp/oidc/sign-in';
 import { refreshSecretName } from '../../src/store/secret-names';
 import { harness, isError, storedRefreshToken, testSettings } from '../helpers/oidc-harness';
 import { startHostileOp } from '../helpers/oidc-hostile-op';
-import { AGENT_ARGV } from '../helpers/agent';
+import { AGENT_ARGV, agentLog, agentSaid } from '../helpers/agent';
 
 const world = loadWorld(DEFAULT_WORLD);
 const alice = world.idpUsers.find((u) => u.username === 'alice')!;
@@ -54,19 +54,6 @@ async function deviceInstructions(stderr: () => string): Promise<{ uri: string; 
   throw new Error(`no device instructions on stderr:\n${stderr()}`);
 }
 
-/** the agent writes its last line after rolecall has answered the browser: wait for it */
-async function agentSaid(file: string, pattern: RegExp): Promise<void> {
-  for (let i = 0; i < 200 && !pattern.test(agentLog(file)); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.match(agentLog(file), pattern);
-}
-
-const agentLog = (file: string) => {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '(no agent log)';
-  }
-};
 
 test('browser login through the agent, then refresh without a browser, then a refused refresh falls back to a login', async () => {
   const { env, logFile } = agentEnv();
