@@ -74,6 +74,25 @@ export function ignoredByAwsCli(profile: Profile, own: ReadonlyMap<string, Setti
   ];
 }
 
+/**
+ * A profile the AWS CLI refuses outright: role_arn beside credential_process (or anything else) with
+ * neither source_profile nor credential_source. botocore's assume-role provider claims the profile
+ * and stops with "Partial credentials found in assume-role, missing: source_profile or
+ * credential_source", so a credential_process line there never runs; rolecall signs in anyway.
+ */
+export function refusedByAwsCli(profile: Profile, sections: ReadonlyMap<string, Setting<string>>): Finding[] {
+  const has = (key: string) => sections.has(key);
+  if (!has('role_arn') || !has('credential_process') || has('source_profile') || has('credential_source') || has('web_identity_token_file')) return [];
+  return [
+    {
+      check: 'config',
+      level: 'warn',
+      message: `profile ${profile.name} has role_arn and credential_process but no source_profile: \`aws --profile ${profile.name}\` refuses it ("Partial credentials found in assume-role") and never runs the credential_process`,
+      hint: `Move the credential_process line to a profile of its own, e.g. [profile ${profile.name}-cli], and give that one to the AWS CLI.`,
+    },
+  ];
+}
+
 /** Keys of the profile's own sections that nothing reads but that are one or two edits from a key that is read. */
 export function misspeltKeyFindings(profileName: string, own: ReadonlyMap<string, Setting<string>>): Finding[] {
   return misspeltKeys(own).map((m) => ({

@@ -20,7 +20,7 @@ import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
 import type { DoctorDeps, Finding } from './doctor-finding';
 import { shimFindings } from './shims';
-import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeyFindings, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
+import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeyFindings, refusedByAwsCli, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 import { identityCenterFindings } from './doctor-sso';
 import { cacheFindings } from './doctor-cache';
 import { oidcLoginFindings, oidcLogins } from './doctor-oidc';
@@ -176,7 +176,8 @@ export async function runChecks(subject: DoctorSubject, planned: { plan?: Plan; 
   const inCredentials = (name: string) => files.credentialProfiles.get(name)?.values ?? new Map<string, Setting<string>>();
   if (profile) {
     for (const p of profileChain(profile)) {
-      findings.push(...ignoredByAwsCli(p, own(p.name)), ...shadowedKeys(p, own(p.name), files.credentials.path), ...misspeltKeyFindings(p.name, new Map([...own(p.name), ...inCredentials(p.name)])));
+      const sections = new Map([...own(p.name), ...inCredentials(p.name)]);
+      findings.push(...ignoredByAwsCli(p, own(p.name)), ...refusedByAwsCli(p, sections), ...shadowedKeys(p, own(p.name), files.credentials.path), ...misspeltKeyFindings(p.name, sections));
     }
   } else {
     findings.push(...misspeltKeyFindings(subject.name, new Map([...own(subject.name), ...inCredentials(subject.name)])));

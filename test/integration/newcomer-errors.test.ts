@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { runRolecall, tempHome, type Home } from '../helpers/cli';
+import { runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
 
 let testbed: Testbed;
@@ -160,6 +160,38 @@ role_arn = arn:aws:iam::222222222222:role/read
       hint,
       "  hint: Check that the role exists and that its trust policy allows sts:AssumeRoleWithWebIdentity to the IAM OIDC provider of this issuer (Principal Federated), with conditions on aud (the client id) and sub that the token meets; `rolecall list-roles --claim HOST:aud --client-id ID` (HOST: the issuer without https://) lists the roles a client may assume.",
     );
+  } finally {
+    home.remove();
+  }
+});
+
+test('doctor warns about a profile the AWS CLI refuses: role_arn beside credential_process with no source', async () => {
+  const home = bastionHome(
+    testbed,
+    `
+[profile corp]
+web_identity_auth_url = ${testbed.idp.issuer}
+web_identity_client_id = rolecall-cli
+role_arn = arn:aws:iam::222222222222:role/oidc-developer
+credential_process = rolecall export corp --format process
+
+[profile corp-cli]
+credential_process = rolecall export corp --format process
+`,
+  );
+  try {
+    // the AWS CLI itself, as the judge of what it refuses
+    const cli = await runProcess('/usr/bin/aws', ['configure', 'export-credentials', '--profile', 'corp'], { env: home.env });
+    assert.notEqual(cli.code, 0);
+    assert.match(cli.stderr, /Partial credentials found in assume-role, missing: source_profile or credential_source/);
+
+    const doctor = await runRolecall(['doctor', 'corp'], { env: home.env });
+    assert.match(
+      doctor.stdout,
+      /\n {2}WARN profile corp has role_arn and credential_process but no source_profile: `aws --profile corp` refuses it \("Partial credentials found in assume-role"\) and never runs the credential_process\n {7}Move the credential_process line to a profile of its own, e.g. \[profile corp-cli\], and give that one to the AWS CLI\.\n/,
+    );
+    const apart = await runRolecall(['doctor', 'corp-cli'], { env: home.env });
+    assert.doesNotMatch(apart.stdout, /Partial credentials/);
   } finally {
     home.remove();
   }
