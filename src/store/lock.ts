@@ -161,6 +161,8 @@ export async function withLock<T>(key: string, deps: StoreDeps, fn: () => Promis
   const deadline = Date.now() + staleAfterMs;
   let waitingFor: number | undefined;
   let delay = 20;
+  // one takeover per turn: a takeover that did not free the lock goes round with the sleep
+  let tookOver = false;
   for (;;) {
     me.startedAt = Date.now();
     let created: boolean;
@@ -173,13 +175,19 @@ export async function withLock<T>(key: string, deps: StoreDeps, fn: () => Promis
     }
     if (created) break;
     checkRegular(path);
-    // every way round the loop checks the deadline and sleeps: nothing at the lock path can make it spin
+    // every way round the loop but the one right after a takeover checks the deadline and sleeps:
+    // nothing at the lock path can make it spin
     const owner = readOwner(path);
     const stale = owner !== undefined && isStale(owner, Date.now(), staleAfterMs);
-    if (owner && stale) {
+    if (owner && stale && !tookOver) {
       deps.log.debug(`taking over the lock ${path} left by pid ${owner.pid}`);
       takeOver(path, owner, me);
-    } else if (owner && waitingFor === undefined) {
+      // the lock is free now: try it at once, before the deadline (which a lock stale by age has reached too)
+      tookOver = true;
+      continue;
+    }
+    tookOver = false;
+    if (owner && !stale && waitingFor === undefined) {
       waitingFor = owner.pid;
       options.onWait?.(owner.pid);
     }
