@@ -105,7 +105,8 @@ export async function samlBrowserFinding(browserSetting: Setting<string> | undef
  */
 export async function keyringFinding(deps: Pick<DoctorDeps, 'env' | 'home' | 'log'>): Promise<Finding> {
   try {
-    const store = openSecretStore(deps);
+    // the finding says which store and why, so the once-per-machine warning is not said beside it
+    const store = openSecretStore({ ...deps, reportsChoice: true });
     const choice = await store.choice();
     await store.probe();
     const message = `secrets are kept in ${choice.name} (${choice.why}); a probe entry was written, read back and deleted`;

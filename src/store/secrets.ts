@@ -44,7 +44,11 @@ export type SecretStoreLike = Pick<SecretStore, 'get' | 'set' | 'delete'>;
 export const KEYRING_SERVICE = 'rolecall';
 
 /** `clock` is accepted so callers can hand in their whole context; secrets do not expire here. */
-export type SecretDeps = StoreDeps & { clock?: Clock };
+export type SecretDeps = StoreDeps & {
+  clock?: Clock;
+  /** the caller reports the choice itself (doctor's keyring check): it is recorded as said, not warned about */
+  reportsChoice?: boolean;
+};
 
 type Wanted = 'auto' | 'secret-service' | 'keyutils' | 'file';
 
@@ -220,7 +224,7 @@ function announce(choice: StoreChoice, deps: SecretDeps): void {
   })();
   const now = `${choice.kind} ${choice.name}`;
   if (said === now) return;
-  if (!PREFERRED.includes(choice.kind)) {
+  if (!PREFERRED.includes(choice.kind) && !deps.reportsChoice) {
     deps.log.warn(`secrets (refresh tokens, passwords, keys) are kept in ${choice.name}: ${choice.why}. Protection: ${choice.protection}. rolecall says this once; \`rolecall doctor\` shows it again.`);
   }
   try {

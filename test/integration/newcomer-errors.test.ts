@@ -196,3 +196,15 @@ credential_process = rolecall export corp --format process
     home.remove();
   }
 });
+
+test("doctor's report says where secrets are kept, and stderr does not say it a second time", async () => {
+  const home = bastionHome(testbed);
+  try {
+    const doctor = await runRolecall(['doctor', 'read'], { env: home.env });
+    assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert.match(doctor.stdout, /\n {2}ok {3}secrets are kept in the encrypted file .*secrets\.json/);
+    assert.equal(doctor.stderr, '');
+  } finally {
+    home.remove();
+  }
+});
