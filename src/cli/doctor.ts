@@ -74,7 +74,8 @@ Flags:
     invalid.forEach(failed('config'));
     // a bad value stops the plan as it stops every command; a sign-in that could not start is a failed check
     const planned = profile && invalid.length === 0 ? planOrFinding(() => planFor(profile, ctx, request)) : {};
-    const checks = await runChecks({ name, profile, files }, planned, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
+    // the checks read the profile's values: with a bad one (already a FAIL) they work from the files as written
+    const checks = await runChecks({ name, profile: invalid.length === 0 ? profile : undefined, files }, planned, { env: ctx.env, home: ctx.home, log: ctx.log, clock: ctx.clock, fetch, platform: process.platform, timeoutMs: 5000 });
     const findings = [...problems, ...checks];
     const report = {
       profile: profile?.name ?? name,
@@ -100,8 +101,10 @@ Flags:
       : [profile && invalid.length === 0 ? `  none: ${planned.login?.check === 'plan' ? 'the profile names no role (see the plan check)' : 'the sign-in settings are incomplete (see the idp check)'}` : '  none: the profile has problems (see the checks)'];
     lines.push('steps:', ...steps, '', 'checks:');
     for (const f of findings) {
-      lines.push(`  ${MARK[f.level]} ${f.message}`);
-      if (f.hint && f.level !== 'ok') lines.push(`       ${f.hint}`);
+      // a message's own lines (the file line a syntax error quotes) stay under the text, not under the mark
+      const indent = (text: string) => text.replaceAll('\n', '\n       ');
+      lines.push(`  ${MARK[f.level]} ${indent(f.message)}`);
+      if (f.hint && f.level !== 'ok') lines.push(`       ${indent(f.hint)}`);
     }
     // human text: what IAM, STS or a config file says is shown, never sent as terminal commands
     ctx.stdout(printable(`${lines.join('\n')}\n`));

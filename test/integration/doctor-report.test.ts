@@ -47,7 +47,7 @@ this is not a setting
     `  FAIL web_identiy_client_id (${config}:11) of profile app is read by neither rolecall nor the AWS CLI: did you mean web_identity_client_id?`,
     `  FAIL STS http://127.0.0.1:${port} does not answer (ECONNREFUSED)`,
   ]);
-  assert.match(run.stdout, /\n {4}\[profile broken\n {7}Close it: \[profile broken\]\n/);
+  assert.match(run.stdout, /\n {11}\[profile broken\n {7}Close it: \[profile broken\]\n/);
 
   const json = await runRolecall(['doctor', 'app', '--json'], { env: home.env });
   assert.equal(json.code, 1);

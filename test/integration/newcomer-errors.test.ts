@@ -208,3 +208,31 @@ test("doctor's report says where secrets are kept, and stderr does not say it a 
     home.remove();
   }
 });
+
+test('doctor reports a bad region as a FAIL in its report instead of stopping on it, and quotes a broken line under its message', async () => {
+  const home = tempHome();
+  try {
+    const config = home.write(
+      '.aws/config',
+      `[default]
+endpoint_url = ${testbed.aws.url}
+
+[profile badregion]
+region = x
+
+[profile tail
+region = us-east-1
+`,
+    );
+    const doctor = await runRolecall(['doctor', 'badregion'], { env: home.env });
+    assert.equal(doctor.code, 1, doctor.stderr);
+    assert.equal(doctor.stderr, '');
+    assert.match(doctor.stdout, new RegExp(`\\n {2}FAIL region = "x" \\(${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5\\) is not an AWS region\\n {7}Regions look like us-east-1 or eu-central-2\\.\\n`));
+    assert.ok(
+      doctor.stdout.includes(`\n  FAIL ${config}:7: the section header is not closed (no "]"):\n           [profile tail\n       Close it: [profile tail]\n`),
+      doctor.stdout,
+    );
+  } finally {
+    home.remove();
+  }
+});
