@@ -236,3 +236,24 @@ region = us-east-1
     home.remove();
   }
 });
+
+test('no profile named and no default one: said so, with how to name one, on a machine with no AWS files and with other profiles only', async () => {
+  const home = tempHome();
+  try {
+    const expected = [
+      'rolecall: no profile was named, and there is no default one: no [default] in the config or credentials file, and no keys for it in the OS keyring',
+      '  hint: Name a profile (rolecall COMMAND PROFILE, --profile P or AWS_PROFILE; `aws configure list-profiles` lists yours), or write one with `rolecall setup`.',
+    ];
+    const said = (stderr: string) => stderr.split('\n').filter((line) => line && !line.startsWith('warning: secrets '));
+    const bare = await runRolecall(['export', '--format', 'env'], { env: home.env });
+    assert.equal(bare.code, 2);
+    assert.equal(bare.stdout, '');
+    assert.deepEqual(said(bare.stderr), expected);
+    home.write('.aws/config', '[profile dev]\nregion = us-east-1\n');
+    const others = await runRolecall(['whoami'], { env: home.env });
+    assert.equal(others.code, 2);
+    assert.deepEqual(said(others.stderr), expected);
+  } finally {
+    home.remove();
+  }
+});

@@ -20,6 +20,8 @@ export interface StaticKeysStep extends Step {
   accessKeyId?: Setting;
   secretAccessKey?: Setting;
   sessionToken?: Setting;
+  /** with 'keyring': nobody named this profile and no file has it (the default, asked for by default) */
+  unnamed?: true;
 }
 
 export const isStaticKeys = stepOf<StaticKeysStep>('StaticKeys');
@@ -64,7 +66,8 @@ function keysOf(profile: Profile): StaticKeysStep {
     });
   }
   // `rolecall keys add PROFILE` keeps the keys in the OS keyring; running the step says so if they are not there either
-  return { kind: 'StaticKeys', profile: profile.name, origin: 'keyring' };
+  const unnamed = profile.nameSource.kind === 'default' && [...profile.settings.values()].every((s) => s.source.kind !== 'file');
+  return { kind: 'StaticKeys', profile: profile.name, origin: 'keyring', ...(unnamed ? { unnamed: true as const } : {}) };
 }
 
 async function keys(step: StaticKeysStep, deps: StepDeps): Promise<Credentials> {
@@ -88,6 +91,11 @@ async function keys(step: StaticKeysStep, deps: StepDeps): Promise<Credentials> 
     return { accessKeyId: id, secretAccessKey: secret, sessionToken: deps.env.AWS_SESSION_TOKEN || undefined, chain };
   }
   const stored = await deps.secrets().get(keysSecretName(step.profile));
+  if (!stored && step.unnamed) {
+    throw new RolecallError('PROFILE_NO_CREDENTIALS', `no profile was named, and there is no default one: no [${step.profile}] in the config or credentials file, and no keys for it in the OS keyring`, {
+      hint: 'Name a profile (rolecall COMMAND PROFILE, --profile P or AWS_PROFILE; `aws configure list-profiles` lists yours), or write one with `rolecall setup`.',
+    });
+  }
   if (!stored) {
     throw new RolecallError('PROFILE_NO_CREDENTIALS', `profile "${step.profile}" has no credentials: no keys in the credentials file and none in the OS keyring`, {
       hint: `Add aws_access_key_id/aws_secret_access_key for [${step.profile}] to the credentials file, store them with \`rolecall keys add ${step.profile}\`, or give the profile a role_arn with a source.`,
