@@ -82,8 +82,9 @@ ${CREDENTIAL_HELP}`,
     const browserProfile = consoleBrowserProfile(template, credentials, plan.profile.name);
     const opened = await openBrowser(url, agent, where, undefined, browserProfile);
     if (!opened) {
-      ctx.log.info('No browser to open here: run `rolecall login --url` and open the URL yourself.');
-      return 1;
+      throw new RolecallError('BROWSER_LAUNCH', 'no browser to open the AWS console in here (no console_browser or agent, no $BROWSER, no display)', {
+        hint: `Run \`rolecall login ${plan.profile.name} --url\` and open the URL it prints yourself (the credentials are cached: no second sign-in), or set console_browser or $BROWSER.`,
+      });
     }
     ctx.log.info(`Opened the AWS console as ${credentials.arn ?? plan.profile.name}${browserProfile === undefined ? '' : ` in browser profile "${browserProfile}"`}.`);
     return 0;

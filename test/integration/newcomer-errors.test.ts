@@ -257,3 +257,25 @@ test('no profile named and no default one: said so, with how to name one, on a m
     home.remove();
   }
 });
+
+test('login with no browser to open: an error naming the profile in the command to run instead, which then signs in no second time', async () => {
+  const home = bastionHome(testbed);
+  try {
+    const env = { ...home.env, AWS_ENDPOINT_URL_SIGNIN: testbed.aws.signinUrl };
+    const login = await runRolecall(['login', 'read'], { env });
+    assert.equal(login.code, 1);
+    assert.equal(login.stdout, '');
+    assert.deepEqual(login.stderr.split('\n').filter((line) => line && !line.startsWith('warning: secrets ')), [
+      'rolecall: no browser to open the AWS console in here (no console_browser or agent, no $BROWSER, no display)',
+      '  hint: Run `rolecall login read --url` and open the URL it prints yourself (the credentials are cached: no second sign-in), or set console_browser or $BROWSER.',
+    ]);
+    const sessions = testbed.aws.calls('GetSessionToken');
+    const roles = testbed.aws.calls('AssumeRole');
+    const url = await runRolecall(['login', 'read', '--url'], { env });
+    assert.equal(url.code, 0, url.stderr);
+    assert.ok(url.stdout.startsWith(`${testbed.aws.signinUrl}?Action=login&`), url.stdout);
+    assert.equal(testbed.aws.calls('GetSessionToken') + testbed.aws.calls('AssumeRole'), sessions + roles, 'no second sign-in');
+  } finally {
+    home.remove();
+  }
+});
