@@ -21,7 +21,7 @@ Without a Secret Service they go to the kernel keyring, or to an encrypted file 
 ROLECALL_SECRETS_KEY is set (see ROLECALL_KEYRING in docs/configuration.md).
 
 Examples:
-  rolecall keys add bastion     # then delete aws_secret_access_key from ~/.aws/credentials
+  rolecall keys add bastion     # then delete [bastion]'s two key lines from ~/.aws/credentials
   rolecall keys rm bastion`,
   async run(parsed, ctx) {
     const [action, profile, ...extra] = parsed.positionals;
@@ -50,8 +50,10 @@ Examples:
     await secrets.set(keysSecretName(profile), JSON.stringify({ accessKeyId, secretAccessKey }));
     ctx.log.info(`Stored the keys of profile ${profile} in ${where}.`);
     const files = readConfigFiles(ctx.env, ctx.home);
-    if (files.credentialProfiles.get(profile)?.values.has('aws_secret_access_key')) {
-      ctx.log.warn(`${files.credentials.path} still holds aws_secret_access_key for [${profile}], and it wins over the keyring: delete it there.`);
+    const left = ['aws_access_key_id', 'aws_secret_access_key'].filter((key) => files.credentialProfiles.get(profile)?.values.has(key));
+    if (left.length) {
+      // both lines go: a key id left alone is a profile with half its keys, refused by rolecall and the AWS CLI alike
+      ctx.log.warn(`${files.credentials.path} still holds ${left.join(' and ')} for [${profile}], which ${left.length > 1 ? 'win' : 'wins'} over the keyring: delete ${left.length > 1 ? 'both lines' : 'that line'} there.`);
     }
     return 0;
   },

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
-import { runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
+import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
 import { bastionHome } from '../helpers/bastion';
 
 let testbed: Testbed;
@@ -275,6 +275,28 @@ test('login with no browser to open: an error naming the profile in the command 
     assert.equal(url.code, 0, url.stderr);
     assert.ok(url.stdout.startsWith(`${testbed.aws.signinUrl}?Action=login&`), url.stdout);
     assert.equal(testbed.aws.calls('GetSessionToken') + testbed.aws.calls('AssumeRole'), sessions + roles, 'no second sign-in');
+  } finally {
+    home.remove();
+  }
+});
+
+test('keys add says to delete both key lines from the credentials file, and the profile works once they are gone', async () => {
+  const home = bastionHome(testbed);
+  try {
+    const alice = testbed.world.users.find((u) => u.name === 'alice')!;
+    const pty = new URL('../helpers/oidc-pty.py', import.meta.url).pathname;
+    const add = await runProcess('python3', [pty, process.execPath, BIN, 'keys', 'add', 'bastion'], {
+      env: { ...home.env, KEY_ID: alice.accessKeyId, SECRET: alice.secretAccessKey, PTY_ANSWERS: 'access key id for profile bastion:=>KEY_ID\nsecret access key:=>SECRET' },
+    });
+    assert.equal(add.code, 0, add.stdout);
+    const credentials = home.env.AWS_SHARED_CREDENTIALS_FILE!;
+    assert.match(add.stdout, new RegExp(`${credentials.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} still holds aws_access_key_id and aws_secret_access_key for \\[bastion\\], which win over the keyring: delete both lines there\\.`));
+    // as told: both lines of [bastion] go
+    writeFileSync(credentials, readFileSync(credentials, 'utf8').replace(/\[bastion\]\naws_access_key_id = .*\naws_secret_access_key = .*\n/, '[bastion]\n'));
+    assert.ok(!readFileSync(credentials, 'utf8').includes(alice.accessKeyId), 'the keys are out of the file');
+    const read = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
+    assert.equal(read.code, 0, read.stderr);
+    assert.match(read.stdout, /^AWS_ACCOUNT_ID=222222222222$/m);
   } finally {
     home.remove();
   }
