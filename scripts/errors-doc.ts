@@ -34,6 +34,7 @@ const WHEN: Record<ErrorCode, string> = {
   STS_THROTTLED: 'AWS kept throttling the call after rolecall retried with backoff.',
   STS_UNAVAILABLE: 'The STS endpoint could not be reached, or kept failing with 5xx after retries.',
   STS_ERROR: 'Any other refusal from AWS; AWS\'s own message is shown.',
+  IDP_ANSWER_TOO_LARGE: 'An identity provider (OIDC discovery, signing keys, token endpoint, Okta\'s Authentication API, IAM Identity Center, a SAML POST API) answered more than 1 MiB; rolecall stops reading at that bound.',
   OIDC_DISCOVERY: 'The issuer\'s discovery document could not be fetched or is not valid provider metadata.',
   OIDC_INSECURE: 'An IdP endpoint uses plain http on a non-loopback host.',
   OIDC_CALLBACK: 'The loopback listener received a callback with a wrong state, missing code or an error it cannot use.',

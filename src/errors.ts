@@ -50,6 +50,11 @@ export const CATALOGUE = {
   STS_THROTTLED: { exit: 1, hint: 'AWS is throttling the calls: wait a moment and try again; rolecall caches credentials so repeated calls do not call AWS.' },
   STS_UNAVAILABLE: { exit: 1, hint: 'The endpoint did not answer: check the network, endpoint_url and AWS_ENDPOINT_URL_STS.' },
   STS_ERROR: { exit: 1, hint: 'AWS refused the call; the message above is AWS\'s own.' },
+  // any identity provider (OIDC, SAML, IAM Identity Center)
+  IDP_ANSWER_TOO_LARGE: {
+    exit: 1,
+    hint: "Check the URL named above: it must be the identity provider's own endpoint, not a download, a stream or a proxy's page; if it is, its answer is broken.",
+  },
   // OIDC
   OIDC_DISCOVERY: { exit: 1, hint: 'Check the issuer URL: its /.well-known/openid-configuration must answer with the provider metadata.' },
   OIDC_INSECURE: {

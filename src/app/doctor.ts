@@ -44,7 +44,8 @@ export async function probe(check: string, what: string, url: string, deps: Pick
   let response: Response;
   try {
     response = await deps.fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(deps.timeoutMs) });
-    await response.arrayBuffer();
+    // only the status and Date matter: nothing of the body is read, however large
+    await response.body?.cancel();
   } catch (error) {
     const cause = networkCode(error) ?? ((error as { cause?: Error }).cause ?? (error as Error)).message;
     return [{ check, level: 'fail', message: `${what} ${url} does not answer (${cause})`, hint: 'Check the URL, the network, a proxy (HTTPS_PROXY) or a VPN.' }];

@@ -13,6 +13,7 @@ import { validateProfile } from '../config/validate';
 import { buildPlan } from '../plan/build';
 import { SOURCES } from '../credentials/sources/index';
 import { writeFileAtomic } from '../store/atomic-write';
+import { boundedFetch } from '../idp/bounded-answer';
 
 export const SETUP_KINDS = {
   oidc: 'OIDC login -> AssumeRoleWithWebIdentity (aws-oidc, aws-cli-oidc oidc, aws-runas)',
@@ -135,10 +136,11 @@ export async function discoverIssuer(issuer: string, fetchImpl: typeof fetch = f
   const discoveryUrl = `${base}/.well-known/openid-configuration`;
   let metadata: { issuer?: string; authorization_endpoint?: string; grant_types_supported?: string[] };
   try {
-    const response = await fetchImpl(discoveryUrl, { headers: { accept: 'application/json' } });
+    const response = await boundedFetch<RequestInit>(() => `the discovery document ${discoveryUrl}`, fetchImpl)(discoveryUrl, { headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     metadata = (await response.json()) as typeof metadata;
   } catch (error) {
+    if (error instanceof RolecallError) throw error;
     throw new RolecallError('OIDC_DISCOVERY', `${discoveryUrl} did not answer with a discovery document (${(error as Error).message})`, { cause: error });
   }
   if (!metadata.authorization_endpoint) {

@@ -36,7 +36,8 @@ describe('SAML answers beyond any real size or depth', () => {
     assert.equal(sent, huge.length, 'the server sent it');
     assert.equal(result.code, 1, result.stderr);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /rolecall: the SAML assertion URL http:\/\/127\.0\.0\.1:\d+\/saml \(from environment variable SAML_IDP_ASSERTION_URL\) answered more than 1 MiB; no SAML or token answer is that large, so rolecall stopped reading it/);
+    assert.match(result.stderr, /rolecall: the SAML assertion URL http:\/\/127\.0\.0\.1:\d+\/saml \(from environment variable SAML_IDP_ASSERTION_URL\) answered more than 1 MiB; no identity provider's answer is that large, so rolecall stopped reading it/);
+    assert.equal(await server.taken.at(-1), false, 'rolecall closed the connection before the answer was all sent');
   });
 
   it('a Response nested 100,000 deep is refused before it is parsed', async () => {

@@ -6,6 +6,7 @@ import { describeSource } from '../../config/source';
 import type { Logger } from '../../platform/logger';
 import { chooseClientAuth, openidClientAuth, type ClientAuthMethod, type ClientCredentials } from './client-auth';
 import { oidcError } from './errors';
+import { boundedFetch } from '../bounded-answer';
 import { tlsFetch } from './fetch';
 import { detectProvider, providerFromHost, PROVIDER_NAMES, type ProviderKind } from './provider';
 import type { SignInSettings } from './settings';
@@ -13,8 +14,8 @@ import { isLoopbackHost } from '../loopback-host';
 
 export interface OidcClient {
   config: oidc.Configuration;
-  /** the fetch every request to this IdP uses (JWKS included); undefined: the global one */
-  fetch?: oidc.CustomFetch;
+  /** the fetch every request to this IdP uses (JWKS included): bounded answers, mTLS / private CA when configured */
+  fetch: oidc.CustomFetch;
   issuer: string;
   /** how the client authenticates at the token endpoint, for every grant and the token exchange */
   authMethod: ClientAuthMethod;
@@ -66,6 +67,22 @@ function issuerMismatch(settings: SignInSettings, found: string, cause: unknown)
   });
 }
 
+/** An IdP's URL as errors name it: which endpoint of the discovery document it is, and where. */
+function endpointName(url: URL, issuer: URL, server: oidc.ServerMetadata | undefined): string {
+  const at = `${url.origin}${url.pathname}`;
+  const known: [string | undefined, string][] = [
+    [server?.token_endpoint, "the identity provider's token endpoint"],
+    [server?.jwks_uri, "the identity provider's signing keys (jwks_uri)"],
+    [server?.device_authorization_endpoint, "the identity provider's device authorization endpoint"],
+    [server?.authorization_endpoint, "the identity provider's authorization endpoint"],
+  ];
+  const named = known.find(([endpoint]) => endpoint !== undefined && URL.canParse(endpoint) && `${new URL(endpoint).origin}${new URL(endpoint).pathname}` === at)?.[1];
+  if (named) return `${named} ${at}`;
+  if (url.origin === issuer.origin && url.pathname.endsWith('/.well-known/openid-configuration')) return `the discovery document ${at}`;
+  if (url.pathname.startsWith('/api/v1/authn')) return `Okta's Authentication API ${at}`;
+  return `the identity provider ${at}`;
+}
+
 /** aws-runas wrote Okta's org authorization server as https://ORG.okta.com/oauth2; its issuer is the origin */
 function issuerUrlOf(settings: SignInSettings): URL {
   const url = new URL(settings.issuer.value);
@@ -77,7 +94,9 @@ export async function connect(settings: SignInSettings, log: Logger): Promise<Oi
   const issuerUrl = issuerUrlOf(settings);
   checkTransport(issuerUrl, settings, 'identity provider');
   warnings(settings, issuerUrl, log);
-  const fetch = tlsFetch(settings);
+  // set once discovery has named the endpoints
+  let server: oidc.ServerMetadata | undefined;
+  const fetch = boundedFetch((url) => endpointName(url, issuerUrl, server), tlsFetch(settings));
   const insecure = issuerUrl.protocol === 'http:';
   const credentials: ClientCredentials = { clientId: settings.clientId.value, clientSecret: settings.clientSecret?.value };
   log.redact(credentials.clientSecret);
@@ -87,9 +106,8 @@ export async function connect(settings: SignInSettings, log: Logger): Promise<Oi
   let config: oidc.Configuration;
   // the discovery answer's headers tell Okta (x-okta-request-id) from the rest
   let discoveryHeaders: Headers | undefined;
-  const base: oidc.CustomFetch = fetch ?? ((url, init) => globalThis.fetch(url, init as RequestInit));
   const watching: oidc.CustomFetch = async (url, init) => {
-    const response = await base(url, init);
+    const response = await fetch(url, init);
     if (discoveryHeaders === undefined) discoveryHeaders = response.headers;
     return response;
   };
@@ -106,13 +124,12 @@ export async function connect(settings: SignInSettings, log: Logger): Promise<Oi
     if (mapped.code !== 'OIDC_ERROR') throw mapped;
     throw new RolecallError('OIDC_DISCOVERY', `cannot use the discovery document of ${settings.issuer.value} (${describeSource(settings.issuer.source)}): ${mapped.message.replace(/^discovery at \S+ failed: /, '')}`, { cause: error });
   }
-  const server = config.serverMetadata();
+  server = config.serverMetadata();
   // the endpoints come from the IdP: an https issuer must not send the browser or the tokens to plain http elsewhere
   for (const [name, endpoint] of Object.entries({ authorization_endpoint: server.authorization_endpoint, token_endpoint: server.token_endpoint, jwks_uri: server.jwks_uri, device_authorization_endpoint: server.device_authorization_endpoint })) {
     if (endpoint) checkTransport(new URL(endpoint), settings, `${name} of the identity provider`);
   }
-  if (fetch) config[oidc.customFetch] = fetch;
-  else delete config[oidc.customFetch];
+  config[oidc.customFetch] = fetch;
   authMethod = chooseClientAuth(credentials, server.token_endpoint_auth_methods_supported, server.issuer, settings.clientAuthMethod);
   log.debug(`OIDC: client ${credentials.clientId} authenticates with ${authMethod} (the provider lists ${server.token_endpoint_auth_methods_supported?.join(', ') ?? 'nothing, so client_secret_basic'})`);
   const provider = detectProvider(settings.provider, issuerUrl, server, discoveryHeaders);

@@ -27,6 +27,8 @@ const CLIENT_AUTH_HINT =
 
 export function oidcError(error: unknown, what: string, issuer: string): RolecallError {
   if (isRolecallError(error)) return error;
+  // rolecall's own error from the fetch openid-client was given (an answer past the bound), wrapped
+  if (error instanceof ClientError && isRolecallError(error.cause)) return error.cause;
   if (error instanceof ResponseBodyError || error instanceof AuthorizationResponseError) {
     const code = BY_OAUTH_ERROR[error.error] ?? 'OIDC_ERROR';
     const description = error.error_description ? `: ${error.error_description}` : '';

@@ -1,9 +1,11 @@
 // A fetch for IdPs that need a client certificate (mTLS) or a private CA, or whose certificate the
 // user chose not to verify. Node 20's fetch cannot take TLS options without the undici package, so
-// this is a small adapter over node:https that returns standard Response objects.
+// this is a small adapter over node:https that returns standard Response objects, their bodies
+// streamed (src/idp/bounded-answer.ts bounds what is read of them).
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
 import type { CustomFetch } from 'openid-client';
 import { RolecallError } from '../../errors';
 
@@ -44,18 +46,16 @@ export function tlsFetch(options: TlsOptions): CustomFetch | undefined {
         target,
         { method: init.method, headers: init.headers, agent: secure ? agent : undefined, signal: init.signal },
         (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            const headers = new Headers();
-            for (const [name, value] of Object.entries(response.headers)) {
-              for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
-            }
-            const status = response.statusCode ?? 502;
-            const empty = status === 204 || status === 304;
-            resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage, headers }));
-          });
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+          }
+          const status = response.statusCode ?? 502;
+          const empty = status === 204 || status === 304;
+          if (empty) response.resume();
+          // streamed, as fetch's body is: the bounded fetch over this one stops reading past its bound
+          const body = empty ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
+          resolve(new Response(body, { status, statusText: response.statusMessage, headers }));
         },
       );
       // the same shape fetch gives for a network failure, so errors map the same way

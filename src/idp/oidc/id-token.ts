@@ -21,11 +21,11 @@ function invalid(issuer: string, why: string, cause?: unknown): RolecallError {
 async function fetchJwks(client: OidcClient): Promise<JSONWebKeySet> {
   const uri = client.config.serverMetadata().jwks_uri;
   if (!uri) throw invalid(client.issuer, 'the discovery document has no jwks_uri, so the signature cannot be checked');
-  const doFetch = client.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   let response: Response;
   try {
-    response = await doFetch(uri, { method: 'GET', headers: { accept: 'application/json' }, redirect: 'manual', body: undefined, signal: AbortSignal.timeout(30_000) });
+    response = await client.fetch(uri, { method: 'GET', headers: { accept: 'application/json' }, redirect: 'manual', body: undefined, signal: AbortSignal.timeout(30_000) });
   } catch (error) {
+    if (error instanceof RolecallError) throw error;
     throw new RolecallError('NETWORK', `could not fetch the signing keys of ${client.issuer} from ${uri}: ${(error as Error).message}`, { cause: error });
   }
   const body = (await response.json().catch(() => undefined)) as JSONWebKeySet | undefined;

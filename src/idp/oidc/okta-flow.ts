@@ -56,10 +56,9 @@ export async function oktaLogin(client: OidcClient, settings: SignInSettings, sc
 }
 
 async function call(client: OidcClient, url: string, body: Record<string, string>, what: string): Promise<{ status: number; body: AuthnAnswer }> {
-  const doFetch = client.fetch ?? ((u: string, init: RequestInit) => fetch(u, init));
   let response: Response;
   try {
-    response = await doFetch(url, {
+    response = await client.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
@@ -187,10 +186,9 @@ async function authorizeWithSession(client: OidcClient, settings: SignInSettings
     nonce,
     sessionToken,
   });
-  const doFetch = client.fetch ?? ((u: string, init: RequestInit) => fetch(u, init));
   let location: string | null;
   try {
-    const response = await doFetch(url.href, { method: 'GET', headers: { accept: 'text/html' }, body: undefined, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    const response = await client.fetch(url.href, { method: 'GET', headers: { accept: 'text/html' }, body: undefined, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     location = response.headers.get('location');
   } catch (error) {
     throw oidcError(error, 'the authorization request', client.issuer);

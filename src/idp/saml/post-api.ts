@@ -5,7 +5,8 @@ import type { SamlPostApi } from '../../plan/saml';
 import { RolecallError } from '../../errors';
 import type { Logger } from '../../platform/logger';
 import { renderBodyTemplate } from './body-template';
-import { postOnce, readBounded } from './http';
+import { boundedFetch } from '../bounded-answer';
+import { postOnce } from './http';
 import { requireSecureUrl } from './secure-url';
 
 export type SamlPostApiSettings = Pick<SamlPostApi, 'url' | 'bodyTemplate' | 'allowInsecure'>;
@@ -31,14 +32,15 @@ export async function fetchAssertionFromPostApi(
   });
   const body = renderBodyTemplate(settings.bodyTemplate, { saml_user: login.username, saml_password: login.password });
   deps.log.debug(`POST ${url.origin}${url.pathname} (SAML POST API, user ${login.username})`);
+  const where = `${url.origin}${url.pathname} (from ${describeSource(settings.url.source)})`;
   const response = await postOnce(
     url,
     { headers: { 'content-type': 'application/json', accept: 'application/json' }, body },
     'the SAML assertion URL',
     'SAML_ERROR',
+    boundedFetch(() => `the SAML assertion URL ${where}`),
   );
-  const where = `${url.origin}${url.pathname} (from ${describeSource(settings.url.source)})`;
-  const text = await readBounded(response, `the SAML assertion URL ${where}`, 'SAML_ERROR');
+  const text = await response.text();
   let answer: unknown;
   try {
     answer = JSON.parse(text);

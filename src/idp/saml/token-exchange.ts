@@ -9,7 +9,8 @@ import type { Logger } from '../../platform/logger';
 import type { SamlTokenExchange } from '../../plan/saml';
 import { applyClientAuth, type ClientAuthMethod } from '../oidc/client-auth';
 import { wrapBareAssertion } from './assertion';
-import { postOnce, readBounded } from './http';
+import { boundedFetch } from '../bounded-answer';
+import { postOnce } from './http';
 import { requireSecureUrl } from './secure-url';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -78,7 +79,7 @@ function refusal(answer: TokenAnswer, status: number, opts: TokenExchangeOptions
 /** Returns the SAML Response (base64 or base64url, a bare Assertion wrapped in one); parse it with parseSamlResponse. */
 export async function exchangeForSaml(
   opts: TokenExchangeOptions,
-  deps: { log: Logger; /** the OIDC client's fetch (mTLS, private CA), when it has one */ fetch?: CustomFetch },
+  deps: { log: Logger; /** the OIDC client's bounded fetch (src/idp/oidc/client.ts), with its mTLS or private CA */ fetch?: CustomFetch },
 ): Promise<string> {
   deps.log.redact(opts.subjectToken);
   deps.log.redact(opts.clientSecret);
@@ -99,13 +100,13 @@ export async function exchangeForSaml(
   applyClientAuth(opts.authMethod, { clientId: opts.clientId, clientSecret: opts.clientSecret }, form, headers);
 
   deps.log.debug(`token exchange at ${endpoint.origin}${endpoint.pathname}: ${opts.subjectTokenType} -> saml2 (client ${opts.clientId})`);
-  const response = await postOnce(endpoint, { headers, body: form }, "the identity provider's token endpoint", 'OIDC_ERROR', deps.fetch);
+  const fetchImpl = deps.fetch ?? boundedFetch(() => `the identity provider's token endpoint ${endpoint.origin}${endpoint.pathname}`);
+  const response = await postOnce(endpoint, { headers, body: form }, "the identity provider's token endpoint", 'OIDC_ERROR', fetchImpl);
   let answer: TokenAnswer;
   try {
     // `?? {}`: a JSON null is an answer without any of the fields
-    answer = (JSON.parse(await readBounded(response, "the identity provider's token endpoint", 'OIDC_ERROR')) ?? {}) as TokenAnswer;
-  } catch (error) {
-    if (error instanceof RolecallError) throw error;
+    answer = (JSON.parse(await response.text()) ?? {}) as TokenAnswer;
+  } catch {
     throw new RolecallError('OIDC_ERROR', `the identity provider's token endpoint answered HTTP ${response.status} without JSON to the token exchange`);
   }
   if (!response.ok || answer.error !== undefined) throw refusal(answer, response.status, opts, endpoint);

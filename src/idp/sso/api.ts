@@ -4,6 +4,7 @@
 // its words from `error_description` (SSO OIDC) or `message` (portal). No secret reaches an error.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolecallError } from '../../errors';
+import { boundedFetch } from '../bounded-answer';
 import type { Logger } from '../../platform/logger';
 import { networkCode } from '../../sts/errors';
 
@@ -52,18 +53,19 @@ function errorOf(status: number, headers: Headers, text: string): SsoApiError {
 
 const retryable = (status: number) => status === 429 || status >= 500;
 
-/** the JSON answer; SsoApiError for an error answer; RolecallError NETWORK when nobody answers */
+/** the JSON answer; SsoApiError for an error answer; RolecallError NETWORK when nobody answers, IDP_ANSWER_TOO_LARGE past the bound */
 export async function ssoCall(request: SsoRequest, log: Logger): Promise<Record<string, unknown>> {
   const url = new URL(request.path, request.endpoint.endsWith('/') ? request.endpoint : `${request.endpoint}/`);
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (request.body) headers['content-type'] = 'application/json';
   if (request.bearer) headers['x-amz-sso_bearer_token'] = request.bearer;
+  const fetchAnswer = boundedFetch<RequestInit>(() => `Identity Center (${request.operation} at ${url.origin})`);
   for (let attempt = 1; ; attempt++) {
     log.debug(`Identity Center ${request.operation} at ${url.origin}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await fetchAnswer(url.href, {
         method: request.method,
         headers,
         body: request.body ? JSON.stringify(request.body) : undefined,
@@ -71,6 +73,7 @@ export async function ssoCall(request: SsoRequest, log: Logger): Promise<Record<
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
+      if (error instanceof RolecallError) throw error;
       if (attempt < MAX_ATTEMPTS) {
         await sleep(backoff(attempt));
         continue;
