@@ -9,7 +9,7 @@ import type { Setting } from '../config/source';
 import { profileChain, type Profile } from '../config/profile';
 import { RolecallError } from '../errors';
 import { browserArgv } from '../platform/browser';
-import { browserVersion } from '../idp/saml/browser/devtools';
+import { browserVersion, requireDevtools } from '../idp/saml/browser/devtools';
 import { findBrowser } from '../idp/saml/browser/find-browser';
 import { canShowWindow } from '../idp/saml/browser/sign-in';
 import { isSaml } from '../credentials/sources/saml';
@@ -90,6 +90,7 @@ export function browserFinding(profile: Profile, deps: Pick<DoctorDeps, 'env' | 
 /** doctor: the browser for saml_sso_url is found and starts (without a window, on a throwaway profile). */
 export async function samlBrowserFinding(browserSetting: Setting<string> | undefined, deps: Pick<DoctorDeps, 'env' | 'home' | 'platform'>): Promise<Finding> {
   try {
+    requireDevtools();
     const browser = findBrowser(browserSetting, { env: deps.env, platform: deps.platform, home: deps.home });
     const version = await browserVersion(browser, deps.env);
     const window = canShowWindow(deps.env, deps.platform) ? '' : '; no display here, so sign-ins need a saved session (see saml_browser_headless)';

@@ -1,7 +1,7 @@
 // The single executable (npm run build:binary) on a machine without Node.js: PATH holds a shell and
 // nothing else, and the executable answers --version, gets credentials from the testbed's STS,
-// serves the next call from the cache, runs a command with them, and loads the keyring addon it
-// carries.
+// serves the next call from the cache, runs a command with them, loads the keyring addon it
+// carries, and says plainly that a saml_sso_url profile needs the npm package.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -83,4 +83,19 @@ test('the executable loads the keyring addon it carries', { skip: !keyringAvaila
   assert.equal(addons.length, 1, readdirSync(cache).join(' '));
   assert.equal(statSync(join(cache, addons[0]!)).mode & 0o777, 0o700);
   assert.ok(existsSync(cache));
+});
+
+test('the executable says plainly that a saml_sso_url profile needs the npm package, before looking for a browser, and doctor says the same', async () => {
+  const config = home.write('.aws/saml-browser-config', `[profile corp]\nsaml_sso_url = ${testbed.idp.origin}/saml/app/aws/sso\nrole_arn = arn:aws:iam::222222222222:role/saml-developer\n`);
+  const run = await runProcess(EXE, ['export', 'corp', '--format', 'env'], { env: { ...env, AWS_CONFIG_FILE: config } });
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, '');
+  const lines = run.stderr.split('\n').filter((line) => line.startsWith('rolecall:') || line.startsWith('  hint:'));
+  assert.deepEqual(lines, [
+    'rolecall: this single-file executable has no DevTools client (playwright-core) to drive the browser a saml_sso_url profile signs in with',
+    '  hint: Install rolecall from npm (npm install -g rolecall), which brings playwright-core along; the single-file executable cannot drive a browser.',
+  ]);
+  const doctor = await runProcess(EXE, ['doctor', 'corp'], { env: { ...env, AWS_CONFIG_FILE: config } });
+  assert.equal(doctor.code, 1);
+  assert.match(doctor.stdout, /\n {2}FAIL this single-file executable has no DevTools client \(playwright-core\) to drive the browser a saml_sso_url profile signs in with\n/);
 });

@@ -3,14 +3,26 @@
 // is started here, and doctor's check that it starts at all.
 import type { BrowserType } from 'playwright-core';
 import { RolecallError } from '../../../errors';
+import { IS_SEA } from '../../../platform/self';
 import type { FoundBrowser } from './find-browser';
 
+const FROM_NPM = 'Install rolecall from npm (npm install -g rolecall), which brings playwright-core along; the single-file executable cannot drive a browser.';
+
+/**
+ * Throws in the single executable, which leaves playwright-core out (scripts/build-binary.mjs): said
+ * plainly and before a browser is looked for, not as the failed import's words.
+ */
+export function requireDevtools(): void {
+  if (IS_SEA) throw new RolecallError('SAML_BROWSER_FAILED', 'this single-file executable has no DevTools client (playwright-core) to drive the browser a saml_sso_url profile signs in with', { hint: FROM_NPM });
+}
+
 export async function loadChromium(): Promise<BrowserType> {
+  requireDevtools();
   try {
     return (await import('playwright-core')).chromium;
   } catch (error) {
     throw new RolecallError('SAML_BROWSER_FAILED', `the DevTools client (playwright-core) that drives the browser cannot be loaded: ${(error as Error).message}`, {
-      hint: 'Install rolecall from npm (npm install -g rolecall), which brings playwright-core along; the single-file executable cannot drive a browser.',
+      hint: FROM_NPM,
     });
   }
 }

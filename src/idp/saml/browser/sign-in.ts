@@ -12,6 +12,7 @@ import { withLock } from '../../../store/lock';
 import { requireSecureUrl } from '../secure-url';
 import { captureSamlResponse } from './capture';
 import { findBrowser } from './find-browser';
+import { requireDevtools } from './devtools';
 
 /** the lock (under the cache directory's locks/) that one browser sign-in at a time holds */
 const PROFILE_LOCK = 'saml-browser-profile';
@@ -35,6 +36,7 @@ function where(name: string, s: Setting<unknown> | undefined): string {
 /** The base64 SAMLResponse the identity provider's page posted to AWS. */
 export async function assertionFromBrowser(settings: SamlBrowser, deps: SamlBrowserDeps): Promise<string> {
   const start = requireSecureUrl(settings.startUrl, { what: 'the SAML sign-in page (saml_sso_url)', allowInsecure: settings.allowInsecure, code: 'SAML_INSECURE', log: deps.log });
+  requireDevtools();
   const browser = findBrowser(settings.browser, { env: deps.env, platform: deps.platform, home: deps.home });
   // the profile will hold the provider's session cookie: never in a directory another user planted
   const profileDir = browserProfileDir(ensureDataDir(deps));
