@@ -14,6 +14,7 @@ import { buildPlan } from '../plan/build';
 import { SOURCES } from '../credentials/sources/index';
 import { writeFileAtomic } from '../store/atomic-write';
 import { boundedFetch } from '../idp/bounded-answer';
+import { networkCode } from '../sts/errors';
 
 export const SETUP_KINDS = {
   oidc: 'OIDC login -> AssumeRoleWithWebIdentity (aws-oidc, aws-cli-oidc oidc, aws-runas)',
@@ -141,7 +142,8 @@ export async function discoverIssuer(issuer: string, fetchImpl: typeof fetch = f
     metadata = (await response.json()) as typeof metadata;
   } catch (error) {
     if (error instanceof RolecallError) throw error;
-    throw new RolecallError('OIDC_DISCOVERY', `${discoveryUrl} did not answer with a discovery document (${(error as Error).message})`, { cause: error });
+    // the network's own code (ECONNREFUSED, ENOTFOUND), not fetch's 'fetch failed'
+    throw new RolecallError('OIDC_DISCOVERY', `${discoveryUrl} did not answer with a discovery document (${networkCode(error) ?? (error as Error).message})`, { cause: error });
   }
   if (!metadata.authorization_endpoint) {
     throw new RolecallError('OIDC_DISCOVERY', `${discoveryUrl} has no authorization_endpoint`, { hint: 'Check the issuer URL: it must be an OpenID Connect provider.' });

@@ -2,7 +2,9 @@
 // profile it is about, once, with nothing on stdout when the command fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startTestbed, type Testbed } from '../../testbed/index';
 import { BIN, runProcess, runRolecall, tempHome, type Home } from '../helpers/cli';
@@ -297,6 +299,23 @@ test('keys add says to delete both key lines from the credentials file, and the 
     const read = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
     assert.equal(read.code, 0, read.stderr);
     assert.match(read.stdout, /^AWS_ACCOUNT_ID=222222222222$/m);
+  } finally {
+    home.remove();
+  }
+});
+
+test("setup's issuer check names the network's error when the identity provider is down, and writes nothing", async () => {
+  const home = tempHome();
+  try {
+    // a port that was just free: nothing listens there
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const setup = await runRolecall(['setup', '--kind', 'oidc', '--profile', 'x', '--issuer', `http://127.0.0.1:${port}`, '--client-id', 'cli', '--role-arn', 'arn:aws:iam::123456789012:role/dev', '--yes', '--no-login'], { env: home.env });
+    assert.equal(setup.code, 1);
+    assert.equal(setup.stderr.split('\n')[0], `rolecall: http://127.0.0.1:${port}/.well-known/openid-configuration did not answer with a discovery document (ECONNREFUSED)`);
+    assert.ok(!existsSync(home.env.AWS_CONFIG_FILE!), 'nothing written');
   } finally {
     home.remove();
   }
