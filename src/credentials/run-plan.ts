@@ -1,8 +1,10 @@
 // Runs a Plan's steps in order, each by the credential source of its kind. Every step that yields
 // expiring credentials is cached under a key for the steps up to it, so a later run starts from
 // the furthest step still fresh: one MFA session serves every role above it, and a cache hit makes
-// no call at all.
+// no call at all. Cached credentials AWS refuses as signer (revoked with their key) are replaced by
+// running the chain again, once.
 import { createHash } from 'node:crypto';
+import { isRolecallError } from '../errors';
 import type { Plan } from '../plan/step';
 import type { Credentials } from '../sts/credentials';
 import { SOURCES, sourceOf } from './sources/index';
@@ -50,6 +52,9 @@ function expires(c: Credentials): boolean {
   return c.expiration !== undefined;
 }
 
+/** what AWS answers when the credentials that signed a call are no longer good: a deactivated key's session, an early expiry */
+const REFUSED_SIGNER = new Set(['STS_INVALID_CLIENT_TOKEN', 'STS_EXPIRED_TOKEN']);
+
 export async function runPlan(plan: Plan, deps: PlanDeps): Promise<Credentials> {
   const { steps } = plan;
   const sources = deps.sources ?? SOURCES;
@@ -74,7 +79,17 @@ export async function runPlan(plan: Plan, deps: PlanDeps): Promise<Credentials> 
     const step = steps[i]!;
     const source = sourceOf(step, sources);
     deps.log.debug(`step ${i + 1}/${steps.length}: ${describe(i)}`);
-    const next = await source.run(step, current, deps);
+    let next: Credentials;
+    try {
+      next = await source.run(step, current, deps);
+    } catch (error) {
+      // the cached credentials this step was signed with are refused: once, the whole chain again without the cache (its entries are replaced)
+      if (i === start && start > 0 && !deps.refresh && isRolecallError(error) && REFUSED_SIGNER.has(error.code)) {
+        deps.log.warn(`AWS refused the cached credentials of ${describe(start - 1)} (${error.code === 'STS_EXPIRED_TOKEN' ? 'expired' : 'no longer valid: its key deactivated or rotated'}); getting new ones.`);
+        return runPlan(plan, { ...deps, refresh: true });
+      }
+      throw error;
+    }
     next.chain = [...(current?.chain ?? []), ...(next.chain.length ? next.chain : [describe(i)])];
     if (deps.cache && i < cacheable && expires(next)) await deps.cache.write(stepKey(plan, i, sources), next, { profile: plan.profile.name });
     current = next;

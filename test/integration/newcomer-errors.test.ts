@@ -2,7 +2,7 @@
 // profile it is about, once, with nothing on stdout when the command fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -316,6 +316,39 @@ test("setup's issuer check names the network's error when the identity provider 
     assert.equal(setup.code, 1);
     assert.equal(setup.stderr.split('\n')[0], `rolecall: http://127.0.0.1:${port}/.well-known/openid-configuration did not answer with a discovery document (ECONNREFUSED)`);
     assert.ok(!existsSync(home.env.AWS_CONFIG_FILE!), 'nothing written');
+  } finally {
+    home.remove();
+  }
+});
+
+test('a cached MFA session AWS no longer accepts (its key deactivated) is replaced: the chain runs again once, with a warning', async () => {
+  const home = bastionHome(testbed);
+  try {
+    const first = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
+    assert.equal(first.code, 0, first.stderr);
+    const dir = join(home.env.ROLECALL_CACHE_DIR!, 'credentials');
+    const entries = readdirSync(dir).map((name) => ({ path: join(dir, name), data: JSON.parse(readFileSync(join(dir, name), 'utf8')) as { chain: string[]; sessionToken: string } }));
+    const session = entries.find((e) => e.data.chain.at(-1)!.startsWith('GetSessionToken'))!;
+    const role = entries.find((e) => e !== session)!;
+    // the session's token as AWS sees it once the user's key is deactivated: unknown; the role above it is gone, so the session is used
+    writeFileSync(session.path, JSON.stringify({ ...session.data, sessionToken: 'IQoJb3JpZ2luX2VjEGRldmFjdGl2YXRlZA==' }));
+    rmSync(role.path);
+    rmSync(join(home.env.ROLECALL_CACHE_DIR!, 'fast'), { recursive: true, force: true });
+    const sessions = testbed.aws.calls('GetSessionToken');
+    const again = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^AWS_ACCOUNT_ID=222222222222$/m);
+    assert.deepEqual(again.stderr.split('\n').filter((line) => line && !line.startsWith('warning: secrets ')), [
+      'warning: AWS refused the cached credentials of GetSessionToken with MFA arn:aws:iam::111111111111:mfa/alice (profile bastion) (no longer valid: its key deactivated or rotated); getting new ones.',
+    ]);
+    assert.equal(testbed.aws.calls('GetSessionToken'), sessions + 1, 'a new MFA session');
+    // the new session replaced the refused one in the cache: with the role gone again, it serves
+    for (const name of readdirSync(dir)) if (!(JSON.parse(readFileSync(join(dir, name), 'utf8')) as { chain: string[] }).chain.at(-1)!.startsWith('GetSessionToken')) rmSync(join(dir, name));
+    rmSync(join(home.env.ROLECALL_CACHE_DIR!, 'fast'), { recursive: true, force: true });
+    const cached = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
+    assert.equal(cached.code, 0, cached.stderr);
+    assert.equal(cached.stderr, '', 'no warning');
+    assert.equal(testbed.aws.calls('GetSessionToken'), sessions + 1, 'no third MFA session');
   } finally {
     home.remove();
   }
