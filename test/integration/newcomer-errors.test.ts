@@ -18,6 +18,11 @@ after(async () => {
   await testbed.close();
 });
 
+/** stderr's lines, without the once-per-home note of where secrets are kept */
+function said(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line && !line.startsWith('warning: secrets '));
+}
+
 function withHome(fn: (home: Home) => Promise<void>) {
   return async () => {
     const home = tempHome();
@@ -108,8 +113,6 @@ role_arn = arn:aws:iam::222222222222:role/oidc-developer
     const config = home.env.AWS_CONFIG_FILE!;
     const lines = readFileSync(config, 'utf8').split('\n');
     const at = (key: string) => `${config}:${lines.findIndex((line) => line.startsWith(`${key} =`)) + 1}`;
-    // the lines about this profile, without the once-per-home note of where secrets are kept
-    const said = (stderr: string) => stderr.split('\n').filter((line) => !line.startsWith('warning: secrets '));
 
     const role = await runRolecall(['export', 'typo', '--format', 'env'], { env: home.env });
     assert.equal(role.code, 2);
@@ -133,7 +136,7 @@ role_arn = arn:aws:iam::222222222222:role/oidc-developer
 
     const clean = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
     assert.equal(clean.code, 0, clean.stderr);
-    assert.deepEqual(said(clean.stderr), [''], 'no warning for a profile spelt right');
+    assert.deepEqual(said(clean.stderr), [], 'no warning for a profile spelt right');
   } finally {
     home.remove();
   }
@@ -156,7 +159,7 @@ role_arn = arn:aws:iam::222222222222:role/read
     const refused = await runRolecall(['export', 'refused', '--format', 'env'], { env: { ...home.env, WEB_IDENTITY_PASSWORD: alice.password, AWS_ENDPOINT_URL_STS: testbed.aws.url } });
     assert.equal(refused.code, 1, refused.stderr);
     assert.equal(refused.stdout, '');
-    const [message, hint] = refused.stderr.split('\n').filter((line) => !line.startsWith('warning: secrets '));
+    const [message, hint] = said(refused.stderr);
     assert.match(message!, /^rolecall: AssumeRoleWithWebIdentity arn:aws:iam::222222222222:role\/read failed: .* \(AccessDenied\)$/);
     assert.equal(
       hint,
@@ -246,7 +249,6 @@ test('no profile named and no default one: said so, with how to name one, on a m
       'rolecall: no profile was named, and there is no default one: no [default] in the config or credentials file, and no keys for it in the OS keyring',
       '  hint: Name a profile (rolecall COMMAND PROFILE, --profile P or AWS_PROFILE; `aws configure list-profiles` lists yours), or write one with `rolecall setup`.',
     ];
-    const said = (stderr: string) => stderr.split('\n').filter((line) => line && !line.startsWith('warning: secrets '));
     const bare = await runRolecall(['export', '--format', 'env'], { env: home.env });
     assert.equal(bare.code, 2);
     assert.equal(bare.stdout, '');
@@ -267,7 +269,7 @@ test('login with no browser to open: an error naming the profile in the command 
     const login = await runRolecall(['login', 'read'], { env });
     assert.equal(login.code, 1);
     assert.equal(login.stdout, '');
-    assert.deepEqual(login.stderr.split('\n').filter((line) => line && !line.startsWith('warning: secrets ')), [
+    assert.deepEqual(said(login.stderr), [
       'rolecall: no browser to open the AWS console in here (no console_browser or agent, no $BROWSER, no display)',
       '  hint: Run `rolecall login read --url` and open the URL it prints yourself (the credentials are cached: no second sign-in), or set console_browser or $BROWSER.',
     ]);
@@ -338,7 +340,7 @@ test('a cached MFA session AWS no longer accepts (its key deactivated) is replac
     const again = await runRolecall(['export', 'read', '--format', 'env'], { env: home.env });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^AWS_ACCOUNT_ID=222222222222$/m);
-    assert.deepEqual(again.stderr.split('\n').filter((line) => line && !line.startsWith('warning: secrets ')), [
+    assert.deepEqual(said(again.stderr), [
       'warning: AWS refused the cached credentials of GetSessionToken with MFA arn:aws:iam::111111111111:mfa/alice (profile bastion) (no longer valid: its key deactivated or rotated); getting new ones.',
     ]);
     assert.equal(testbed.aws.calls('GetSessionToken'), sessions + 1, 'a new MFA session');
