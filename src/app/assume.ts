@@ -12,6 +12,7 @@ import { isAccountId } from '../config/parse';
 import { didYouMean } from '../platform/suggest';
 import { assumeRoleProfileName, authScheme, coinbaseSettings } from '../config/coinbase';
 import { envSettings } from '../config/env';
+import { ignoresConfiguredEndpoints, withoutEndpoints } from '../config/configured-endpoints';
 import type { Exports } from '../output/render';
 
 export interface AssumeInput {
@@ -69,7 +70,8 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
     bastion = resolveProfile(readConfigFiles(ctx.env, ctx.home), { name: bastionName, env: ctx.env });
   }
   // the STS endpoint and region: the bastion's (with the environment applied), or the environment's alone
-  const base = bastion?.settings ?? envSettings(ctx.env);
+  const environment = envSettings(ctx.env);
+  const base = bastion?.settings ?? (ignoresConfiguredEndpoints(environment) ? withoutEndpoints(environment) : environment);
   for (const key of ['endpoint_url', 'endpoint_url.sts', 'region']) {
     const value = base.get(key);
     if (value) settings.set(key, value);

@@ -1,6 +1,7 @@
 // Environment variables that set profile keys (aws-runas's variables, the AWS SDK's, coinbase
 // assume-role's session timeout; config/keys.ts says which sets what). They apply to the profile
 // being asked for and beat every file.
+import { honourIgnoredEndpoints, IGNORE_ENDPOINTS_KEY } from './configured-endpoints';
 import { ENV_SETTINGS } from './keys';
 import { Profile } from './profile';
 import { setting, type Setting } from './source';
@@ -28,7 +29,7 @@ export function envSettings(env: NodeJS.ProcessEnv): Map<string, Setting<string>
 export function environmentProfile(env: NodeJS.ProcessEnv): Profile | undefined {
   const id = envValue(env, 'AWS_ACCESS_KEY_ID');
   if (!id || !envValue(env, 'AWS_SECRET_ACCESS_KEY')) return undefined;
-  const settings = new Map([...envSettings(env)].filter(([key]) => key === 'region' || key.startsWith('endpoint_url')));
+  const settings = new Map([...envSettings(env)].filter(([key]) => key === 'region' || key.startsWith('endpoint_url') || key === IGNORE_ENDPOINTS_KEY));
   settings.set('credential_source', setting('Environment', id.source));
-  return new Profile({ name: 'environment', nameSource: id.source, settings });
+  return honourIgnoredEndpoints(new Profile({ name: 'environment', nameSource: id.source, settings }));
 }

@@ -115,6 +115,12 @@ export const KEYS = {
   }),
   web_identity_token_file: key({ what: 'a file holding the web identity token', parse: parse.text, idp: 'oidc', from: ['AWS CLI'] }),
   endpoint_url: key({ what: 'endpoint for every service', parse: parse.endpoint, inherited: true, env: ['AWS_ENDPOINT_URL'], from: ['AWS CLI'] }),
+  ignore_configured_endpoint_urls: key({
+    what: '`true`: ignore every endpoint the configuration sets (`endpoint_url`, the `services` section, the `AWS_ENDPOINT_URL*` variables) and use each service\'s own AWS endpoint, as the AWS CLI and SDKs do; the variable beats the key, which the named profile holds (`true` or `false`)',
+    parse: parse.trueOrFalse,
+    env: ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'],
+    from: ['AWS CLI'],
+  }),
   services: key({ what: 'names a `[services NAME]` section whose `sts =` / `iam =` sub-sections hold `endpoint_url`', parse: parse.text, from: ['AWS CLI'] }),
   'endpoint_url.sts': key({ what: 'the STS endpoint (from the `services` section)', parse: parse.url, env: ['AWS_ENDPOINT_URL_STS'], from: ['AWS CLI'] }),
   'endpoint_url.iam': key({ what: 'the IAM endpoint (from the `services` section)', parse: parse.url, env: ['AWS_ENDPOINT_URL_IAM'], from: ['AWS CLI'] }),
@@ -236,7 +242,7 @@ export type ValueOf<K extends KeyName> = Exclude<ReturnType<(typeof KEYS)[K]['pa
 /** The keys the AWS CLI and SDKs read that rolecall does not (botocore's profile keys). */
 const AWS_CLI_ONLY_KEYS = [
   'output', 'aws_security_token', 'aws_account_id', 'ca_bundle', 'cli_timestamp_format', 'cli_follow_urlparam', 'cli_binary_format', 'cli_pager', 'cli_auto_prompt',
-  'cli_history', 'parameter_validation', 'retry_mode', 'max_attempts', 'ignore_configure_endpoint_urls', 'use_dualstack_endpoint',
+  'cli_history', 'parameter_validation', 'retry_mode', 'max_attempts', 'use_dualstack_endpoint',
   'use_fips_endpoint', 'tcp_keepalive', 's3', 'sts_regional_endpoints', 'metadata_service_timeout', 'metadata_service_num_attempts',
   'ec2_metadata_service_endpoint', 'ec2_metadata_service_endpoint_mode', 'ec2_metadata_v1_disabled', 'api_versions', 'defaults_mode',
   'sdk_ua_app_id', 'request_min_compression_size_bytes', 'disable_request_compression', 'account_id_endpoint_mode',

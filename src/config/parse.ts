@@ -41,6 +41,16 @@ export const boolean: Parser<boolean> = (value, key) => {
   throw invalid(key, value, 'is not true or false', 'Write true or false (yes/no, on/off and 1/0 work too).');
 };
 
+/**
+ * Only true or false, in any case, for the AWS SDKs' own true/false settings: botocore reads any
+ * other word as false and the JavaScript SDK refuses it, so rolecall refuses it too.
+ */
+export const trueOrFalse: Parser<boolean> = (value, key) => {
+  const v = value.value.trim().toLowerCase();
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw invalid(key, value, 'is not true or false', 'Write true or false: the AWS CLI reads every other word as false, the AWS SDK for JavaScript refuses it.');
+};
+
 /** `auto`, or one of the true/false words: 'auto' | 'true' | 'false'. */
 export const autoOrBoolean: Parser<'auto' | 'true' | 'false'> = (value, key) => {
   if (value.value.trim().toLowerCase() === 'auto') return 'auto';

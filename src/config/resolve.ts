@@ -5,6 +5,7 @@
 // are read from the files, so that e.g. JUMP_ROLE_ARN adds one jump, not one per hop.
 import { RolecallError } from '../errors';
 import { closest } from '../platform/suggest';
+import { honourIgnoredEndpoints } from './configured-endpoints';
 import { envSettings, envValue } from './env';
 import type { ConfigFiles } from './files';
 import { listProfiles } from './files';
@@ -208,7 +209,7 @@ export function resolveSsoSession(files: ConfigFiles, name: Setting<string>, env
   }
   for (const [key, value] of envSettings(env)) settings.set(key, value);
   dropWeakerServiceEndpoints(settings);
-  return new Profile({ name: `sso-session ${name.value.trim()}`, nameSource: name.source, settings });
+  return honourIgnoredEndpoints(new Profile({ name: `sso-session ${name.value.trim()}`, nameSource: name.source, settings }));
 }
 
 export function resolveProfile(files: ConfigFiles, request: ProfileRequest): Profile {
@@ -227,5 +228,5 @@ export function resolveProfile(files: ConfigFiles, request: ProfileRequest): Pro
   for (const [key, value] of fromEnv) settings.set(key, value);
   for (const [key, value] of request.overrides ?? []) settings.set(key, value);
   dropWeakerServiceEndpoints(settings);
-  return fromFiles.withSettings(settings);
+  return honourIgnoredEndpoints(fromFiles.withSettings(settings));
 }

@@ -88,6 +88,9 @@ export function createSts(options: StsOptions): Sts {
       c = new STSClient({
         region,
         endpoint,
+        // the endpoint is rolecall's to choose, from the profile it resolved (ignore_configured_endpoint_urls
+        // included): the SDK must not look up AWS_ENDPOINT_URL_STS or another profile's endpoint_url itself
+        ignoreConfiguredEndpointUrls: true,
         maxAttempts: MAX_ATTEMPTS,
         // unsigned calls (web identity, SAML) must not go looking for credentials of their own
         credentials: source ? sdkCredentials(source) : { accessKeyId: '', secretAccessKey: '' },

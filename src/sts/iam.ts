@@ -16,6 +16,8 @@ function iamClient(source: Credentials, options: IamOptions): IAMClient {
   return new IAMClient({
     region: options.region ?? DEFAULT_REGION,
     endpoint: options.endpoint,
+    // rolecall resolved the endpoint from the profile; the SDK must not look one up itself (see sts/client.ts)
+    ignoreConfiguredEndpointUrls: true,
     maxAttempts: 4,
     credentials: { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken },
   });
