@@ -2,6 +2,8 @@
 // the AWS CLI (botocore) another, credentials files other users can read, and passwords aws-runas
 // left in them.
 import { statSync } from 'node:fs';
+import { IGNORE_ENDPOINTS_KEY, ignoresConfiguredEndpoints } from '../config/configured-endpoints';
+import { envSettings } from '../config/env';
 import { IGNORED_BY_AWS_CLI } from '../config/keys';
 import { misspeltKeys, misspeltMessage } from '../config/misspelt';
 import type { ConfigFiles } from '../config/files';
@@ -89,6 +91,26 @@ export function refusedByAwsCli(profile: Profile, sections: ReadonlyMap<string, 
       level: 'warn',
       message: `profile ${profile.name} has role_arn and credential_process but no source_profile: \`aws --profile ${profile.name}\` refuses it ("Partial credentials found in assume-role") and never runs the credential_process`,
       hint: `Move the credential_process line to a profile of its own, e.g. [profile ${profile.name}-cli], and give that one to the AWS CLI.`,
+    },
+  ];
+}
+
+/**
+ * The endpoints ignore_configured_endpoint_urls drops, named where they are set: the settings doctor
+ * lists no longer hold them, and whoever wrote them should see why they are not used.
+ */
+export function ignoredEndpoints(profile: Profile, sections: (name: string) => ReadonlyMap<string, Setting<string>>, env: NodeJS.ProcessEnv): Finding[] {
+  const ignore = profile.settings.get(IGNORE_ENDPOINTS_KEY);
+  if (!ignore || !ignoresConfiguredEndpoints(profile.settings)) return [];
+  const written = profileChain(profile).flatMap((p) => [...sections(p.name)].filter(([key]) => key === 'endpoint_url' || key === 'services'));
+  const variables = [...envSettings(env)].filter(([key]) => key.startsWith('endpoint_url'));
+  const dropped = [...written, ...variables].map(([key, value]) => `${key} (${describeSource(value.source)})`);
+  if (dropped.length === 0) return [];
+  return [
+    {
+      check: 'config',
+      level: 'info',
+      message: `ignore_configured_endpoint_urls = ${ignore.value.trim()} (${describeSource(ignore.source)}): ${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} ignored, as the AWS CLI ignores them; AWS's own endpoints are called`,
     },
   ];
 }

@@ -20,7 +20,7 @@ import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
 import type { DoctorDeps, Finding } from './doctor-finding';
 import { shimFindings } from './shims';
-import { awsRunasPasswordFinding, ignoredByAwsCli, misspeltKeyFindings, refusedByAwsCli, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
+import { awsRunasPasswordFinding, ignoredByAwsCli, ignoredEndpoints, misspeltKeyFindings, refusedByAwsCli, permissionFinding, scanIni, shadowedKeys } from './doctor-files';
 import { identityCenterFindings } from './doctor-sso';
 import { cacheFindings } from './doctor-cache';
 import { oidcLoginFindings, oidcLogins } from './doctor-oidc';
@@ -182,6 +182,7 @@ export async function runChecks(subject: DoctorSubject, planned: { plan?: Plan; 
       const sections = new Map([...own(p.name), ...inCredentials(p.name)]);
       findings.push(...ignoredByAwsCli(p, own(p.name)), ...refusedByAwsCli(p, sections), ...shadowedKeys(p, own(p.name), files.credentials.path), ...misspeltKeyFindings(p.name, sections));
     }
+    findings.push(...ignoredEndpoints(profile, (name) => new Map([...own(name), ...inCredentials(name)]), deps.env));
   } else {
     findings.push(...misspeltKeyFindings(subject.name, new Map([...own(subject.name), ...inCredentials(subject.name)])));
   }

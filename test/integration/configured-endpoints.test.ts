@@ -78,15 +78,27 @@ sts =
   ];
 
   for (const c of cases) {
-    it(c.name, { timeout: 60_000 }, async () => {
+    it(c.name, { timeout: 60_000 }, async (t) => {
       const env = { ...home.env, ...c.env() };
       const doctor = await runRolecall(['doctor', c.profile, '--json'], { env });
       const findings = (JSON.parse(doctor.stdout) as { findings: Array<{ check: string; message: string }> }).findings;
       const sts = findings.find((f) => f.check === 'sts' && /^STS \S+ /.test(f.message));
       assert.ok(sts, doctor.stdout);
       assert.equal(/^STS (\S+) /.exec(sts.message)![1]!.replace(/\/$/, ''), c.expected(), sts.message);
+      if (c.expected() === AWS_STS) {
+        const note = findings.find((f) => f.message.startsWith('ignore_configured_endpoint_urls = '));
+        assert.ok(note, doctor.stdout);
+        const config = `${home.dir}/.aws/config`.replace(/[.]/g, '\\.');
+        const key = c.env().AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ? 'environment variable AWS_IGNORE_CONFIGURED_ENDPOINT_URLS' : `${config}:\\d+`;
+        const variable = c.env().AWS_ENDPOINT_URL_STS ? ', endpoint_url\\.sts \\(environment variable AWS_ENDPOINT_URL_STS\\)' : '';
+        assert.match(
+          note.message,
+          new RegExp(`^ignore_configured_endpoint_urls = (true|TRUE) \\(${key}\\): endpoint_url \\(${config}:\\d+\\), services \\(${config}:\\d+\\)${variable} are ignored, as the AWS CLI ignores them; AWS's own endpoints are called$`),
+        );
+      }
       const boto = botocoreEndpoint(home, c.profile, c.env());
       if (boto !== undefined) assert.equal(boto, c.expected(), "botocore's endpoint for the same files and variables");
+      else t.diagnostic("not compared with botocore: python3's botocore predates ignore_configured_endpoint_urls (1.31), or is missing");
 
       if (c.expected() === testbed.aws.url) {
         const seen = recorder.seen.length;
