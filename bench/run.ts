@@ -9,6 +9,8 @@
 //   (7) the same for a command that loads main (--version): the code cache's gain   goal <= 1
 //   (8) start-up of a command that loads main (`rolecall --version`) / `node -e ''`   reported:
 //       playwright-core (browser SAML) and the SDKs are loaded only by the commands that use them
+//   (9) another tool's slow credential_process run directly / the same through `rolecall export`,
+//       which caches its answer (here the helper is a full sign-in: MFA session + AssumeRole)   reported
 // The single executable is built first (npm run build:binary). NODE_EXTRA_CA_CERTS is not passed
 // on: Node reads that file at start-up, which would be measured as rolecall's time.
 import { spawn, spawnSync } from 'node:child_process';
@@ -78,12 +80,14 @@ async function main(): Promise<void> {
   const built = spawnSync(process.execPath, ['scripts/build-binary.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (built.status !== 0) throw new Error('npm run build:binary failed');
   const testbed = await startTestbed();
-  const small = bastionHome(testbed);
+  // a slow helper of another tool's kind: every run signs in anew (GetSessionToken + AssumeRole)
+  const helper = `${process.execPath} ${BIN} export read --format process --no-cache`;
+  const small = bastionHome(testbed, `\n[profile wrapped]\ncredential_process = ${helper}\n`);
   const big = bastionHome(testbed, bigConfig(10_000));
   const homes = [small, big];
   try {
-    for (const home of [small, big]) {
-      const warm = await runRolecall(['export', 'read', '--format', 'process'], { env: home.env });
+    for (const [home, profile] of [[small, 'read'], [big, 'read'], [small, 'wrapped']] as const) {
+      const warm = await runRolecall(['export', profile, '--format', 'process'], { env: home.env });
       if (warm.code !== 0) throw new Error(`could not warm the cache: ${warm.stderr}`);
     }
     const hitArgs = [BIN, 'export', 'read', '--format', 'process'];
@@ -95,6 +99,8 @@ async function main(): Promise<void> {
       exe: { command: EXE, args: hitArgs.slice(1), env: small.env },
       mainPkg: { command: process.execPath, args: [BIN, '--version'], env: small.env },
       mainExe: { command: EXE, args: ['--version'], env: small.env },
+      helper: { command: '/bin/sh', args: ['-c', helper], env: small.env, reps: Math.min(REPS, 15) },
+      wrapped: { command: process.execPath, args: [BIN, 'export', 'wrapped', '--format', 'process'], env: small.env },
       aws: { command: AWS, args: ['configure', 'export-credentials', '--profile', 'bastion', '--format', 'process'], env: small.env, reps: Math.min(REPS, 15) },
     });
 
@@ -123,6 +129,7 @@ async function main(): Promise<void> {
       ['(6) single executable\'s cache hit / npm package\'s', `${(m.exe! / m.hit!).toFixed(2)}`, '<= 1.1', m.exe! / m.hit! <= 1.1],
       ['(7) the same for --version, which loads main', `${(m.mainExe! / m.mainPkg!).toFixed(2)}  (${m.mainExe!.toFixed(1)} ms / ${m.mainPkg!.toFixed(1)} ms)`, '<= 1', m.mainExe! / m.mainPkg! <= 1],
       ['(8) start-up (--version) / node -e \'\'', `${(m.mainPkg! / m.node!).toFixed(2)}  (${m.mainPkg!.toFixed(1)} ms)`, 'report', true],
+      ['(9) a slow credential_process / through rolecall export', `${(m.helper! / m.wrapped!).toFixed(1)}  (${m.helper!.toFixed(0)} ms / ${m.wrapped!.toFixed(1)} ms)`, 'report', true],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`rolecall bench: medians of ${REPS} runs (aws: ${Math.min(REPS, 15)}), node ${process.version}\n`);
