@@ -56,6 +56,20 @@ function medians(commands: Record<string, { command: string; args: string[]; env
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
 
+/** the same, spawning without blocking this process (whose testbed the commands may call), fewer rounds */
+async function mediansAsync(commands: Record<string, { command: string; args: string[]; env: NodeJS.ProcessEnv }>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < Math.min(REPS, 15); i++) {
+    for (const [name, c] of Object.entries(commands)) {
+      const start = process.hrtime.bigint();
+      const code = await new Promise<number | null>((resolve) => spawn(c.command, c.args, { env: c.env, stdio: 'ignore' }).on('close', resolve));
+      if (code !== 0) throw new Error(`${c.command} ${c.args.join(' ')} failed`);
+      samples[name]!.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
 function bigConfig(count: number): string {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -99,9 +113,13 @@ async function main(): Promise<void> {
       exe: { command: EXE, args: hitArgs.slice(1), env: small.env },
       mainPkg: { command: process.execPath, args: [BIN, '--version'], env: small.env },
       mainExe: { command: EXE, args: ['--version'], env: small.env },
-      helper: { command: '/bin/sh', args: ['-c', helper], env: small.env, reps: Math.min(REPS, 15) },
-      wrapped: { command: process.execPath, args: [BIN, 'export', 'wrapped', '--format', 'process'], env: small.env },
       aws: { command: AWS, args: ['configure', 'export-credentials', '--profile', 'bastion', '--format', 'process'], env: small.env, reps: Math.min(REPS, 15) },
+    });
+
+    // (9) the helper signs in at the testbed, which runs in this process: timed without blocking it
+    const slow = await mediansAsync({
+      helper: { command: '/bin/sh', args: ['-c', helper], env: small.env },
+      wrapped: { command: process.execPath, args: [BIN, 'export', 'wrapped', '--format', 'process'], env: small.env },
     });
 
     // (4) a cold cache, 32 processes at once
@@ -129,7 +147,7 @@ async function main(): Promise<void> {
       ['(6) single executable\'s cache hit / npm package\'s', `${(m.exe! / m.hit!).toFixed(2)}`, '<= 1.1', m.exe! / m.hit! <= 1.1],
       ['(7) the same for --version, which loads main', `${(m.mainExe! / m.mainPkg!).toFixed(2)}  (${m.mainExe!.toFixed(1)} ms / ${m.mainPkg!.toFixed(1)} ms)`, '<= 1', m.mainExe! / m.mainPkg! <= 1],
       ['(8) start-up (--version) / node -e \'\'', `${(m.mainPkg! / m.node!).toFixed(2)}  (${m.mainPkg!.toFixed(1)} ms)`, 'report', true],
-      ['(9) a slow credential_process / through rolecall export', `${(m.helper! / m.wrapped!).toFixed(1)}  (${m.helper!.toFixed(0)} ms / ${m.wrapped!.toFixed(1)} ms)`, 'report', true],
+      ['(9) a slow credential_process / through rolecall export', `${(slow.helper! / slow.wrapped!).toFixed(1)}  (${slow.helper!.toFixed(0)} ms / ${slow.wrapped!.toFixed(1)} ms)`, 'report', true],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`rolecall bench: medians of ${REPS} runs (aws: ${Math.min(REPS, 15)}), node ${process.version}\n`);
