@@ -10,6 +10,7 @@ export const DOC_PATH = new URL('../docs/errors.md', import.meta.url).pathname;
 
 const WHEN: Record<ErrorCode, string> = {
   USAGE: 'A command was given a flag, argument or combination it does not take.',
+  INTERRUPTED: 'Ctrl-C at a prompt (a password, an MFA code, a username), or setup cancelled with Ctrl-C or Esc; exit 130, as a shell reports a command stopped by SIGINT, so a script or loop around rolecall stops too.',
   INPUT_INVALID: 'What was piped in (`from-sts`) or typed at a prompt is not what the command expects.',
   NO_TTY: 'rolecall has to ask for something (MFA code, password, role) but has neither a terminal nor the value from a flag or variable.',
   CONFIG_SYNTAX: 'A configuration file (INI, TOML, YAML, accounts JSON) cannot be parsed; the message names the file and line.',

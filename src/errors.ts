@@ -6,6 +6,7 @@ export const CATALOGUE = {
   // usage and input
   USAGE: { exit: 2, hint: 'Run `rolecall <command> --help` for the flags and arguments it takes.' },
   INPUT_INVALID: { exit: 1, hint: 'Check what was piped in: it must be the JSON that `aws sts` prints.' },
+  INTERRUPTED: { exit: 130, hint: 'Stopped at a prompt (Ctrl-C; Esc in setup); nothing was written. Run the command again when you are ready.' },
   NO_TTY: {
     exit: 1,
     hint: 'Run the command in a terminal, or give the answer another way: a flag, an argument or an environment variable.',

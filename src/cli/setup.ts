@@ -66,7 +66,7 @@ function cancelled(value: unknown): value is symbol {
 }
 
 function stop(): never {
-  throw new RolecallError('USAGE', 'setup cancelled; nothing was written', { hint: 'Run `rolecall setup` again when you are ready.' });
+  throw new RolecallError('INTERRUPTED', 'setup cancelled; nothing was written', { hint: 'Run `rolecall setup` again when you are ready.' });
 }
 
 function fromFlags(parsed: Parsed): Partial<SetupAnswers> {

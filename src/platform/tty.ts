@@ -67,7 +67,8 @@ function readLine(tty: TtyStreams, secret: boolean): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new RolecallError('USAGE', 'interrupted', { hint: 'The prompt was cancelled with Ctrl-C.' }));
+        // 130, as a shell reports a command stopped by SIGINT, so that a script or loop around rolecall stops too
+        if (ch === '\u0003') return done(new RolecallError('INTERRUPTED', 'interrupted at the prompt'));
         if (ch === '\u0004' && value === '') return done(new RolecallError('USAGE', 'no input', { hint: 'The prompt was closed with Ctrl-D.' }));
         if (ch === '\u007f' || ch === '\b') {
           if (value.length > 0) {

@@ -355,3 +355,19 @@ test('a cached MFA session AWS no longer accepts (its key deactivated) is replac
     home.remove();
   }
 });
+
+test(
+  'Ctrl-C at a prompt exits 130, as a shell reports SIGINT, so a loop around rolecall stops too; nothing is kept',
+  withHome(async (home) => {
+    const pty = new URL('../helpers/oidc-pty.py', import.meta.url).pathname;
+    const run = await runProcess('python3', [pty, process.execPath, BIN, 'password', 'work'], {
+      env: { ...home.env, NO_COLOR: '1', CTRL_C: '\u0003', PTY_ANSWERS: 'Password for profile work=>CTRL_C' },
+    });
+    assert.equal(run.code, 130, run.stdout);
+    assert.match(run.stdout, /^rolecall: interrupted at the prompt\r?$/m);
+    assert.match(run.stdout, /hint: Stopped at a prompt \(Ctrl-C; Esc in setup\); nothing was written\./);
+    const deleted = await runRolecall(['password', 'work', '--delete'], { env: home.env });
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stderr, /^No password was stored for profile work\.$/m);
+  }),
+);
