@@ -69,10 +69,10 @@ export async function assumeRole(input: AssumeInput, ctx: Context): Promise<Expo
       (input.globals.profile ? { value: input.globals.profile, source: { kind: 'flag', name: '--profile' } } : { value: 'default', source: { kind: 'default' } });
     bastion = resolveProfile(readConfigFiles(ctx.env, ctx.home), { name: bastionName, env: ctx.env });
   }
-  // the STS endpoint and region: the bastion's (with the environment applied), or the environment's alone
+  // the STS and IAM endpoints (IAM finds the MFA device) and region: the bastion's (with the environment applied), or the environment's alone
   const environment = envSettings(ctx.env);
   const base = bastion?.settings ?? (ignoresConfiguredEndpoints(environment) ? withoutEndpoints(environment) : environment);
-  for (const key of ['endpoint_url', 'endpoint_url.sts', 'region']) {
+  for (const key of ['endpoint_url', 'endpoint_url.sts', 'endpoint_url.iam', 'region']) {
     const value = base.get(key);
     if (value) settings.set(key, value);
   }
