@@ -2,7 +2,7 @@
 // closed, a line that is no setting, a missing source profile, a misspelt key, an STS that does not
 // answer), each a FAIL, and exit 1 at the end; a missing ~/.aws/config said as such; the browser
 // checked only for profiles that open one.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { runRolecall, tempHome } from '../helpers/cli';
@@ -16,17 +16,19 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-test('a broken config: every problem is a FAIL in one report, and doctor exits 1 at the end', async (t) => {
+/** a home whose ~/.aws/config starts with a [default] whose STS nothing answers, then `profiles` */
+async function homeWithDeadSts(t: TestContext, profiles: (port: number) => string) {
   const home = tempHome();
   t.after(() => home.remove());
   const port = await closedPort();
-  const config = home.write(
-    '.aws/config',
-    `[default]
-region = us-east-1
-endpoint_url = http://127.0.0.1:${port}
+  const config = home.write('.aws/config', `[default]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:${port}\n\n${profiles(port)}`);
+  return { home, port, config };
+}
 
-[profile broken
+test('a broken config: every problem is a FAIL in one report, and doctor exits 1 at the end', async (t) => {
+  const { home, port, config } = await homeWithDeadSts(
+    t,
+    () => `[profile broken
 role_arn = arn:aws:iam::123456789012:role/x
 
 [profile app]
@@ -98,16 +100,9 @@ role_arn = arn:aws:iam::123456789012:role/web
 });
 
 test('a profile that signs in but names no role is a FAIL of the report, with the settings shown, not an error that stops doctor', async (t) => {
-  const home = tempHome();
-  t.after(() => home.remove());
-  const port = await closedPort();
-  const config = home.write(
-    '.aws/config',
-    `[default]
-region = us-east-1
-endpoint_url = http://127.0.0.1:${port}
-
-[sso-session acme]
+  const { home, config } = await homeWithDeadSts(
+    t,
+    (port) => `[sso-session acme]
 sso_start_url = https://acme.awsapps.com/start
 sso_region = us-east-1
 
