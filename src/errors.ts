@@ -33,9 +33,12 @@ export const CATALOGUE = {
   STS_EXPIRED_TOKEN: { exit: 1, hint: 'The credentials that signed the call have expired: run `rolecall clear PROFILE` and try again.' },
   STS_INVALID_CLIENT_TOKEN: {
     exit: 1,
-    hint: 'The access key id is not known to AWS: check aws_access_key_id in the credentials file, or whether the key was deactivated.',
+    hint: 'The access key id is not known to AWS: check it where it came from (aws_access_key_id in the credentials file, AWS_ACCESS_KEY_ID, or `rolecall keys add`), or whether the key was deactivated.',
   },
-  STS_SIGNATURE_MISMATCH: { exit: 1, hint: 'The secret access key does not belong to the access key id: check aws_secret_access_key.' },
+  STS_SIGNATURE_MISMATCH: {
+    exit: 1,
+    hint: 'The secret access key does not belong to the access key id: check it where it came from (aws_secret_access_key in the credentials file, AWS_SECRET_ACCESS_KEY, or `rolecall keys add`).',
+  },
   STS_REGION_DISABLED: { exit: 1, hint: 'STS is not enabled in this region for the account: use another region or enable it in IAM account settings.' },
   STS_DURATION: { exit: 1, hint: "Ask for a shorter duration, or raise the role's MaxSessionDuration." },
   STS_INVALID_IDENTITY_TOKEN: {

@@ -99,12 +99,12 @@ export function createSts(options: StsOptions): Sts {
     }
     return c;
   };
-  const call = async <T>(action: string, target: string | undefined, run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(action: string, target: string | undefined, run: () => Promise<T>, signer?: Credentials): Promise<T> => {
     log.debug(`STS ${action}${target ? ` ${target}` : ''} at ${endpoint ?? `the ${region} endpoint`}`);
     try {
       return await run();
     } catch (error) {
-      throw mapAwsError(error, { action, target, endpoint });
+      throw mapAwsError(error, { action, target, endpoint, signer });
     }
   };
   const remember = (c: Credentials) => {
@@ -121,7 +121,7 @@ export function createSts(options: StsOptions): Sts {
         );
         const c = fromSts(out.Credentials, source.arn, 'GetSessionToken');
         return remember({ ...c, accountId: source.accountId ?? c.accountId });
-      }),
+      }, source),
     assumeRole: (source, input) =>
       call('AssumeRole', input.roleArn, async () => {
         const out = await client(source).send(
@@ -136,7 +136,7 @@ export function createSts(options: StsOptions): Sts {
           }),
         );
         return remember({ ...fromSts(out.Credentials, out.AssumedRoleUser?.Arn, 'AssumeRole'), accountId: accountOf(input.roleArn) });
-      }),
+      }, source),
     assumeRoleWithWebIdentity: (input) =>
       call('AssumeRoleWithWebIdentity', input.roleArn, async () => {
         const out = await client().send(
@@ -167,7 +167,7 @@ export function createSts(options: StsOptions): Sts {
       call('GetCallerIdentity', undefined, async () => {
         const out = await client(source).send(new GetCallerIdentityCommand({}));
         return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
-      }),
+      }, source),
     getFederationToken: (source, input) =>
       call('GetFederationToken', input.name, async () => {
         const out = await client(source).send(
@@ -179,6 +179,6 @@ export function createSts(options: StsOptions): Sts {
         );
         const arn = out.FederatedUser?.Arn;
         return remember({ ...fromSts(out.Credentials, arn, 'GetFederationToken'), accountId: accountOf(arn) ?? source.accountId });
-      }),
+      }, source),
   };
 }

@@ -15,4 +15,12 @@ export interface Credentials {
   principalArn?: string;
   /** how the credentials were made, one entry per step, e.g. "static keys from profile bastion" */
   chain: string[];
+  /** where an IAM user's keys came from (absent for temporary credentials): names them when AWS refuses them */
+  origin?: KeysOrigin;
 }
+
+/** where long-lived keys were read: `idAt`/`secretAt` name the places of the two keys (path:line) */
+export type KeysOrigin =
+  | { kind: 'file'; profile: string; idAt: string; secretAt: string }
+  | { kind: 'env' }
+  | { kind: 'keyring'; profile: string };

@@ -1,5 +1,6 @@
 // AWS errors -> rolecall errors: one code each, AWS's own message kept, a hint about what to check.
 import { RolecallError, type ErrorCode } from '../errors';
+import type { Credentials } from './credentials';
 
 interface AwsLikeError {
   name?: string;
@@ -48,6 +49,40 @@ export interface CallContext {
   endpoint?: string;
   /** the service called, when not STS: names the variable that sets its endpoint in the hint */
   service?: 'iam';
+  /** the credentials that signed the call: a refused key's hint names where they came from */
+  signer?: Credentials;
+}
+
+/** Where to look when AWS does not know the signing key id (InvalidClientTokenId): the place the keys came from. */
+function unknownKeyHint(signer: Credentials): string {
+  const origin = signer.origin;
+  const made = signer.chain.at(-1);
+  switch (origin?.kind) {
+    case 'file':
+      return `The access key id is not known to AWS: check aws_access_key_id of profile ${origin.profile} at ${origin.idAt}${signer.sessionToken ? ' and its aws_session_token' : ''}, or whether the key was deactivated.`;
+    case 'keyring':
+      return `The access key id that \`rolecall keys add\` keeps for profile ${origin.profile} in the OS keyring is not known to AWS (wrong, or the key was deactivated): replace the keys with \`rolecall keys add ${origin.profile}\`.`;
+    case 'env':
+      return `The access key id is not known to AWS: check AWS_ACCESS_KEY_ID${signer.sessionToken ? ' and AWS_SESSION_TOKEN' : ''} in the environment, or whether the key was deactivated.`;
+    default:
+      return `AWS does not know the temporary credentials that signed the call${made ? ` (from ${made})` : ''}: they were revoked or their key deactivated; get new ones there.`;
+  }
+}
+
+/** Where to look when the secret key does not belong to the key id (SignatureDoesNotMatch). */
+function wrongSecretHint(signer: Credentials): string {
+  const origin = signer.origin;
+  const made = signer.chain.at(-1);
+  switch (origin?.kind) {
+    case 'file':
+      return `The secret access key does not belong to the access key id: check aws_secret_access_key of profile ${origin.profile} at ${origin.secretAt}.`;
+    case 'keyring':
+      return `The secret access key that \`rolecall keys add\` keeps for profile ${origin.profile} in the OS keyring does not belong to its access key id: replace the keys with \`rolecall keys add ${origin.profile}\`.`;
+    case 'env':
+      return 'The secret access key does not belong to the access key id: check AWS_SECRET_ACCESS_KEY in the environment (it must be the pair of AWS_ACCESS_KEY_ID).';
+    default:
+      return `The secret access key does not belong to the access key id of the temporary credentials that signed the call${made ? ` (from ${made})` : ''}: get new ones there.`;
+  }
 }
 
 export function mapAwsError(error: unknown, call: CallContext): RolecallError {
@@ -95,10 +130,12 @@ export function mapAwsError(error: unknown, call: CallContext): RolecallError {
       break;
     case 'InvalidClientTokenId':
       code = 'STS_INVALID_CLIENT_TOKEN';
+      if (call.signer) hint = unknownKeyHint(call.signer);
       break;
     case 'SignatureDoesNotMatch':
       code = 'STS_SIGNATURE_MISMATCH';
       if (/expired|not yet current/i.test(awsMessage)) hint = "The request's time is too far from AWS's: fix this machine's clock (AWS allows 5 minutes).";
+      else if (call.signer) hint = wrongSecretHint(call.signer);
       break;
     case 'RegionDisabledException':
       code = 'STS_REGION_DISABLED';

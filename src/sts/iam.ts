@@ -30,7 +30,7 @@ export async function accountAlias(source: Credentials, options: IamOptions): Pr
     const out = await iamClient(source, options).send(new ListAccountAliasesCommand({}));
     return out.AccountAliases?.[0];
   } catch (error) {
-    throw mapAwsError(error, { action: 'ListAccountAliases', endpoint: options.endpoint, service: 'iam' });
+    throw mapAwsError(error, { action: 'ListAccountAliases', endpoint: options.endpoint, service: 'iam', signer: source });
   }
 }
 
@@ -48,7 +48,7 @@ export async function mfaDevices(source: Credentials, options: IamOptions): Prom
     const out = await iamClient(source, options).send(new ListMFADevicesCommand({}));
     return (out.MFADevices ?? []).map((d) => d.SerialNumber ?? '').filter((serial) => serial !== '');
   } catch (error) {
-    throw mapAwsError(error, { action: 'ListMFADevices', endpoint: options.endpoint, service: 'iam' });
+    throw mapAwsError(error, { action: 'ListMFADevices', endpoint: options.endpoint, service: 'iam', signer: source });
   }
 }
 
@@ -62,7 +62,7 @@ export async function listAllRoles(source: Credentials, options: IamOptions): Pr
       for (const r of page.Roles ?? []) roles.push({ roleName: r.RoleName ?? '', arn: r.Arn ?? '', assumeRolePolicyDocument: r.AssumeRolePolicyDocument });
     }
   } catch (error) {
-    throw mapAwsError(error, { action: 'ListRoles', endpoint: options.endpoint, service: 'iam' });
+    throw mapAwsError(error, { action: 'ListRoles', endpoint: options.endpoint, service: 'iam', signer: source });
   }
   options.log.debug(`ListRoles: ${roles.length} roles in ${pages} pages`);
   return roles;

@@ -73,7 +73,8 @@ function keysOf(profile: Profile): StaticKeysStep {
 async function keys(step: StaticKeysStep, deps: StepDeps): Promise<Credentials> {
   const chain = [describeKeys(step)];
   if (step.origin === 'file') {
-    const c: Credentials = { accessKeyId: step.accessKeyId!.value, secretAccessKey: step.secretAccessKey!.value, sessionToken: step.sessionToken?.value, chain };
+    const origin = { kind: 'file' as const, profile: step.profile, idAt: describeSource(step.accessKeyId!.source), secretAt: describeSource(step.secretAccessKey!.source) };
+    const c: Credentials = { accessKeyId: step.accessKeyId!.value, secretAccessKey: step.secretAccessKey!.value, sessionToken: step.sessionToken?.value, chain, origin };
     deps.log.redact(c.secretAccessKey);
     deps.log.redact(c.sessionToken);
     return c;
@@ -88,7 +89,7 @@ async function keys(step: StaticKeysStep, deps: StepDeps): Promise<Credentials> 
     }
     deps.log.redact(secret);
     deps.log.redact(deps.env.AWS_SESSION_TOKEN);
-    return { accessKeyId: id, secretAccessKey: secret, sessionToken: deps.env.AWS_SESSION_TOKEN || undefined, chain };
+    return { accessKeyId: id, secretAccessKey: secret, sessionToken: deps.env.AWS_SESSION_TOKEN || undefined, chain, origin: { kind: 'env' } };
   }
   const stored = await deps.secrets().get(keysSecretName(step.profile));
   if (!stored && step.unnamed) {
@@ -103,7 +104,7 @@ async function keys(step: StaticKeysStep, deps: StepDeps): Promise<Credentials> 
   }
   const { accessKeyId, secretAccessKey } = JSON.parse(stored) as { accessKeyId: string; secretAccessKey: string };
   deps.log.redact(secretAccessKey);
-  return { accessKeyId, secretAccessKey, chain };
+  return { accessKeyId, secretAccessKey, chain, origin: { kind: 'keyring', profile: step.profile } };
 }
 
 function describeKeys(step: StaticKeysStep): string {
