@@ -66,7 +66,10 @@ export const CATALOGUE = {
     hint: 'Use an https URL. Plain http is only accepted for loopback addresses, or with web_identity_allow_insecure = true (not recommended).',
   },
   OIDC_CALLBACK: { exit: 1, hint: 'The browser came back with an answer that does not belong to this login; start the login again.' },
-  OIDC_TIMEOUT: { exit: 1, hint: 'Nobody finished the login in the browser in time: run the command again, or use --device on a machine without a browser.' },
+  OIDC_TIMEOUT: {
+    exit: 1,
+    hint: 'Nobody finished the login in time: run the command again, raise web_identity_timeout in the profile (seconds or 10m; 300 by default) for a slower login, or use --device on a machine without a browser.',
+  },
   OIDC_DENIED: { exit: 1, hint: 'The identity provider refused the login or consent: check your account and the client permissions.' },
   OIDC_TOKEN_INVALID: { exit: 1, hint: 'The identity provider sent a token that failed validation: check the issuer, client id and the clock.' },
   OIDC_GRANT_UNSUPPORTED: {

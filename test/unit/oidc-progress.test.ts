@@ -11,17 +11,21 @@ function stream(isTTY: boolean) {
   return { written, stream: { isTTY, write: (s: string) => written.push(s) > 0 } as unknown as NodeJS.WriteStream };
 }
 
-test('without a terminal the wait is one plain line, no spinner', () => {
+test('without a terminal the wait is one plain line, no spinner, with how long it lasts when it is limited', () => {
   const s = stream(false);
-  showProgress('Waiting for the login in the browser...', s.stream).stop();
-  assert.deepEqual(s.written, ['Waiting for the login in the browser...\n']);
+  showProgress('Waiting for the login in the browser...', undefined, s.stream).stop();
+  showProgress('Waiting for the login in the browser...', 300, s.stream).stop();
+  assert.deepEqual(s.written, ['Waiting for the login in the browser...\n', 'Waiting for the login in the browser... (up to 5m)\n']);
 });
 
-test('on a terminal a spinner line is drawn and cleared when the wait ends', () => {
+test('on a terminal a spinner line is drawn, with the time waited of the time allowed, and cleared when the wait ends', () => {
   const s = stream(true);
-  showProgress('Waiting for the login in the browser...', s.stream).stop();
+  showProgress('Waiting for the login in the browser...', undefined, s.stream).stop();
   assert.match(s.written[0]!, /^\r\| Waiting for the login in the browser\.\.\. \(0s, Ctrl-C to cancel\)/);
   assert.equal(s.written.at(-1), '\r\u001b[K');
+  const limited = stream(true);
+  showProgress('Waiting for the device login...', 330, limited.stream).stop();
+  assert.match(limited.written[0]!, /^\r\| Waiting for the device login\.\.\. \(0s of 5m30s, Ctrl-C to cancel\)\u001b\[K$/);
 });
 
 test('openBrowser starts the agent detached, and a missing command is BROWSER_LAUNCH', async () => {

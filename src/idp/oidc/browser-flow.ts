@@ -62,7 +62,7 @@ export async function browserLogin<T>(
       }));
     if (opened) deps.log.info(`Opened the browser to sign in at ${client.issuer}.`);
     else tellUser(`Open this URL in a browser to sign in at ${client.issuer}:\n\n  ${url}\n`, deps.log);
-    const progress = showProgress('Waiting for the login in the browser...');
+    const progress = showProgress('Waiting for the login in the browser...', settings.timeoutSeconds);
     const callback = await loopback.callback.finally(() => progress.stop());
     let result: T;
     try {

@@ -27,14 +27,14 @@ export async function deviceLogin(client: OidcClient, settings: SignInSettings, 
   );
   const expiresFirst = authorization.expires_in <= settings.timeoutSeconds;
   const signal = AbortSignal.timeout(Math.min(authorization.expires_in, settings.timeoutSeconds) * 1000);
-  const progress = showProgress('Waiting for the device login...');
+  const progress = showProgress('Waiting for the device login...', Math.min(authorization.expires_in, settings.timeoutSeconds));
   try {
     return await oidc.pollDeviceAuthorizationGrant(client.config, authorization, undefined, { signal });
   } catch (error) {
     if (signal.aborted) {
       throw expiresFirst
         ? new RolecallError('OIDC_DEVICE_EXPIRED', `the device code ${authorization.user_code} expired after ${authorization.expires_in}s before the login was finished`)
-        : new RolecallError('OIDC_TIMEOUT', `the device login did not finish within ${settings.timeoutSeconds}s`);
+        : new RolecallError('OIDC_TIMEOUT', `the device login did not finish within ${settings.timeoutSeconds}s (web_identity_timeout)`);
     }
     throw oidcError(error, 'the device login', client.issuer);
   } finally {

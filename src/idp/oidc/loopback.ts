@@ -203,7 +203,7 @@ export function startLoopback(options: LoopbackOptions): Promise<Loopback> {
     settle?.reject(
       refusals.length > 0
         ? new RolecallError('OIDC_CALLBACK', `no valid login callback within ${seconds}s; refused ${refusals.length}: ${reasons(refusals)}`)
-        : new RolecallError('OIDC_TIMEOUT', `the browser login did not finish within ${seconds}s`),
+        : new RolecallError('OIDC_TIMEOUT', `the browser login did not finish within ${seconds}s (web_identity_timeout)`),
     );
   }, options.timeoutMs);
   timer.unref?.();

@@ -146,7 +146,7 @@ async function push(client: OidcClient, settings: SignInSettings, verify: string
   if (answer.status === 'MFA_CHALLENGE' && answer.factorResult === 'WAITING') tell(challenge(answer));
   let shown = challenge(answer) !== undefined;
   const deadline = Date.now() + settings.timeoutSeconds * 1000;
-  let progress = showProgress('Waiting for the answer in Okta Verify...');
+  let progress = showProgress('Waiting for the answer in Okta Verify...', settings.timeoutSeconds);
   try {
     for (;;) {
       const number = challenge(answer);
@@ -154,7 +154,7 @@ async function push(client: OidcClient, settings: SignInSettings, verify: string
         // a number that came with a later answer
         progress.stop();
         tell(number);
-        progress = showProgress('Waiting for the answer in Okta Verify...');
+        progress = showProgress('Waiting for the answer in Okta Verify...', settings.timeoutSeconds);
         shown = true;
       }
       if (answer.status === 'SUCCESS' && answer.sessionToken) return answer.sessionToken;

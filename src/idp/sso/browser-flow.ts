@@ -39,7 +39,7 @@ export async function browserSignIn(endpoint: string, session: SsoSession, login
       }));
     if (opened) log.info(`Opened the browser to sign in to ${where}. (On another machine? Use --device.)`);
     else tellUser(`Open this URL in a browser to sign in to ${where}:\n\n  ${url}\n\n(No browser on this machine? Use --device.)`, log);
-    const progress = showProgress('Waiting for the sign-in in the browser...');
+    const progress = showProgress('Waiting for the sign-in in the browser...', login.timeoutSeconds);
     const callback = await loopback.callback.finally(() => progress.stop());
     const answered = callback.url.searchParams;
     let token: TokenAnswer;

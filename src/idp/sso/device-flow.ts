@@ -58,14 +58,14 @@ export async function deviceSignIn(endpoint: string, session: SsoSession, login:
   }
   const deadline = Date.now() + Math.min(device.expiresIn, login.timeoutSeconds) * 1000;
   const expiresFirst = device.expiresIn <= login.timeoutSeconds;
-  const progress = showProgress('Waiting for the sign-in to Identity Center...');
+  const progress = showProgress('Waiting for the sign-in to Identity Center...', Math.min(device.expiresIn, login.timeoutSeconds));
   try {
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) {
         throw expiresFirst
           ? new RolecallError('OIDC_DEVICE_EXPIRED', `the device code ${device.userCode} expired after ${device.expiresIn}s before the sign-in was finished`)
-          : new RolecallError('OIDC_TIMEOUT', `the sign-in to Identity Center did not finish within ${login.timeoutSeconds}s`);
+          : new RolecallError('OIDC_TIMEOUT', `the sign-in to Identity Center did not finish within ${login.timeoutSeconds}s (web_identity_timeout)`);
       }
       await sleep(Math.min(interval * 1000, left));
       const token = await attempt(endpoint, registration, device.deviceCode, log, slowDown);
