@@ -31,6 +31,10 @@ export function openTty(path = '/dev/tty'): TtyStreams | undefined {
   }
   const input = new ReadStream(readFd);
   const output = new WriteStream(writeFd);
+  // a terminal that reports no size (`script` without a real terminal, some CI terminals): the
+  // prompts (clack reads output.columns) would wrap every character onto a line of its own
+  output.columns ||= 80;
+  output.rows ||= 24;
   return {
     input,
     output,
