@@ -358,7 +358,12 @@ aws-cli-oidc's users: the aws-cli-oidc kind writes the provider into ~/.aws-cli-
           hint: 'Run it in a terminal, or give those answers as flags (see `rolecall setup --help`).',
         });
       }
-      const asked = await ask({ input: tty.input, output: tty.output }, given, readConfigFiles(ctx.env, ctx.home), ctx.env, !booleanFlag(parsed, 'no-check'));
+      const open = tty;
+      // a question cancelled (Ctrl-C, Esc) lets the terminal go too, or its stream keeps the process alive
+      const asked = await ask({ input: open.input, output: open.output }, given, readConfigFiles(ctx.env, ctx.home), ctx.env, !booleanFlag(parsed, 'no-check')).catch((error: unknown) => {
+        open.close();
+        throw error;
+      });
       answers = asked.answers;
       checkedAlready = asked.checked;
     }
