@@ -15,6 +15,7 @@ import { canShowWindow } from '../idp/saml/browser/sign-in';
 import { isSaml } from '../credentials/sources/saml';
 import { isWebIdentity } from '../credentials/sources/web-identity';
 import { endpoints } from '../plan/build';
+import { ssoLoginSettings, ssoSessionOf, type SsoLoginSettings, type SsoSession } from '../plan/identity-center';
 import type { Plan } from '../plan/step';
 import { openSecretStore } from '../store/secrets';
 import { networkCode } from '../sts/errors';
@@ -154,12 +155,24 @@ export interface DoctorSubject {
   files: ConfigFiles;
 }
 
+/** An Identity Center session's sign-in settings, as a sign-in reads them; undefined without a session. */
+function ssoLogin(profile: Profile): SsoLoginSettings | undefined {
+  let session: SsoSession | undefined;
+  try {
+    session = ssoSessionOf(profile);
+  } catch {
+    // an incomplete session: the sso check fails it
+    return undefined;
+  }
+  return session && ssoLoginSettings(profile, session);
+}
+
 /** Whether getting credentials opens a browser: an OIDC browser login, or Identity Center's. */
 function opensBrowser(subject: DoctorSubject, plan: Plan | undefined): boolean {
   if (oidcLogins(plan).some((login) => login.flow === 'browser')) return true;
   const profile = subject.profile;
-  const sso = profile && (profile.value('sso_session') ?? profile.value('sso_start_url')) !== undefined;
-  if (sso) return !/^(true|1|yes|on)$/i.test(String(profile.value('sso_use_device_code') ?? ''));
+  const sso = profile && ssoLogin(profile);
+  if (sso) return !sso.useDeviceCode;
   // the plan could not be built: an OIDC profile most likely signs in with the browser
   return !plan && profile?.value('web_identity_auth_url') !== undefined && profile.value('web_identity_flow') === undefined;
 }

@@ -68,16 +68,9 @@ test('without ~/.aws/config, doctor says so', async (t) => {
 });
 
 test('the browser is checked only for a profile whose sign-in opens one', async (t) => {
-  const home = tempHome();
-  t.after(() => home.remove());
-  const port = await closedPort();
-  home.write(
-    '.aws/config',
-    `[default]
-region = us-east-1
-endpoint_url = http://127.0.0.1:${port}
-
-[profile keys]
+  const { home } = await homeWithDeadSts(
+    t,
+    (port) => `[profile keys]
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 
 [profile web]
@@ -89,6 +82,27 @@ role_arn = arn:aws:iam::123456789012:role/web
 source_profile = web
 web_identity_flow = device
 role_arn = arn:aws:iam::123456789012:role/web
+
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
+
+[profile sso]
+sso_session = acme
+sso_account_id = 123456789012
+sso_role_name = Developer
+
+[profile sso-device]
+sso_session = acme
+sso_account_id = 123456789012
+sso_role_name = Developer
+sso_use_device_code = yes
+
+[profile sso-legacy]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 123456789012
+sso_role_name = Developer
 `,
   );
   // no display and no $BROWSER: a browser cannot be opened here
@@ -97,6 +111,9 @@ role_arn = arn:aws:iam::123456789012:role/web
   assert.doesNotMatch((await runRolecall(['doctor', 'keys'], { env })).stdout, browserLine, 'static keys open no browser');
   assert.doesNotMatch((await runRolecall(['doctor', 'headless'], { env })).stdout, browserLine, 'the device flow opens no browser');
   assert.match((await runRolecall(['doctor', 'web'], { env })).stdout, /\n {2}WARN no browser can be opened here/, 'the browser login does');
+  assert.match((await runRolecall(['doctor', 'sso'], { env })).stdout, /\n {2}WARN no browser can be opened here/, "Identity Center's browser sign-in does");
+  assert.doesNotMatch((await runRolecall(['doctor', 'sso-device'], { env })).stdout, browserLine, 'sso_use_device_code = yes (any true word) opens no browser');
+  assert.doesNotMatch((await runRolecall(['doctor', 'sso-legacy'], { env })).stdout, browserLine, 'the legacy form signs in with a device code only');
 });
 
 test('a profile that signs in but names no role is a FAIL of the report, with the settings shown, not an error that stops doctor', async (t) => {
