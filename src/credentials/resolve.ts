@@ -85,7 +85,8 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   const sources = seams.sources ?? SOURCES;
   const cacheKey = stepKey(plan, plan.steps.length - 1, sources);
   let secrets: SecretStore | undefined;
-  // a code the user gave that no step asks for is said to be unused, never dropped silently
+  // the code given, else mfa_process of the profile or of one it builds on (assume's profile over the
+  // bastion), else the terminal; a code the user gave that no step asks for is said to be unused, never dropped silently
   const codeFor = mfaCodeSource({ given: request.mfaCode, process: profileChain(profile).map((p) => p.get('mfa_process')).find((s) => s !== undefined), prompt: ctx.prompt, log: ctx.log });
   let codeAsked = false;
   let cacheUsed = false;
@@ -112,7 +113,6 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
       },
       write: (key, credentials, meta) => credentialCache.write(key, credentials, meta),
     },
-    // mfa_process of the profile, else of one it builds on (assume's profile over the bastion)
     mfaGiven: request.mfaCode,
     // the IAM client loads only when a device is looked up
     mfaDevices: async (keys) => (await import('../sts/iam')).mfaDevices(keys, { region: plan.region?.value, endpoint: plan.iamEndpoint?.value, log: ctx.log }),
