@@ -96,6 +96,20 @@ ${whoami}`;
   }
 });
 
+/** a fresh home's environment for coinbase's script on a terminal: the testbed's STS and IAM, rolecall's shims first on PATH */
+function terminalEnv(fresh: Home): NodeJS.ProcessEnv {
+  return {
+    ...fresh.env,
+    AWS_ENDPOINT_URL_STS: testbed.aws.url,
+    AWS_ENDPOINT_URL_IAM: testbed.aws.url,
+    AWS_DEFAULT_REGION: 'us-east-1',
+    // on a terminal the AWS CLI would page its output through less
+    AWS_PAGER: '',
+    STS: testbed.aws.url,
+    PATH: `${home.dir}/bin:${fresh.env.PATH}`,
+  };
+}
+
 test('assume-role with no arguments asks for the account, the role and the MFA code, as coinbase did', async () => {
   const fresh = tempHome();
   try {
@@ -103,14 +117,7 @@ test('assume-role with no arguments asks for the account, the role and the MFA c
     fresh.write('.aws/credentials', `[bastion]\naws_access_key_id = ${user('alice').accessKeyId}\naws_secret_access_key = ${user('alice').secretAccessKey}\n`);
     fresh.write('.aws/accounts', '{"staging": "222222222222", "production": "333333333333"}\n');
     const env = {
-      ...fresh.env,
-      AWS_ENDPOINT_URL_STS: testbed.aws.url,
-      AWS_ENDPOINT_URL_IAM: testbed.aws.url,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      // on a terminal the AWS CLI would page its output through less
-      AWS_PAGER: '',
-      STS: testbed.aws.url,
-      PATH: `${home.dir}/bin:${fresh.env.PATH}`,
+      ...terminalEnv(fresh),
       // coinbase's variable for a bastion profile that is not [default]
       AWS_PROFILE_ASSUME_ROLE: 'bastion',
       PTY_ANSWERS: 'Assume a profile, or an account=>ACCOUNT\nAssume into role=>ROLE\nMFA code for arn:aws:iam::111111111111:mfa/alice=>CODE',
@@ -134,13 +141,7 @@ test('eval $(assume-role 333333333333 read): an account id with no alias, the MF
     installRolecall(fresh);
     fresh.write('.aws/credentials', `[default]\naws_access_key_id = ${user('alice').accessKeyId}\naws_secret_access_key = ${user('alice').secretAccessKey}\n`);
     const env = {
-      ...fresh.env,
-      AWS_ENDPOINT_URL_STS: testbed.aws.url,
-      AWS_ENDPOINT_URL_IAM: testbed.aws.url,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-      STS: testbed.aws.url,
-      PATH: `${home.dir}/bin:${fresh.env.PATH}`,
+      ...terminalEnv(fresh),
       PTY_ANSWERS: 'MFA code for arn:aws:iam::111111111111:mfa/alice=>CODE',
     };
     const script = `eval $(assume-role 333333333333 read) && printf 'set: %s\\n' "$AWS_ACCOUNT_ID:$AWS_ACCOUNT_ROLE" && ${whoami}`;
