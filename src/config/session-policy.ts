@@ -18,6 +18,11 @@ function where(value: Setting<string>, key: string): string {
   return `${written} (${describeSource(value.source)})`;
 }
 
+/** Whether a written session policy names a file rather than holding the JSON itself (`{...}`). */
+export function namesPolicyFile(written: string): boolean {
+  return !written.trim().startsWith('{');
+}
+
 /** A file named by the setting: `file://` as the AWS CLI writes it, `~/`, relative to the config file that names it. */
 function policyPath(value: Setting<string>): string {
   const path = value.value.trim().replace(/^file:\/\//, '');
@@ -32,7 +37,7 @@ export const sessionPolicy: Parser<string | undefined> = (value, key) => {
   if (written === '') return undefined;
   let text = written;
   let from = 'its JSON';
-  if (!written.startsWith('{')) {
+  if (namesPolicyFile(written)) {
     const path = policyPath(value);
     from = path;
     try {

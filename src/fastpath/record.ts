@@ -2,6 +2,7 @@
 // remember which cache key answers this request (its fingerprint: argv, environment, config file
 // identities), so the next identical call is answered by bin.ts without parsing any config.
 import type { Profile } from '../config/profile';
+import { namesPolicyFile } from '../config/session-policy';
 import type { Credentials } from '../sts/credentials';
 import { writeFileAtomic } from '../store/atomic-write';
 import { ensureCacheDir, type StoreDeps } from '../store/cache-dir';
@@ -54,8 +55,8 @@ export function fastPathRecorder(command: FastCommand, parsed: ParsedArgs, deps:
     // long-lived keys are never cached, so there would be nothing for the fast path to find
     if (!print || !resolved.credentials.expiration) return;
     // the fingerprint knows the config files, not a policy file they name: an edit there must reach the cache key
-    const policy = resolved.plan.profile.settings.get('session_policy')?.value.trim();
-    if (policy && !policy.startsWith('{')) {
+    const policy = resolved.plan.profile.settings.get('session_policy')?.value;
+    if (policy?.trim() && namesPolicyFile(policy)) {
       deps.log.debug('fast path index not written: session_policy names a file, which the fast path does not watch');
       return;
     }
