@@ -31,7 +31,8 @@ interface Owner {
 const DEFAULT_STALE_MS = 10 * 60 * 1000;
 // a takeover marker lives for a few file operations; one older than this was left by a killed process
 const TAKEOVER_STALE_MS = 5000;
-// the owner writes its pid right after creating the file: an empty lock older than this lost its writer
+// locks are linked into place whole (tryCreate); an empty or unreadable one was left by an older
+// rolecall that wrote its pid after creating the file, or by hand: one older than this is taken over
 const EMPTY_LOCK_STALE_MS = 1000;
 
 function readOwner(path: string): Owner | undefined {
@@ -43,7 +44,7 @@ function readOwner(path: string): Owner | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
   }
-  // half-written by an owner killed between create and write: judge it by the file's age
+  // empty or unreadable (not written by tryCreate): judge it by the file's age
   try {
     const { mtimeMs } = statSync(path);
     return { pid: 0, host: '', startedAt: mtimeMs, token: '' };
@@ -64,7 +65,7 @@ function alive(pid: number): boolean {
 
 function isStale(owner: Owner, now: number, staleAfterMs: number): boolean {
   if (now - owner.startedAt > staleAfterMs) return true;
-  // an empty lock file: its writer died between creating it and writing its pid
+  // an empty or unreadable lock file: no owner to ask
   if (owner.pid === 0) return now - owner.startedAt > EMPTY_LOCK_STALE_MS;
   return owner.host === hostname() && !alive(owner.pid);
 }
